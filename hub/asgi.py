@@ -1,0 +1,34 @@
+"""ASGI entry point: HTTP through Django, websockets through Channels.
+
+Websockets pass an origin check against ALLOWED_HOSTS and the session-based authentication
+before they reach a consumer.
+"""
+
+import os
+import sys
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.production")
+
+from hub.settings.env import ConfigurationError
+
+try:
+    django_asgi_app = get_asgi_application()
+except ConfigurationError as error:
+    sys.exit(f"Konfigurationsfehler: {error}")
+
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
+
+from hub.routing import websocket_urlpatterns
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

@@ -1,0 +1,58 @@
+"""The live connection of a browser tab.
+
+One websocket per tab carries server events for the signed-in member (notifications,
+discussion updates as they arrive). The consumer only checks access and forwards; what is
+sent is decided by services that call `hub.realtime`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from hub.realtime import member_group
+
+MAX_FRAME_BYTES = 4096
+CLOSE_UNAUTHENTICATED = 4401
+
+
+class LiveConsumer(AsyncJsonWebsocketConsumer):
+    group_name: str | None = None
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.group_name = member_group(user.pk)
+        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if self.group_name:
+            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is None or len(text_data.encode()) > MAX_FRAME_BYTES:
+            await self.send_error("invalid_frame", "Nachricht fehlt oder ist zu groß.")
+            return
+        try:
+            content = json.loads(text_data)
+        except json.JSONDecodeError:
+            await self.send_error("invalid_json", "Nachricht ist kein gültiges JSON.")
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict) or content.get("type") != "ping":
+            await self.send_error("unknown_type", "Unbekannter Nachrichtentyp.")
+            return
+        await self.send_json({"type": "pong"})
+
+    async def member_event(self, event: dict[str, Any]) -> None:
+        await self.send_json(event["payload"])
+
+    async def send_error(self, code: str, message: str) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message})

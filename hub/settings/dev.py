@@ -1,0 +1,7 @@
+"""Local development: `make run`. Debug on, a throwaway secret unless one is given."""
+
+from hub.settings.base import *  # noqa: F403
+from hub.settings.env import env_bool, env_str
+
+DEBUG = env_bool("DEBUG", default=True)
+SECRET_KEY = env_str("SECRET_KEY") or "dev-only-insecure-key-never-used-in-production"

@@ -1,0 +1,103 @@
+"""Typed access to the environment.
+
+Every configuration value comes from an environment variable. A malformed value stops start-up
+with one German sentence naming the variable, instead of a traceback deep inside Django.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on", "ja"}
+_FALSE = {"0", "false", "no", "off", "nein", ""}
+
+
+class ConfigurationError(ImproperlyConfigured):
+    """A configuration variable holds a value the platform cannot use."""
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigurationError(
+        f"Die Umgebungsvariable {name} muss ein Wahrheitswert sein (true/false), nicht {raw!r}."
+    )
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        raise ConfigurationError(
+            f"Die Umgebungsvariable {name} muss eine ganze Zahl ab {minimum} sein, nicht {raw!r}."
+        )
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_database(name: str, default: dict[str, Any]) -> dict[str, Any]:
+    """Parse a PostgreSQL URL; anything else is rejected with a clear sentence."""
+    raw = env_str(name)
+    if not raw:
+        return default
+    scheme = urlsplit(raw).scheme
+    if scheme not in {"postgres", "postgresql", "pgsql"}:
+        raise ConfigurationError(
+            f"Die Umgebungsvariable {name} muss eine PostgreSQL-Adresse der Form "
+            f"postgresql://benutzer:passwort@host:5432/datenbank sein."
+        )
+    try:
+        config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
+    except ValueError as error:
+        raise ConfigurationError(
+            f"Die Umgebungsvariable {name} ist keine gültige Datenbank-Adresse ({error})."
+        ) from error
+    if not config.get("NAME"):
+        raise ConfigurationError(
+            f"Die Umgebungsvariable {name} nennt keine Datenbank (…/datenbankname fehlt)."
+        )
+    return config
+
+
+def env_url(name: str, *, schemes: set[str], example: str) -> str:
+    """Return a service URL, or an empty string when the variable is unset."""
+    raw = env_str(name)
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    try:
+        port_is_valid = parts.port is None or 0 < parts.port < 65536
+    except ValueError:
+        port_is_valid = False
+    if parts.scheme not in schemes or not parts.hostname or not port_is_valid:
+        raise ConfigurationError(
+            f"Die Umgebungsvariable {name} muss eine Adresse der Form {example} sein, "
+            f"nicht {raw!r}."
+        )
+    return raw
