@@ -1,120 +1,14 @@
-"""Fixtures shared by the whole suite.
-
-Real engines are session-scoped: each starts once per run on a free loopback port and is
-removed afterwards. Outside CI a missing engine skips its tests with a loud reason; with `CI`
-set it fails them, so a broken install step can never hide behind a skip.
-
-`pytest --database=postgresql` runs the database tests against the throwaway PostgreSQL
-server instead of SQLite.
-"""
+"""Fixtures shared by the whole suite. The engine fixtures live in tests/engines/plugin.py."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-from pathlib import Path
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 import pytest
-
-from tests.engines import servers
-
-T = TypeVar("T")
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--database",
-        choices=["sqlite", "postgresql"],
-        default="sqlite",
-        help="Database engine for the tests (postgresql starts a throwaway server).",
-    )
-
-
-def pytest_report_header(config: pytest.Config) -> str:
-    return f"kollegium: database={config.getoption('database')}, CI={bool(os.environ.get('CI'))}"
-
-
-def _start_engine(
-    request: pytest.FixtureRequest,
-    name: str,
-    starter: Callable[[Path], AbstractContextManager[T]],
-    workdir: Path,
-) -> T:
-    try:
-        manager = starter(workdir)
-        server = manager.__enter__()
-    except servers.EngineUnavailable as error:
-        message = f"{name} could not be started: {error}"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI requires every engine. {message}", pytrace=False)
-        pytest.skip(f"!!! {name.upper()} UNAVAILABLE, TESTS SKIPPED !!! {message}")
-    request.addfinalizer(lambda: manager.__exit__(None, None, None))
-    request.config.stash.setdefault(ENGINE_VERSIONS, {})[name] = server.version
-    return server
-
-
-ENGINE_VERSIONS = pytest.StashKey[dict[str, str]]()
-
-
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    versions = config.stash.get(ENGINE_VERSIONS, {})
-    if versions:
-        line = ", ".join(f"{name} {version}" for name, version in sorted(versions.items()))
-        terminalreporter.write_line(f"Engines used: {line}")
-
-
-@pytest.fixture(scope="session")
-def postgres_server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> servers.PostgresServer:
-    workdir = tmp_path_factory.mktemp("postgres")
-    return _start_engine(request, "PostgreSQL", servers.postgres_server, workdir)
-
-
-@pytest.fixture(scope="session")
-def redis_server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> servers.RedisServer:
-    workdir = tmp_path_factory.mktemp("redis")
-    return _start_engine(request, "Redis", servers.redis_server, workdir)
-
-
-@pytest.fixture(scope="session")
-def elasticsearch_server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> servers.ElasticsearchServer:
-    workdir = tmp_path_factory.mktemp("elasticsearch")
-    return _start_engine(request, "Elasticsearch", servers.elasticsearch_server, workdir)
-
-
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(
-    request: pytest.FixtureRequest, django_db_modify_db_settings_parallel_suffix: None
-) -> None:
-    """Point the default database at the throwaway PostgreSQL server when asked to."""
-    if request.config.getoption("database") != "postgresql":
-        return
-    from django.conf import settings
-    from django.db import connections
-
-    server: servers.PostgresServer = request.getfixturevalue("postgres_server")
-    default = settings.DATABASES["default"]
-    default.update(
-        ENGINE="django.db.backends.postgresql",
-        NAME="kollegium",
-        USER=server.user,
-        PASSWORD="",
-        HOST=server.host,
-        PORT=str(server.port),
-        OPTIONS={},
-        TEST={},
-    )
-    connections.close_all()
-    if hasattr(connections._connections, "default"):
-        del connections["default"]
-    connections.configure_settings(settings.DATABASES)
+from daphne.testing import DaphneProcess
 
 
 @pytest.fixture
@@ -142,3 +36,73 @@ def root_page(db: None) -> Any:
     from wagtail.models import Page
 
     return Page.objects.get(depth=1)
+
+
+@dataclass
+class LiveServer:
+    """A Daphne process serving the real ASGI application against the test database."""
+
+    process: DaphneProcess
+    host: str = "127.0.0.1"
+
+    @property
+    def port(self) -> int:
+        return self.process.port.value
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://{self.host}:{self.port}"
+
+
+def _apply_settings_in_server(overrides: dict[str, Any]) -> None:
+    """Override settings in the forked server and drop what was cached from the old values."""
+    from django.conf import settings
+    from django.test.signals import setting_changed
+
+    for name, value in overrides.items():
+        setattr(settings, name, value)
+        setting_changed.send(sender=settings.__class__, setting=name, value=value, enter=True)
+
+
+def _start_live_server(overrides: dict[str, Any]) -> LiveServer:
+    from channels.routing import get_default_application
+    from django.db import connections
+
+    # The server is a forked child: it must not inherit open database connections.
+    connections.close_all()
+    process = DaphneProcess(
+        "127.0.0.1", get_default_application, setup=partial(_apply_settings_in_server, overrides)
+    )
+    process.start()
+    while not process.ready.wait(timeout=1):
+        if not process.is_alive():
+            raise RuntimeError("The live Daphne server stopped while starting.")
+    return LiveServer(process)
+
+
+@pytest.fixture(scope="session")
+def daphne_server_factory(
+    django_db_setup: None, django_db_blocker: Any
+) -> Iterator[Callable[..., LiveServer]]:
+    """Start Daphne servers; keyword arguments override settings inside the server process."""
+    started: list[LiveServer] = []
+
+    def start(**overrides: Any) -> LiveServer:
+        with django_db_blocker.unblock():
+            server = _start_live_server(overrides)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.process.terminate()
+        server.process.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def daphne_server(daphne_server_factory: Callable[..., LiveServer]) -> LiveServer:
+    return daphne_server_factory()

@@ -5,3 +5,6 @@ from hub.settings.env import env_bool, env_str
 
 DEBUG = env_bool("DEBUG", default=True)
 SECRET_KEY = env_str("SECRET_KEY") or "dev-only-insecure-key-never-used-in-production"
+
+# WhiteNoise serves static files straight from the apps (WHITENOISE_USE_FINDERS).
+STATIC_ROOT = None

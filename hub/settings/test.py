@@ -24,7 +24,18 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Connections opened in worker threads (websocket consumers) must not outlive their work, or
+# they keep the test database busy when it is dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(tempfile.gettempdir()) / f"kollegium-test-{os.getpid()}.sqlite3")
     }
+
+# WhiteNoise serves static files straight from the apps (WHITENOISE_USE_FINDERS).
+STATIC_ROOT = None
+
+# Wagtail's search index tables differ per database engine (the SQLite FTS table does not exist
+# on PostgreSQL); the index is derived data and never needs restoring between tests.
+TEST_NON_SERIALIZED_APPS = ["wagtail.search"]

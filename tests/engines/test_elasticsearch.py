@@ -47,3 +47,17 @@ def test_dsl_creates_index_stores_and_finds_documents(es_client):
 
     assert [hit.title for hit in hits] == ["E-Akte in der Kommune einführen"]
     assert hits[0].administration == "kommune"
+
+
+@pytest.mark.django_db
+def test_healthz_asks_the_elasticsearch_cluster(elasticsearch_server, client, settings):
+    settings.ELASTICSEARCH_URL = elasticsearch_server.url
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["checks"]["search"] == {
+        "ok": True,
+        "backend": "elasticsearch",
+        "error": "",
+    }

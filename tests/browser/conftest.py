@@ -1,0 +1,92 @@
+"""Browser journeys: Playwright drives Debian's Chromium against a live Daphne server.
+
+Every page a test visits goes through `visit`, which injects axe-core and fails the test on
+any serious or critical WCAG 2.1 A/AA violation.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+AXE_SCRIPT = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _missing(what: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"CI requires the browser tests: {what}", pytrace=False)
+    pytest.skip(f"!!! BROWSER TESTS SKIPPED !!! {what}")
+
+
+@pytest.fixture(scope="module")
+def browser(django_db_setup: None) -> Iterator[Browser]:
+    chromium = shutil.which("chromium")
+    if not chromium:
+        _missing("Debian's chromium is not installed (apt-get install chromium)")
+    if not AXE_SCRIPT.exists():
+        _missing("axe-core is not installed (npm ci)")
+    # Playwright's sync API keeps an event loop running in this thread while it is open; the
+    # ORM calls the tests make meanwhile are still plain synchronous code. Module scope keeps
+    # that window from reaching tests in other modules.
+    from django.db import connections
+
+    snapshots = {
+        alias: connections[alias].__dict__.get("_test_serialized_contents") for alias in connections
+    }
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        # With an event loop running, Django hands out context-local connection objects (asgiref
+        # Local); they need the database snapshot that `serialized_rollback` restores from.
+        for alias, snapshot in snapshots.items():
+            if snapshot is not None:
+                connections[alias]._test_serialized_contents = snapshot
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def assert_accessible(page: Page) -> None:
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result: dict[str, Any] = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    blocking = [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} – "
+        + ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+        for violation in result["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
+    ]
+    assert not blocking, f"Accessibility violations on {page.url}:\n" + "\n".join(blocking)
+
+
+def visit(page: Page, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None
+    assert response.ok, f"{url} answered {response.status}"
+    assert_accessible(page)

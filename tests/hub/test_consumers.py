@@ -1,0 +1,92 @@
+"""The live websocket: session auth, origin check, frame validation, group delivery."""
+
+import pytest
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from hub.asgi import application
+from hub.consumers import CLOSE_UNAUTHENTICATED, MAX_FRAME_BYTES
+from hub.realtime import member_event, member_group
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+ORIGIN = (b"origin", b"http://testserver")
+
+
+def session_cookie_for(user) -> tuple[bytes, bytes]:
+    client = Client()
+    client.force_login(user)
+    return (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())
+
+
+@pytest.fixture
+def member_headers():
+    member = MemberFactory()
+    return member, [ORIGIN, session_cookie_for(member)]
+
+
+async def test_anonymous_connection_is_refused():
+    communicator = WebsocketCommunicator(application, "/ws/live/", headers=[ORIGIN])
+
+    connected, code = await communicator.connect()
+
+    assert not connected
+    assert code == CLOSE_UNAUTHENTICATED
+
+
+async def test_foreign_origin_is_refused(member_headers):
+    _member, headers = member_headers
+    foreign = [(b"origin", b"https://evil.example"), headers[1]]
+    communicator = WebsocketCommunicator(application, "/ws/live/", headers=foreign)
+
+    connected, _code = await communicator.connect()
+
+    assert not connected
+
+
+async def test_member_receives_events_sent_to_their_group(member_headers):
+    member, headers = member_headers
+    communicator = WebsocketCommunicator(application, "/ws/live/", headers=headers)
+    connected, _code = await communicator.connect()
+    assert connected
+
+    await get_channel_layer().group_send(
+        member_group(member.pk), member_event({"type": "notification.new", "count": 3})
+    )
+
+    assert await communicator.receive_json_from() == {"type": "notification.new", "count": 3}
+    await communicator.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        ("kein json", "invalid_json"),
+        ('{"type": "unbekannt"}', "unknown_type"),
+        ("[1, 2]", "unknown_type"),
+        ("x" * (MAX_FRAME_BYTES + 1), "invalid_frame"),
+    ],
+)
+async def test_invalid_frames_get_an_error_and_the_socket_stays_usable(member_headers, frame, code):
+    _member, headers = member_headers
+    communicator = WebsocketCommunicator(application, "/ws/live/", headers=headers)
+    await communicator.connect()
+
+    await communicator.send_to(text_data=frame)
+    error = await communicator.receive_json_from()
+    await communicator.send_json_to({"type": "ping"})
+    pong = await communicator.receive_json_from()
+
+    assert error["type"] == "error"
+    assert error["code"] == code
+    assert error["message"]
+    assert pong == {"type": "pong"}
+    await communicator.disconnect()
+
+
+def test_group_names_follow_channels_rules():
+    assert member_group(42) == "member.42"
+    with pytest.raises(ValueError, match="type"):
+        member_event({"count": 1})

@@ -1,0 +1,73 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from members.models import AdministrationLevel, Organisation, Profile, User
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args: str) -> None:
+    call_command("seed_demo", *args, verbosity=0)
+
+
+def test_demo_network_spans_administrations_of_every_level():
+    seed()
+
+    assert User.objects.count() >= 30
+    assert Organisation.objects.filter(profiles__isnull=False).distinct().count() >= 10
+    levels = set(Organisation.objects.values_list("level", flat=True))
+    assert {
+        AdministrationLevel.FEDERAL,
+        AdministrationLevel.STATE,
+        AdministrationLevel.MUNICIPAL,
+    } <= levels
+    assert not Profile.objects.filter(organisation__isnull=True).exists()
+
+
+def test_demo_logins_work_and_have_their_roles(client):
+    seed()
+
+    assert client.login(email="miriam.schulte@demo.kollegium.example", password="kollegium-demo")
+    trainer = User.objects.get(email="thomas.becker@demo.kollegium.example")
+    editor = User.objects.get(email="anna.lehmann@demo.kollegium.example")
+    assert trainer.groups.filter(name="Trainer").exists()
+    assert editor.has_perm("wagtailadmin.access_admin")
+
+
+def test_seeding_twice_changes_nothing(capsys):
+    seed()
+    before = (User.objects.count(), Organisation.objects.count(), Profile.objects.count())
+
+    call_command("seed_demo")
+
+    after = (User.objects.count(), Organisation.objects.count(), Profile.objects.count())
+    assert after == before
+    assert "nichts zu tun" in capsys.readouterr().out
+
+
+def test_seeding_fills_only_gaps():
+    seed()
+    total = User.objects.count()
+    User.objects.get(email="lea.zimmermann@demo.kollegium.example").delete()
+
+    seed()
+
+    assert User.objects.count() == total
+    assert User.objects.filter(email="lea.zimmermann@demo.kollegium.example").exists()
+
+
+def test_scale_bulk_creates_members_once():
+    seed("--scale", "250")
+    total = User.objects.count()
+
+    seed("--scale", "250")
+
+    assert total >= 280
+    assert User.objects.count() == total
+    assert Profile.objects.count() == total
+
+
+@pytest.mark.parametrize("value", ["-1", "viele", "10000000"])
+def test_scale_rejects_nonsense(value):
+    with pytest.raises(CommandError, match="--scale erwartet eine ganze Zahl"):
+        seed("--scale", value)
