@@ -8,3 +8,6 @@ SECRET_KEY = env_str("SECRET_KEY") or "dev-only-insecure-key-never-used-in-produ
 
 # WhiteNoise serves static files straight from the apps (WHITENOISE_USE_FINDERS).
 STATIC_ROOT = None
+
+# The embedded SQLite database and the mail files live here; a fresh clone has no var/ yet.
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
