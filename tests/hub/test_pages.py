@@ -25,6 +25,12 @@ def test_home_page_speaks_english_when_chosen(client):
     assert response.headers["Content-Language"] == "en"
 
 
+def test_browser_language_does_not_switch_the_interface(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert '<html lang="de"' in response.content.decode()
+
+
 def test_unknown_language_is_ignored(client):
     response = client.post(reverse("set_language"), {"language": "xx", "next": "/"}, follow=True)
 
