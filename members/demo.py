@@ -10,11 +10,21 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.text import slugify
+from taggit.models import Tag
 
 from hub.demo import DemoContext, DemoReport
-from members.models import AdministrationLevel, FederalState, Organisation, Profile, User
+from members.models import (
+    AdministrationLevel,
+    ExpertiseTag,
+    FederalState,
+    Organisation,
+    Profile,
+    User,
+    Visibility,
+)
 from members.roles import Role
-from members.services import member_create
+from members.services import member_create, profile_update
 
 DEMO_PASSWORD = "kollegium-demo"  # noqa: S105 - printed on purpose: local demo logins
 DEMO_DOMAIN = "demo.kollegium.example"
@@ -78,6 +88,42 @@ PEOPLE: tuple[tuple[str, str, int, str, tuple[Role, ...]], ...] = (
     ("Oliver", "Roth", 15, "Referent Kommunale IT", ()),
 )
 
+# "Ich kann helfen bei" and "Ich suche", in the order of PEOPLE.
+TOPICS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("Verwaltungsdigitalisierung", "Onlinezugangsgesetz"), ("Agiles Arbeiten",)),
+    (("Onlinezugangsgesetz", "Projektsteuerung", "Föderale Zusammenarbeit"), ("Nutzerforschung",)),
+    (("E-Akte", "Dokumentenmanagement"), ("Change-Management",)),
+    (("Registermodernisierung", "Datenschutz"), ("Open Data",)),
+    (("IT-Architektur", "Cloud"), ("IT-Sicherheit",)),
+    (("Agiles Arbeiten", "Scrum", "Moderation"), ("Führung auf Distanz",)),
+    (("Datenanalyse", "Statistik"), ("Künstliche Intelligenz",)),
+    (("Open Data", "Datenportal"), ("Bürgerbeteiligung",)),
+    (("Bürgerservice", "Terminmanagement"), ("E-Akte",)),
+    (("Personalgewinnung", "Ausbildung"), ("Employer Branding",)),
+    (("Verwaltungsdigitalisierung", "Förderprogramme"), ("Onlinezugangsgesetz",)),
+    (("IT-Sicherheit", "Informationssicherheit"), ("Cloud",)),
+    (("Kommunalfinanzen", "Haushaltsrecht"), ("Datenanalyse",)),
+    (("E-Government", "Prozessmanagement"), ("Künstliche Intelligenz",)),
+    (("Steuerverwaltung", "Führung"), ("E-Akte",)),
+    (("Wissensmanagement", "Onboarding"), ("Moderation",)),
+    (("Bürgerbeteiligung", "Moderation"), ("Open Data",)),
+    (("Verwaltungsmodernisierung", "Change-Management"), ("Agiles Arbeiten",)),
+    (("Bürgerservice", "Barrierefreiheit"), ("Terminmanagement",)),
+    (("Smart City", "Förderprogramme", "Projektsteuerung"), ("Datenportal",)),
+    (("Smart City", "Nutzerforschung"), ("Bürgerbeteiligung",)),
+    (("Ausbildung", "Onboarding"), ("Wissensmanagement",)),
+    (("Ausländerbehörde", "Terminmanagement"), ("Prozessmanagement",)),
+    (("IT-Betrieb", "Cloud"), ("Informationssicherheit",)),
+    (("Sozialverwaltung", "Führung"), ("E-Akte",)),
+    (("Prozessmanagement", "Barrierefreiheit"), ("Verwaltungsdigitalisierung",)),
+    (("Führung", "Organisationsentwicklung"), ("Führung auf Distanz",)),
+    (("Kfz-Zulassung", "Onlinezugangsgesetz"), ("Bürgerservice",)),
+    (("Gleichstellung", "Personalentwicklung"), ("Employer Branding",)),
+    (("Bürgerservice", "Terminmanagement"), ("Smart City",)),
+    (("Verwaltungsreform", "Föderale Zusammenarbeit"), ("Nutzerforschung",)),
+    (("Kommunale IT", "IT-Architektur"), ("Registermodernisierung",)),
+)
+
 # The three logins `make run` prints: (role shown, index into PEOPLE).
 LOGINS: tuple[tuple[str, int], ...] = (("Mitglied", 0), ("Trainer*in", 1), ("Redaktion", 10))
 
@@ -97,7 +143,8 @@ def seed_members(context: DemoContext, report: DemoReport) -> None:
     # One hash for every demo account: hashing is deliberately slow and they share a password.
     password_hash = make_password(DEMO_PASSWORD)
     people = context.progress(PEOPLE, "Mitglieder", len(PEOPLE))
-    for first, last, org_index, position, roles in people:
+    for person in people:
+        first, last, org_index, position, roles = person
         email = demo_email(first, last)
         if User.objects.filter(email=email).exists():
             continue
@@ -112,12 +159,36 @@ def seed_members(context: DemoContext, report: DemoReport) -> None:
         )
         user.password = password_hash
         user.save(update_fields=["password"])
+        _complete_profile(user.profile, index=PEOPLE.index(person))
         report.count("Mitglieder")
     for role_label, index in LOGINS:
         first, last = PEOPLE[index][:2]
         report.logins.append((role_label, demo_email(first, last), DEMO_PASSWORD))
     if context.scale:
         _seed_scale_members(context, report, organisations)
+
+
+def _complete_profile(profile: Profile, *, index: int) -> None:
+    """Topics, a short bio and a realistic spread of visibility choices."""
+    expertise, interests = TOPICS[index]
+    profile_update(
+        profile=profile,
+        data={
+            "bio": (
+                f"Ich arbeite als {profile.position} und teile gern, was bei uns "
+                f"zu {expertise[0]} funktioniert hat – und was nicht."
+            ),
+            "expertise": list(expertise),
+            "interests": list(interests),
+            # Most members show their work to everyone; some keep parts to members or themselves.
+            "display_name_visibility": Visibility.PUBLIC if index % 5 else Visibility.MEMBERS,
+            "organisation_visibility": Visibility.PUBLIC if index % 3 else Visibility.MEMBERS,
+            "position_visibility": Visibility.PUBLIC if index % 4 else Visibility.MEMBERS,
+            "bio_visibility": Visibility.MEMBERS,
+            "expertise_visibility": Visibility.PUBLIC if index % 6 else Visibility.MEMBERS,
+            "interests_visibility": Visibility.PRIVATE if index % 7 == 0 else Visibility.MEMBERS,
+        },
+    )
 
 
 def _seed_organisations(report: DemoReport) -> list[Organisation]:
@@ -146,13 +217,20 @@ def _seed_scale_members(
     missing = [email for email in wanted if email not in existing]
     password = make_password(DEMO_PASSWORD)
     member_group, _created = Group.objects.get_or_create(name=Role.MEMBER)
+    vocabulary = sorted(
+        {topic for expertise, interests in TOPICS for topic in expertise + interests}
+    )
+    tags = [
+        Tag.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0]
+        for name in vocabulary
+    ]
     batches = [missing[i : i + BULK_BATCH] for i in range(0, len(missing), BULK_BATCH)]
     for batch in context.progress(batches, "Massendaten", len(batches)):
         with transaction.atomic():
             users = User.objects.bulk_create(
                 [User(email=email, password=password) for email in batch]
             )
-            Profile.objects.bulk_create(
+            profiles = Profile.objects.bulk_create(
                 [
                     Profile(
                         user=user,
@@ -161,8 +239,18 @@ def _seed_scale_members(
                         ),
                         organisation=context.rng.choice(organisations),
                         position="Sachbearbeitung",
+                        display_name_visibility=context.rng.choice(list(Visibility)),
+                        organisation_visibility=context.rng.choice(list(Visibility)),
+                        expertise_visibility=context.rng.choice(list(Visibility)),
                     )
                     for user in users
+                ]
+            )
+            ExpertiseTag.objects.bulk_create(
+                [
+                    ExpertiseTag(content_object=profile, tag=tag)
+                    for profile in profiles
+                    for tag in context.rng.sample(tags, 2)
                 ]
             )
             EmailAddress.objects.bulk_create(

@@ -6,7 +6,11 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
 
 
 class EmailUserManager(UserManager["User"]):
@@ -107,8 +111,40 @@ class Organisation(models.Model):
         return self.name
 
 
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Öffentlich")
+    MEMBERS = "members", _("Nur Mitglieder")
+    PRIVATE = "private", _("Nur ich")
+
+
+class ExpertiseTag(TaggedItemBase):
+    content_object = models.ForeignKey(
+        "Profile", on_delete=models.CASCADE, related_name="expertise_items"
+    )
+
+
+class InterestTag(TaggedItemBase):
+    content_object = models.ForeignKey(
+        "Profile", on_delete=models.CASCADE, related_name="interest_items"
+    )
+
+
+def _visibility_field(label: Promise) -> models.CharField:
+    return models.CharField(
+        format_lazy(_("Sichtbarkeit: {field}"), field=label),
+        max_length=8,
+        choices=Visibility,
+        default=Visibility.MEMBERS,
+    )
+
+
 class Profile(models.Model):
-    """What colleagues see of a member: name, administration and position."""
+    """What colleagues see of a member.
+
+    Every field but the account itself has its own visibility, chosen by the member: the
+    platform promises that a field marked "members only" never reaches an anonymous visitor and
+    "only me" reaches nobody else (selectors enforce it, tests prove it per field).
+    """
 
     user = models.OneToOneField(
         User, on_delete=models.CASCADE, related_name="profile", verbose_name=_("Konto")
@@ -123,6 +159,37 @@ class Profile(models.Model):
         verbose_name=_("Organisation"),
     )
     position = models.CharField(_("Funktion"), max_length=200, blank=True)
+    bio = models.TextField(_("Kurzvorstellung"), max_length=1000, blank=True)
+    expertise = TaggableManager(
+        verbose_name=_("Ich kann helfen bei"),
+        through=ExpertiseTag,
+        blank=True,
+        related_name="expert_profiles",
+        help_text=_("Themen, zu denen Sie Kolleginnen und Kollegen helfen können."),
+    )
+    interests = TaggableManager(
+        verbose_name=_("Ich suche"),
+        through=InterestTag,
+        blank=True,
+        related_name="interested_profiles",
+        help_text=_("Themen, zu denen Sie Erfahrungen anderer suchen."),
+    )
+    display_name_visibility = _visibility_field(_("Anzeigename"))
+    organisation_visibility = _visibility_field(_("Organisation"))
+    position_visibility = _visibility_field(_("Funktion"))
+    bio_visibility = _visibility_field(_("Kurzvorstellung"))
+    expertise_visibility = _visibility_field(_("Ich kann helfen bei"))
+    interests_visibility = _visibility_field(_("Ich suche"))
+
+    # Each field shown to others, with the field that holds its visibility.
+    VISIBILITY_FIELDS: ClassVar[dict[str, str]] = {
+        "display_name": "display_name_visibility",
+        "organisation": "organisation_visibility",
+        "position": "position_visibility",
+        "bio": "bio_visibility",
+        "expertise": "expertise_visibility",
+        "interests": "interests_visibility",
+    }
 
     class Meta:
         verbose_name = _("Profil")

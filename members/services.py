@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -47,3 +49,19 @@ def member_create(
         group, _created = Group.objects.get_or_create(name=role)
         user.groups.add(group)
     return user
+
+
+@transaction.atomic
+def profile_update(*, profile: Profile, data: dict[str, Any]) -> Profile:
+    """Save validated profile data (from `ProfileForm.cleaned_data`), tags included."""
+    expertise = data.pop("expertise", None)
+    interests = data.pop("interests", None)
+    for field, value in data.items():
+        setattr(profile, field, value)
+    profile.full_clean()
+    profile.save()
+    if expertise is not None:
+        profile.expertise.set(expertise, clear=True)
+    if interests is not None:
+        profile.interests.set(interests, clear=True)
+    return profile

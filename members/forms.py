@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from members.models import AdministrationLevel, FederalState, Organisation, Profile
+
+MAX_TAGS = 15
+MAX_TAG_LENGTH = 50
+
+
+def _clean_tags(tags: list[str]) -> list[str]:
+    if len(tags) > MAX_TAGS:
+        raise forms.ValidationError(
+            _("Bitte höchstens %(max)d Themen angeben."), params={"max": MAX_TAGS}
+        )
+    too_long = [tag for tag in tags if len(tag) > MAX_TAG_LENGTH]
+    if too_long:
+        raise forms.ValidationError(
+            _("Ein Thema darf höchstens %(max)d Zeichen lang sein."), params={"max": MAX_TAG_LENGTH}
+        )
+    return tags
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = [
+            "display_name",
+            "display_name_visibility",
+            "organisation",
+            "organisation_visibility",
+            "position",
+            "position_visibility",
+            "bio",
+            "bio_visibility",
+            "expertise",
+            "expertise_visibility",
+            "interests",
+            "interests_visibility",
+        ]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["position"].widget.attrs["autocomplete"] = "organization-title"
+        self.fields["organisation"].empty_label = _("– keine Angabe –")
+
+    def clean_expertise(self) -> list[str]:
+        return _clean_tags(self.cleaned_data["expertise"])
+
+    def clean_interests(self) -> list[str]:
+        return _clean_tags(self.cleaned_data["interests"])
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Suchbegriff"), required=False, max_length=100)
+    expertise = forms.SlugField(label=_("Thema"), required=False, max_length=100)
+    level = forms.ChoiceField(
+        label=_("Verwaltungsebene"),
+        required=False,
+        choices=[("", _("Alle Ebenen")), *AdministrationLevel.choices],
+    )
+    state = forms.ChoiceField(
+        label=_("Bundesland"),
+        required=False,
+        choices=[("", _("Alle Bundesländer")), *FederalState.choices],
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        required=False,
+        queryset=Organisation.objects.all(),
+        empty_label=_("Alle Organisationen"),
+    )

@@ -1,0 +1,110 @@
+"""Reads for profiles and the directory. Visibility is enforced here and nowhere else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+
+from members.models import Organisation, Profile, User, Visibility
+
+Viewer = User | AnonymousUser
+
+
+def visibility_levels(viewer: Viewer) -> list[str]:
+    """The visibility levels a viewer may see of other people's profiles."""
+    if viewer.is_authenticated:
+        return [Visibility.PUBLIC, Visibility.MEMBERS]
+    return [Visibility.PUBLIC]
+
+
+def _visible(field: str, viewer: Viewer) -> Q:
+    """Rows whose `field` the viewer may see: by its visibility, or because it is their own."""
+    condition = Q(**{f"{Profile.VISIBILITY_FIELDS[field]}__in": visibility_levels(viewer)})
+    if viewer.is_authenticated:
+        condition |= Q(user_id=viewer.pk)
+    return condition
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    query: str = ""
+    expertise: str = ""
+    level: str = ""
+    state: str = ""
+    organisation: Organisation | None = None
+
+
+def directory_profiles(*, viewer: Viewer, filters: DirectoryFilters) -> QuerySet[Profile]:
+    """Profiles the viewer may find, filtered only on fields the viewer may see."""
+    profiles = Profile.objects.filter(_visible("display_name", viewer), user__is_active=True)
+    if filters.expertise:
+        profiles = profiles.filter(_visible("expertise", viewer), expertise__slug=filters.expertise)
+    if filters.level:
+        profiles = profiles.filter(
+            _visible("organisation", viewer), organisation__level=filters.level
+        )
+    if filters.state:
+        profiles = profiles.filter(
+            _visible("organisation", viewer), organisation__state=filters.state
+        )
+    if filters.organisation:
+        profiles = profiles.filter(
+            _visible("organisation", viewer), organisation=filters.organisation
+        )
+    if filters.query:
+        text = filters.query
+        profiles = profiles.filter(
+            Q(display_name__icontains=text)
+            | (_visible("position", viewer) & Q(position__icontains=text))
+            | (_visible("bio", viewer) & Q(bio__icontains=text))
+            | (_visible("organisation", viewer) & Q(organisation__name__icontains=text))
+            | (_visible("expertise", viewer) & Q(expertise__name__icontains=text))
+        )
+    # Tag joins repeat rows; filtering on primary keys keeps one row each without DISTINCT
+    # over every column.
+    return (
+        Profile.objects.filter(pk__in=profiles.values("pk"))
+        .select_related("organisation")
+        .prefetch_related("expertise", "interests")
+        .order_by("display_name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    """A profile as one viewer may see it: hidden fields are None."""
+
+    profile: Profile
+    is_own: bool
+    fields: dict[str, Any]
+
+
+def profile_view(*, profile: Profile, viewer: Viewer) -> ProfileView:
+    """Expects `expertise` and `interests` prefetched when called in a loop."""
+    is_own = viewer.is_authenticated and profile.user_id == viewer.pk
+    levels = visibility_levels(viewer)
+    values = {
+        "display_name": profile.display_name,
+        "organisation": profile.organisation,
+        "position": profile.position,
+        "bio": profile.bio,
+        "expertise": list(profile.expertise.all()),
+        "interests": list(profile.interests.all()),
+    }
+    fields = {}
+    for field, value in values.items():
+        visible = is_own or getattr(profile, Profile.VISIBILITY_FIELDS[field]) in levels
+        fields[field] = value if visible else None
+    return ProfileView(profile=profile, is_own=is_own, fields=fields)
+
+
+def visible_profile(*, viewer: Viewer, pk: int) -> Profile | None:
+    return (
+        Profile.objects.filter(_visible("display_name", viewer), user__is_active=True, pk=pk)
+        .select_related("organisation")
+        .prefetch_related("expertise", "interests")
+        .first()
+    )

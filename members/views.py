@@ -1,0 +1,67 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from members.forms import DirectoryFilterForm, ProfileForm
+from members.selectors import DirectoryFilters, directory_profiles, profile_view, visible_profile
+from members.services import member_ensure_profile, profile_update
+
+PAGE_SIZE = 20
+
+
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    """ "Wer kann helfen?": find colleagues by expertise, administration and text."""
+    form = DirectoryFilterForm(request.GET or None)
+    filters = DirectoryFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = DirectoryFilters(
+            query=data["q"].strip(),
+            expertise=data["expertise"],
+            level=data["level"],
+            state=data["state"],
+            organisation=data["organisation"],
+        )
+    page = Paginator(directory_profiles(viewer=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("seite")
+    )
+    cards = [profile_view(profile=profile, viewer=request.user) for profile in page]
+    query = request.GET.copy()
+    query.pop("seite", None)
+    return render(
+        request,
+        "members/directory.html",
+        {"form": form, "page": page, "cards": cards, "query_string": query.urlencode()},
+    )
+
+
+@require_GET
+def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = visible_profile(viewer=request.user, pk=pk)
+    if profile is None:
+        raise Http404(_("Dieses Profil gibt es nicht oder es ist nicht sichtbar."))
+    return render(
+        request,
+        "members/profile.html",
+        {"card": profile_view(profile=profile, viewer=request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    """Members edit their own profile only: the URL names no profile that could be swapped."""
+    profile = member_ensure_profile(user=request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        profile_update(profile=profile, data=dict(form.cleaned_data))
+        messages.success(request, _("Ihr Profil wurde gespeichert."))
+        return redirect("members:profile", pk=profile.pk)
+    return render(
+        request, "members/profile_form.html", {"form": form}, status=400 if form.errors else 200
+    )
