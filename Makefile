@@ -7,7 +7,7 @@ MANAGE := DJANGO_SETTINGS_MODULE=hub.settings.dev $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages clean
+.PHONY: run test lint format messages bench clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Kollegium braucht Python 3.11 (gefunden: " + sys.version.split()[0] + ").")'
@@ -33,6 +33,10 @@ lint: $(BIN)/.installed
 test: lint node_modules/.installed
 	$(BIN)/pytest
 	$(BIN)/pytest --database=postgresql -m "not browser and not engines"
+
+bench: $(BIN)/.installed
+	$(BIN)/python -m bench.directory --database sqlite
+	$(BIN)/python -m bench.directory --database postgresql
 
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .

@@ -1,0 +1,109 @@
+"""Benchmark: server time of the "Wer kann helfen?" directory with 5,000 members.
+
+Runs the real view stack in-process (Django's test client: no network in the figures) against
+a fresh database filled by `seed_demo --scale`, on SQLite and on a throwaway PostgreSQL server
+started like the test suite's. Prints p50/p95 per scenario.
+
+    make bench            # both engines
+    python -m bench.directory --database sqlite --members 5000 --requests 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+SCENARIOS = {
+    "anonym, Seite 1": ("anonymous", "/mitglieder/"),
+    "Mitglied, Seite 1": ("member", "/mitglieder/"),
+    "Mitglied, Seite 50": ("member", "/mitglieder/?seite=50"),
+    "Mitglied, Thema": ("member", "/mitglieder/?expertise=e-akte"),
+    "Mitglied, Text + Ebene": ("member", "/mitglieder/?q=sach&level=kommune"),
+}
+
+
+@contextlib.contextmanager
+def database(engine: str, workdir: Path) -> Iterator[str]:
+    if engine == "sqlite":
+        os.environ["KOLLEGIUM_VAR_DIR"] = str(workdir)
+        yield "SQLite"
+        return
+    from tests.engines.servers import postgres_server
+
+    with postgres_server(workdir / "postgres") as server:
+        os.environ["DATABASE_URL"] = server.url("kollegium")
+        import psycopg
+
+        with psycopg.connect(server.url(), autocommit=True) as connection:
+            connection.execute("CREATE DATABASE kollegium")
+        yield f"PostgreSQL {server.version}"
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def run(engine: str, members: int, requests: int) -> None:
+    with (
+        tempfile.TemporaryDirectory(prefix="kollegium-bench-") as tmp,
+        database(engine, Path(tmp)) as label,
+    ):
+        os.environ["DJANGO_SETTINGS_MODULE"] = "hub.settings.dev"
+        os.environ["DEBUG"] = "false"
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.test import Client
+
+        from members.models import User
+
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        call_command("seed_demo", "--scale", str(members), verbosity=0)
+        seeded = time.perf_counter() - started
+        clients = {
+            "anonymous": Client(HTTP_HOST="localhost"),
+            "member": Client(HTTP_HOST="localhost"),
+        }
+        clients["member"].force_login(User.objects.get(email__startswith="miriam.schulte"))
+
+        print(f"\n{label}: {User.objects.count()} Mitglieder (angelegt in {seeded:.1f} s)")
+        print(f"{'Szenario':<26}{'p50 ms':>9}{'p95 ms':>9}{'Anfragen/s':>12}")
+        for name, (who, url) in SCENARIOS.items():
+            client = clients[who]
+            for _warm_up in range(5):
+                client.get(url)
+            samples = []
+            for _request in range(requests):
+                begin = time.perf_counter()
+                response = client.get(url)
+                samples.append((time.perf_counter() - begin) * 1000)
+                if response.status_code != 200:
+                    sys.exit(f"{url} answered {response.status_code}")
+            throughput = 1000 * len(samples) / sum(samples)
+            print(
+                f"{name:<26}{statistics.median(samples):>9.1f}"
+                f"{percentile(samples, 0.95):>9.1f}{throughput:>12.0f}"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--members", type=int, default=5000)
+    parser.add_argument("--requests", type=int, default=200)
+    arguments = parser.parse_args()
+    run(arguments.database, arguments.members, arguments.requests)
+
+
+if __name__ == "__main__":
+    main()
