@@ -7,7 +7,10 @@ class MembersConfig(AppConfig):
     verbose_name = _("Mitglieder")
 
     def ready(self) -> None:
-        from hub import demo
+        from hub import demo, personal_data
         from members.demo import seed_members
+        from members.personal_data import export_account, export_profile
 
         demo.register("members", seed_members, order=10)
+        personal_data.register("account", export_account)
+        personal_data.register("profile", export_profile)

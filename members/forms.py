@@ -75,3 +75,24 @@ class DirectoryFilterForm(forms.Form):
         queryset=Organisation.objects.all(),
         empty_label=_("Alle Organisationen"),
     )
+
+
+class AccountDeletionForm(forms.Form):
+    password = forms.CharField(
+        label=_("Ihr Passwort"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("Ich möchte mein Konto und alle meine persönlichen Daten endgültig löschen."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Das Passwort stimmt nicht."))
+        return password

@@ -1,14 +1,18 @@
+import json
+
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from members.forms import DirectoryFilterForm, ProfileForm
+from members.forms import AccountDeletionForm, DirectoryFilterForm, ProfileForm
 from members.selectors import DirectoryFilters, directory_profiles, profile_view, visible_profile
-from members.services import member_ensure_profile, profile_update
+from members.services import member_delete, member_ensure_profile, member_export, profile_update
 
 PAGE_SIZE = 20
 
@@ -64,4 +68,39 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         return redirect("members:profile", pk=profile.pk)
     return render(
         request, "members/profile_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_GET
+def my_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "members/my_data.html")
+
+
+@login_required
+@require_GET
+def my_data_download(request: HttpRequest) -> HttpResponse:
+    """One JSON file with everything the platform holds about the member."""
+    export = member_export(user=request.user)
+    filename = f"kollegium-meine-daten-{timezone.localdate().isoformat()}.json"
+    response = HttpResponse(
+        json.dumps(export, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = AccountDeletionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        member_delete(user=user)
+        messages.success(request, _("Ihr Konto und Ihre persönlichen Daten wurden gelöscht."))
+        return redirect("/")
+    return render(
+        request, "members/account_delete.html", {"form": form}, status=400 if form.errors else 200
     )

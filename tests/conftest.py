@@ -5,10 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pytest
 from daphne.testing import DaphneProcess
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    """allauth's rate limits and used TOTP codes live in the cache: each test starts afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -104,5 +115,16 @@ def daphne_server_factory(
 
 
 @pytest.fixture(scope="session")
-def daphne_server(daphne_server_factory: Callable[..., LiveServer]) -> LiveServer:
-    return daphne_server_factory()
+def daphne_mail_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("daphne-mail")
+
+
+@pytest.fixture(scope="session")
+def daphne_server(
+    daphne_server_factory: Callable[..., LiveServer], daphne_mail_dir: Path
+) -> LiveServer:
+    # The server is another process: the mail it sends goes to files the tests can read.
+    return daphne_server_factory(
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(daphne_mail_dir),
+    )

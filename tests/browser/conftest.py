@@ -37,7 +37,9 @@ def _missing(what: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def browser(django_db_setup: None) -> Iterator[Browser]:
+def browser(django_db_setup: None, daphne_server: Any) -> Iterator[Browser]:
+    """Starts after the live server: a server forked later would inherit the pipes to
+    Playwright's driver and keep it from ever shutting down."""
     chromium = shutil.which("chromium")
     if not chromium:
         _missing("Debian's chromium is not installed (apt-get install chromium)")
