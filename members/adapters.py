@@ -5,14 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialLogin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from members.services import member_ensure_profile
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # allauth's German says "du"; the site says "Sie" and tells when to try again (the key
+    # period of ACCOUNT_RATE_LIMITS["login_failed"]).
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": _(
+            "Zu viele fehlgeschlagene Anmeldeversuche. Zum Schutz Ihres Kontos ist die "
+            "Anmeldung vorübergehend gesperrt. Bitte versuchen Sie es in 15 Minuten erneut."
+        ),
+    }
+
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             member_ensure_profile(user=user)
+        return user
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> Any:
+        """New sign-on members get their profile, named after the provider's `name` claim."""
+        user = super().save_user(request, sociallogin, form=form)
+        claims = sociallogin.provider.extract_common_fields(sociallogin.account.extra_data)
+        member_ensure_profile(user=user, display_name=claims.get("name") or "")
         return user

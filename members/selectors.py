@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
@@ -107,4 +109,16 @@ def visible_profile(*, viewer: Viewer, pk: int) -> Profile | None:
         .select_related("organisation")
         .prefetch_related("expertise", "interests")
         .first()
+    )
+
+
+def member_lacks_required_mfa(*, user: Viewer) -> bool:
+    """Whether the user holds a role that requires TOTP but has not activated it (one query)."""
+    roles = settings.KOLLEGIUM_MFA_REQUIRED_ROLES
+    if not roles or not user.is_authenticated:
+        return False
+    return (
+        User.objects.filter(pk=user.pk, groups__name__in=roles)
+        .exclude(authenticator__type=Authenticator.Type.TOTP)
+        .exists()
     )

@@ -7,15 +7,20 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
+from hub import personal_data
 from members.models import Organisation, Profile, User
 from members.roles import Role
 
 
 @transaction.atomic
-def member_ensure_profile(*, user: User) -> Profile:
-    """Give a new account its profile and the member role; existing ones stay untouched."""
-    default_name = user.get_full_name() or user.email.split("@", 1)[0]
+def member_ensure_profile(*, user: User, display_name: str = "") -> Profile:
+    """Give a new account its profile and the member role; existing ones stay untouched.
+
+    `display_name` is a suggestion for new profiles, e.g. the `name` claim of a sign-on provider.
+    """
+    default_name = display_name.strip()[:120] or user.get_full_name() or user.email.split("@")[0]
     profile, _created = Profile.objects.get_or_create(
         user=user, defaults={"display_name": default_name}
     )
@@ -65,3 +70,31 @@ def profile_update(*, profile: Profile, data: dict[str, Any]) -> Profile:
     if interests is not None:
         profile.interests.set(interests, clear=True)
     return profile
+
+
+def member_export(*, user: User) -> dict[str, Any]:
+    """Everything the platform holds about the member, one part per contributing app."""
+    return {
+        "format": "kollegium-personal-data/1",
+        "exported_at": timezone.now().isoformat(),
+        **{
+            contributor.name: contributor.export(user)
+            for contributor in personal_data.contributors()
+        },
+    }
+
+
+@transaction.atomic
+def member_delete(*, user: User) -> None:
+    """Delete the account and its personal data.
+
+    Apps first anonymise what the member authored, so others' discussions and articles stay
+    readable ("ehemaliges Mitglied"); then the account goes, and with it profile, e-mail
+    addresses and tags.
+    """
+    for contributor in personal_data.contributors():
+        if contributor.erase is not None:
+            contributor.erase(user)
+    # Other sessions of the account die with it: Django finds no user behind them any more
+    # (primary keys are never reused) and treats them as anonymous.
+    user.delete()

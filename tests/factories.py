@@ -42,3 +42,27 @@ class MemberFactory(factory.Factory):
     @classmethod
     def _build(cls, model_class: type[User], *args: Any, **kwargs: Any) -> User:
         raise NotImplementedError("Members only exist once the service has created them.")
+
+
+def totp_activate(user: User) -> str:
+    """Give the user an authenticator app and recovery codes through allauth; return the secret."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows right now, computed by allauth's own helper."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counters = list(yield_hotp_counters_from_time())
+    current = counters[len(counters) // 2]
+    return format_hotp_value(hotp_value(secret, current))

@@ -15,6 +15,7 @@ from hub.settings.env import (
     env_database,
     env_int,
     env_list,
+    env_oidc_apps,
     env_str,
     env_url,
 )
@@ -49,6 +50,9 @@ INSTALLED_APPS = [
     "taggit",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "channels",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -68,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "members.middleware.MFARequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -163,6 +168,47 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kollegium] "
+# Wagtail sends members without admin access back to the login page; redirecting signed-in
+# visitors away from it would loop, so they see the form and Wagtail's message instead.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
+# Rates are "amount/period/per": per IP address, per key (the e-mail address) or per user. Wrong
+# passwords and wrong MFA codes share "login_failed". Whole authorities often share one public
+# IP address, so the tight limits are per e-mail address and the per-IP ones stay generous.
+ACCOUNT_RATE_LIMITS = {
+    "login": "60/m/ip",
+    "login_failed": "20/m/ip,5/15m/key",
+    "signup": "20/m/ip,100/h/ip",
+    "reset_password": "20/m/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+}
+
+# Multi-factor authentication: an authenticator app (TOTP) plus one-time recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Kollegium"
+# Accept the code of the neighbouring 30-second step too: phone clocks drift.
+MFA_TOTP_TOLERANCE = 1
+# Members holding one of these roles (group names from members/roles.py) must set up TOTP
+# before they can use the site; empty means nobody is forced.
+KOLLEGIUM_MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", ["Redaktion", "Moderation"])
+
+# Single sign-on through one OpenID Connect provider, set by the OIDC_* variables (no button
+# without them). The first sign-on creates the member; an e-mail address counts as verified only
+# when the provider says email_verified, and it never signs in to an existing account that is
+# not yet connected: a provider could assert any address. Existing members connect the provider
+# themselves after signing in (/konto/3rdparty/). Sign-on starts with a POST (login CSRF).
+SOCIALACCOUNT_ADAPTER = "members.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": env_oidc_apps()},
+}
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
@@ -197,6 +243,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAIL_SITE_NAME = "Kollegium"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# The admin signs in through allauth, so rate limits and MFA apply there too.
+WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "csv"]
 
 SESSION_COOKIE_HTTPONLY = True

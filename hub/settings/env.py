@@ -7,6 +7,7 @@ with one German sentence naming the variable, instead of a traceback deep inside
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -101,3 +102,49 @@ def env_url(name: str, *, schemes: set[str], example: str) -> str:
             f"nicht {raw!r}."
         )
     return raw
+
+
+_OIDC_SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
+
+
+def env_oidc_apps() -> list[dict[str, Any]]:
+    """The single sign-on provider from the OIDC_* variables, as allauth's settings-based app.
+
+    Returns an empty list (no sign-on button) while none of OIDC_SERVER_URL, OIDC_CLIENT_ID and
+    OIDC_CLIENT_SECRET is set; once one is set, all three are required.
+    """
+    required = ("OIDC_SERVER_URL", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")
+    if not any(env_str(name) for name in required):
+        return []
+    for name in required:
+        if not env_str(name):
+            raise ConfigurationError(
+                f"Die Umgebungsvariable {name} fehlt, ist aber für die Anmeldung über "
+                f"OpenID Connect zusammen mit {', '.join(n for n in required if n != name)} "
+                f"nötig."
+            )
+    provider_id = env_str("OIDC_PROVIDER_ID", "sso")
+    if not _OIDC_SLUG.fullmatch(provider_id):
+        raise ConfigurationError(
+            f"Die Umgebungsvariable OIDC_PROVIDER_ID muss ein Kürzel aus Kleinbuchstaben, "
+            f"Ziffern und Bindestrichen sein (z. B. verwaltungs-sso), nicht {provider_id!r}."
+        )
+    server_url = env_url(
+        "OIDC_SERVER_URL", schemes={"http", "https"}, example="https://login.example/realm"
+    )
+    return [
+        {
+            "provider_id": provider_id,
+            "name": env_str("OIDC_PROVIDER_NAME") or "Single Sign-on",
+            "client_id": env_str("OIDC_CLIENT_ID"),
+            "secret": env_str("OIDC_CLIENT_SECRET"),
+            "settings": {
+                "server_url": server_url,
+                "oauth_pkce_enabled": True,
+                # Only the provider's own email_verified claim marks an address as verified,
+                # and an address never signs in to an existing local account by itself.
+                "verified_email": False,
+                "email_authentication": False,
+            },
+        }
+    ]

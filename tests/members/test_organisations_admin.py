@@ -3,14 +3,20 @@ from django.urls import reverse
 
 from members.models import Organisation
 from members.roles import Role
-from tests.factories import MemberFactory, OrganisationFactory
+from tests.factories import MemberFactory, OrganisationFactory, totp_activate
 
 pytestmark = pytest.mark.django_db
 
 
+def _editor():
+    editor = MemberFactory(roles=(Role.EDITOR,))
+    totp_activate(editor)  # editors must use MFA
+    return editor
+
+
 def test_editors_manage_the_organisation_list_in_the_admin(client):
     OrganisationFactory(name="Stadt Beispielhausen")
-    client.force_login(MemberFactory(roles=(Role.EDITOR,)))
+    client.force_login(_editor())
     url = reverse("wagtailsnippets_members_organisation:list")
 
     listing = client.get(url)
@@ -21,7 +27,7 @@ def test_editors_manage_the_organisation_list_in_the_admin(client):
 
 
 def test_editors_add_an_organisation(client):
-    client.force_login(MemberFactory(roles=(Role.EDITOR,)))
+    client.force_login(_editor())
 
     response = client.post(
         reverse("wagtailsnippets_members_organisation:add"),
@@ -33,7 +39,7 @@ def test_editors_add_an_organisation(client):
 
 
 def test_state_level_organisation_needs_a_federal_state(client):
-    client.force_login(MemberFactory(roles=(Role.EDITOR,)))
+    client.force_login(_editor())
 
     response = client.post(
         reverse("wagtailsnippets_members_organisation:add"),
