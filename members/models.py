@@ -195,6 +195,8 @@ class Profile(models.Model):
         verbose_name = _("Profil")
         verbose_name_plural = _("Profile")
         ordering = ["display_name"]
+        # The directory lists profiles by name, a page at a time.
+        indexes = [models.Index(fields=["display_name", "id"], name="profile_directory_order")]
 
     def __str__(self) -> str:
         return self.display_name

@@ -65,11 +65,12 @@ def directory_profiles(*, viewer: Viewer, filters: DirectoryFilters) -> QuerySet
             | (_visible("organisation", viewer) & Q(organisation__name__icontains=text))
             | (_visible("expertise", viewer) & Q(expertise__name__icontains=text))
         )
-    # Tag joins repeat rows; filtering on primary keys keeps one row each without DISTINCT
-    # over every column.
+    if filters.expertise or filters.query:
+        # Tag joins repeat rows; filtering on primary keys keeps one row each without DISTINCT
+        # over every column.
+        profiles = Profile.objects.filter(pk__in=profiles.values("pk"))
     return (
-        Profile.objects.filter(pk__in=profiles.values("pk"))
-        .select_related("organisation")
+        profiles.select_related("organisation")
         .prefetch_related("expertise", "interests")
         .order_by("display_name", "pk")
     )

@@ -92,3 +92,10 @@ def visit(page: Page, url: str) -> None:
     assert response is not None
     assert response.ok, f"{url} answered {response.status}"
     assert_accessible(page)
+
+
+def submit_login(page: Page, email: str, password: str) -> None:
+    """Fill and send allauth's login form, wherever the visit landed on it."""
+    page.get_by_label("E-Mail").fill(email)
+    page.get_by_label("Passwort").fill(password)
+    page.get_by_role("main").get_by_role("button", name="Anmeldung").click()

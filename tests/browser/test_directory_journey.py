@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from members.models import User, Visibility
 from members.services import profile_update
-from tests.browser.conftest import assert_accessible, visit
+from tests.browser.conftest import assert_accessible, submit_login, visit
 from tests.factories import TEST_PASSWORD, MemberFactory
 
 pytestmark = [
@@ -45,9 +45,7 @@ def test_newcomer_joins_finds_help_downloads_data_and_leaves(
     visit(page, verification_link(daphne_mail_dir))
     page.get_by_role("main").get_by_role("button", name="Bestätigen").click()
     visit(page, daphne_server.url + "/konto/login/")
-    page.get_by_label(re.compile(r"^E-Mail")).fill(EMAIL)
-    page.get_by_label(re.compile(r"^Passwort")).fill(TEST_PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Anmeldung").click()
+    submit_login(page, EMAIL, TEST_PASSWORD)
     expect(page.get_by_role("banner")).to_contain_text("neu")
 
     visit(page, daphne_server.url + "/mitglieder/mein-profil/")

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from members.roles import Role
-from tests.browser.conftest import assert_accessible, visit
+from tests.browser.conftest import assert_accessible, submit_login, visit
 from tests.factories import TEST_PASSWORD, MemberFactory, totp_activate, totp_code
 
 # allauth's German labels on the login, re-authentication and MFA pages.
@@ -63,9 +63,7 @@ def test_editor_signs_in_to_the_admin_with_a_code(page: Page, daphne_server):
     page.goto(daphne_server.url + "/admin/")
     expect(page).to_have_url(re.compile(r"/konto/login/"))
     assert_accessible(page)
-    page.get_by_label("E-Mail").fill(editor.email)
-    page.get_by_label("Passwort").fill(TEST_PASSWORD)
-    page.get_by_role("button", name=SIGN_IN_BUTTON).click()
+    submit_login(page, editor.email, TEST_PASSWORD)
 
     expect(page).to_have_url(re.compile(r"/konto/2fa/authenticate/"))
     assert_accessible(page)
@@ -83,9 +81,7 @@ def test_editor_without_mfa_sets_it_up_before_the_admin(page: Page, daphne_serve
     editor = MemberFactory(email="neu-redaktion@verwaltung.example", roles=(Role.EDITOR,))
 
     page.goto(daphne_server.url + "/admin/")
-    page.get_by_label("E-Mail").fill(editor.email)
-    page.get_by_label("Passwort").fill(TEST_PASSWORD)
-    page.get_by_role("button", name=SIGN_IN_BUTTON).click()
+    submit_login(page, editor.email, TEST_PASSWORD)
 
     # allauth confirms the password before any MFA change.
     expect(page).to_have_url(re.compile(r"/konto/reauthenticate/"))
@@ -110,9 +106,7 @@ def test_admin_refuses_a_member_without_editor_role(page: Page, daphne_server):
     member = MemberFactory(email="mitglied@verwaltung.example")
 
     visit(page, daphne_server.url + "/admin/")
-    page.get_by_label("E-Mail").fill(member.email)
-    page.get_by_label("Passwort").fill(TEST_PASSWORD)
-    page.get_by_role("button", name=SIGN_IN_BUTTON).click()
+    submit_login(page, member.email, TEST_PASSWORD)
 
     expect(page).to_have_url(re.compile(r"/konto/login/"))
     expect(page.get_by_role("status")).to_contain_text("nicht die nötige Berechtigung")
