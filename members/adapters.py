@@ -10,6 +10,8 @@ from allauth.socialaccount.models import SocialLogin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from members.middleware import TERMS_PENDING_SESSION_KEY
+from members.selectors import terms_awaiting_acceptance
 from members.services import member_ensure_profile
 
 
@@ -29,6 +31,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             member_ensure_profile(user=user)
         return user
+
+    def login(self, request: HttpRequest, user: Any) -> None:
+        """Every login, password or sign-on, checks consent to the terms in force once."""
+        super().login(request, user)
+        if terms_awaiting_acceptance(user=user) is not None:
+            request.session[TERMS_PENDING_SESSION_KEY] = True
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -9,8 +9,9 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from hub import demo, personal_data
         from members.demo import seed_members
-        from members.personal_data import export_account, export_profile
+        from members.personal_data import export_account, export_consents, export_profile
 
         demo.register("members", seed_members, order=10)
         personal_data.register("account", export_account)
         personal_data.register("profile", export_profile)
+        personal_data.register("consents", export_consents)

@@ -24,7 +24,8 @@ from members.models import (
     Visibility,
 )
 from members.roles import Role
-from members.services import member_create, profile_update
+from members.selectors import current_terms
+from members.services import member_create, profile_update, terms_accept
 
 DEMO_PASSWORD = "kollegium-demo"  # noqa: S105 - printed on purpose: local demo logins
 DEMO_DOMAIN = "demo.kollegium.example"
@@ -142,6 +143,8 @@ def seed_members(context: DemoContext, report: DemoReport) -> None:
     organisations = _seed_organisations(report)
     # One hash for every demo account: hashing is deliberately slow and they share a password.
     password_hash = make_password(DEMO_PASSWORD)
+    # The demo people signed up under the terms in force.
+    terms = current_terms()
     people = context.progress(PEOPLE, "Mitglieder", len(PEOPLE))
     for person in people:
         first, last, org_index, position, roles = person
@@ -160,6 +163,8 @@ def seed_members(context: DemoContext, report: DemoReport) -> None:
         user.password = password_hash
         user.save(update_fields=["password"])
         _complete_profile(user.profile, index=PEOPLE.index(person))
+        if terms is not None:
+            terms_accept(user=user, terms=terms)
         report.count("Mitglieder")
     for role_label, index in LOGINS:
         first, last = PEOPLE[index][:2]

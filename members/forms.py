@@ -3,9 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from members.models import AdministrationLevel, FederalState, Organisation, Profile
+from members.selectors import current_terms
+from members.services import terms_accept
 
 MAX_TAGS = 15
 MAX_TAG_LENGTH = 50
@@ -96,3 +101,30 @@ class AccountDeletionForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("Das Passwort stimmt nicht."))
         return password
+
+
+class TermsConsentForm(forms.Form):
+    """Consent to the terms in force; also added to allauth's sign-up form."""
+
+    accept_terms = forms.BooleanField(required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.terms = current_terms()
+        if self.terms is None:
+            del self.fields["accept_terms"]
+            return
+        field = self.fields["accept_terms"]
+        field.label = _(
+            "Ich stimme den Nutzungsbedingungen und Datenschutzhinweisen (Version %(version)d) zu."
+        ) % {"version": self.terms.version}
+        field.help_text = format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("members:terms"),
+            _("Nutzungsbedingungen lesen (öffnet in neuem Tab)"),
+        )
+
+    def signup(self, request: HttpRequest, user: Any) -> None:
+        """allauth's hook (ACCOUNT_SIGNUP_FORM_CLASS): store the consent with the new account."""
+        if self.terms is not None:
+            terms_accept(user=user, terms=self.terms)

@@ -1,4 +1,5 @@
-"""Sends members whose role requires MFA to the TOTP setup until they have activated it."""
+"""Gates a signed-in member must pass: MFA set up where their role requires it, and consent to
+the terms in force."""
 
 from __future__ import annotations
 
@@ -17,7 +18,14 @@ from members.selectors import member_lacks_required_mfa
 # re-authentication (allauth asks for it before activating TOTP), logout, the language switch
 # and the health check.
 ALLOWED_URL_NAMES = frozenset(
-    {"account_reauthenticate", "account_logout", "set_language", "healthz"}
+    {
+        "account_reauthenticate",
+        "account_logout",
+        "set_language",
+        "healthz",
+        "members:terms",
+        "members:terms_accept",
+    }
 )
 
 
@@ -55,4 +63,31 @@ def _is_allowed(request: HttpRequest) -> bool:
     match = request.resolver_match
     if match is None:
         return False
-    return match.url_name in ALLOWED_URL_NAMES or (match.url_name or "").startswith("mfa_")
+    return match.view_name in ALLOWED_URL_NAMES or (match.url_name or "").startswith("mfa_")
+
+
+TERMS_PENDING_SESSION_KEY = "kollegium_terms_pending"
+
+
+class TermsConsentMiddleware:
+    """Sends a member to the consent page while the session says new terms await acceptance.
+
+    The login sets the flag (one query per login, none per request); accepting clears it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> HttpResponse | None:
+        if not request.session.get(TERMS_PENDING_SESSION_KEY) or _is_allowed(request):
+            return None
+        return redirect_to_login(request.get_full_path(), login_url="members:terms_accept")

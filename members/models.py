@@ -11,6 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
+from wagtail.fields import RichTextField
 
 
 class EmailUserManager(UserManager["User"]):
@@ -200,3 +201,42 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+class TermsVersion(models.Model):
+    """A published version of the terms of use and privacy notice members agree to.
+
+    Editors publish a new version when the text changes materially; every member is asked to
+    accept it at their next login.
+    """
+
+    version = models.PositiveIntegerField(_("Version"), unique=True)
+    title = models.CharField(_("Titel"), max_length=200)
+    text = RichTextField(_("Text"), features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])
+    published_at = models.DateTimeField(_("Gültig ab"))
+
+    class Meta:
+        verbose_name = _("Nutzungsbedingungen")
+        verbose_name_plural = _("Nutzungsbedingungen")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.version})"
+
+
+class TermsAcceptance(models.Model):
+    """That a member accepted one version of the terms, and when."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="terms_acceptances")
+    terms = models.ForeignKey(TermsVersion, on_delete=models.PROTECT, related_name="acceptances")
+    accepted_at = models.DateTimeField(_("Zugestimmt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Zustimmung")
+        verbose_name_plural = _("Zustimmungen")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "terms"], name="terms_accepted_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.terms}"

@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 
-from members.models import Profile, User
+from members.models import Profile, TermsAcceptance, User
 
 
 def export_account(user: User) -> dict[str, Any]:
@@ -66,3 +66,16 @@ def export_profile(user: User) -> dict[str, Any] | None:
             for field, visibility_field in Profile.VISIBILITY_FIELDS.items()
         },
     }
+
+
+def export_consents(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "terms_version": acceptance.terms.version,
+            "title": acceptance.terms.title,
+            "accepted_at": acceptance.accepted_at.isoformat(),
+        }
+        for acceptance in TermsAcceptance.objects.filter(user=user)
+        .select_related("terms")
+        .order_by("terms__version")
+    ]

@@ -9,8 +9,9 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from members.models import Organisation, Profile, User, Visibility
+from members.models import Organisation, Profile, TermsVersion, User, Visibility
 
 Viewer = User | AnonymousUser
 
@@ -123,3 +124,18 @@ def member_lacks_required_mfa(*, user: Viewer) -> bool:
         .exclude(authenticator__type=Authenticator.Type.TOTP)
         .exists()
     )
+
+
+def current_terms() -> TermsVersion | None:
+    """The newest terms version in force; None before the first one is published."""
+    return (
+        TermsVersion.objects.filter(published_at__lte=timezone.now()).order_by("-version").first()
+    )
+
+
+def terms_awaiting_acceptance(*, user: User) -> TermsVersion | None:
+    """The terms in force if the member has not accepted them yet."""
+    terms = current_terms()
+    if terms is None or terms.acceptances.filter(user=user).exists():
+        return None
+    return terms

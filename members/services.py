@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hub import personal_data
-from members.models import Organisation, Profile, User
+from members.models import Organisation, Profile, TermsAcceptance, TermsVersion, User
 from members.roles import Role
 
 
@@ -98,3 +98,9 @@ def member_delete(*, user: User) -> None:
     # Other sessions of the account die with it: Django finds no user behind them any more
     # (primary keys are never reused) and treats them as anonymous.
     user.delete()
+
+
+def terms_accept(*, user: User, terms: TermsVersion) -> TermsAcceptance:
+    """Record the member's consent to one terms version (idempotent: double submits are fine)."""
+    acceptance, _created = TermsAcceptance.objects.get_or_create(user=user, terms=terms)
+    return acceptance

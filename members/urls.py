@@ -11,4 +11,6 @@ urlpatterns = [
     path("meine-daten/", views.my_data, name="my_data"),
     path("meine-daten/herunterladen/", views.my_data_download, name="my_data_download"),
     path("konto-loeschen/", views.account_delete, name="account_delete"),
+    path("nutzungsbedingungen/", views.terms, name="terms"),
+    path("nutzungsbedingungen/zustimmen/", views.terms_accept_view, name="terms_accept"),
 ]

@@ -7,12 +7,26 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from members.forms import AccountDeletionForm, DirectoryFilterForm, ProfileForm
-from members.selectors import DirectoryFilters, directory_profiles, profile_view, visible_profile
-from members.services import member_delete, member_ensure_profile, member_export, profile_update
+from members.forms import AccountDeletionForm, DirectoryFilterForm, ProfileForm, TermsConsentForm
+from members.middleware import TERMS_PENDING_SESSION_KEY
+from members.selectors import (
+    DirectoryFilters,
+    current_terms,
+    directory_profiles,
+    profile_view,
+    visible_profile,
+)
+from members.services import (
+    member_delete,
+    member_ensure_profile,
+    member_export,
+    profile_update,
+    terms_accept,
+)
 
 PAGE_SIZE = 20
 
@@ -103,4 +117,36 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         return redirect("/")
     return render(
         request, "members/account_delete.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_GET
+def terms(request: HttpRequest) -> HttpResponse:
+    current = current_terms()
+    if current is None:
+        raise Http404(_("Es sind noch keine Nutzungsbedingungen veröffentlicht."))
+    return render(request, "members/terms.html", {"terms": current})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def terms_accept_view(request: HttpRequest) -> HttpResponse:
+    """New terms are in force: the member reads and accepts them before going on."""
+    form = TermsConsentForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    if form.terms is None:
+        request.session.pop(TERMS_PENDING_SESSION_KEY, None)
+        return redirect(next_url)
+    if request.method == "POST" and form.is_valid():
+        terms_accept(user=request.user, terms=form.terms)
+        request.session.pop(TERMS_PENDING_SESSION_KEY, None)
+        messages.success(request, _("Danke, Ihre Zustimmung ist gespeichert."))
+        return redirect(next_url)
+    return render(
+        request,
+        "members/terms_accept.html",
+        {"form": form, "terms": form.terms, "next": next_url},
+        status=400 if form.errors else 200,
     )

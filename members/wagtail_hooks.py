@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from members.models import Organisation
+from members.models import Organisation, TermsVersion
 
 
 class OrganisationViewSet(SnippetViewSet):
@@ -19,3 +19,15 @@ class OrganisationViewSet(SnippetViewSet):
 
 
 register_snippet(OrganisationViewSet)
+
+
+class TermsVersionViewSet(SnippetViewSet):
+    model = TermsVersion
+    icon = "doc-full"
+    menu_label = _("Nutzungsbedingungen")
+    add_to_admin_menu = True
+    menu_order = 310
+    list_display = ["version", "title", "published_at"]
+
+
+register_snippet(TermsVersionViewSet)

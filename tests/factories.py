@@ -8,7 +8,8 @@ import factory
 
 from members.models import AdministrationLevel, FederalState, Organisation, User
 from members.roles import Role
-from members.services import member_create
+from members.selectors import current_terms
+from members.services import member_create, terms_accept
 
 TEST_PASSWORD = "ein-sicheres-passwort-42"
 
@@ -38,6 +39,13 @@ class MemberFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class: type[User], *args: Any, **kwargs: Any) -> User:
         return member_create(**kwargs)
+
+    @factory.post_generation
+    def accepted_terms(user: User, create: bool, extracted: bool | None, **kwargs: Any) -> None:
+        """Like a real member, who accepted the terms in force when signing up."""
+        terms = current_terms()
+        if create and extracted is not False and terms is not None:
+            terms_accept(user=user, terms=terms)
 
     @classmethod
     def _build(cls, model_class: type[User], *args: Any, **kwargs: Any) -> User:

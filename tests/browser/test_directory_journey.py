@@ -39,6 +39,7 @@ def test_newcomer_joins_finds_help_downloads_data_and_leaves(
     page.get_by_label(re.compile(r"^E-Mail")).fill(EMAIL)
     page.get_by_label(re.compile(r"^Passwort:")).fill(TEST_PASSWORD)
     page.get_by_label(re.compile(r"^Passwort \(Wiederholung\)")).fill(TEST_PASSWORD)
+    page.get_by_label(re.compile(r"^Ich stimme den Nutzungsbedingungen")).check()
     page.get_by_role("main").get_by_role("button", name="Registrieren").click()
     assert_accessible(page)
 

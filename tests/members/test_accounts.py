@@ -59,6 +59,7 @@ def test_signup_creates_profile_and_asks_for_verification(client):
             "email": "neu@kreis-beispiel.de",
             "password1": TEST_PASSWORD,
             "password2": TEST_PASSWORD,
+            "accept_terms": "on",
         },
     )
 
@@ -73,7 +74,12 @@ def test_signup_creates_profile_and_asks_for_verification(client):
 def test_unverified_member_cannot_sign_in(client):
     client.post(
         reverse("account_signup"),
-        {"email": "neu@kreis-beispiel.de", "password1": TEST_PASSWORD, "password2": TEST_PASSWORD},
+        {
+            "email": "neu@kreis-beispiel.de",
+            "password1": TEST_PASSWORD,
+            "password2": TEST_PASSWORD,
+            "accept_terms": "on",
+        },
     )
     client.logout()
 
@@ -88,7 +94,12 @@ def test_unverified_member_cannot_sign_in(client):
 def test_signup_with_existing_email_creates_nothing_and_reveals_nothing(client, member):
     response = client.post(
         reverse("account_signup"),
-        {"email": member.email, "password1": TEST_PASSWORD, "password2": TEST_PASSWORD},
+        {
+            "email": member.email,
+            "password1": TEST_PASSWORD,
+            "password2": TEST_PASSWORD,
+            "accept_terms": "on",
+        },
     )
 
     # Answers like a fresh sign-up (no account enumeration) and warns the owner by mail.
