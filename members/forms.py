@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from members.images import process_avatar
 from members.models import AdministrationLevel, FederalState, Organisation, Profile
 from members.selectors import current_terms
 from members.services import terms_accept
@@ -41,6 +43,8 @@ class ProfileForm(forms.ModelForm):
             "position_visibility",
             "bio",
             "bio_visibility",
+            "avatar",
+            "avatar_visibility",
             "expertise",
             "expertise_visibility",
             "interests",
@@ -53,6 +57,12 @@ class ProfileForm(forms.ModelForm):
         self.fields["display_name"].widget.attrs["autocomplete"] = "name"
         self.fields["position"].widget.attrs["autocomplete"] = "organization-title"
         self.fields["organisation"].empty_label = _("– keine Angabe –")
+
+    def clean_avatar(self) -> Any:
+        avatar = self.cleaned_data.get("avatar")
+        if isinstance(avatar, UploadedFile):
+            return process_avatar(avatar)
+        return avatar
 
     def clean_expertise(self) -> list[str]:
         return _clean_tags(self.cleaned_data["expertise"])

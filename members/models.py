@@ -161,6 +161,12 @@ class Profile(models.Model):
     )
     position = models.CharField(_("Funktion"), max_length=200, blank=True)
     bio = models.TextField(_("Kurzvorstellung"), max_length=1000, blank=True)
+    avatar = models.ImageField(
+        _("Profilbild"),
+        upload_to="avatars/",
+        blank=True,
+        help_text=_("JPEG, PNG oder WebP, höchstens 5 MB. Wird quadratisch zugeschnitten."),
+    )
     expertise = TaggableManager(
         verbose_name=_("Ich kann helfen bei"),
         through=ExpertiseTag,
@@ -179,6 +185,7 @@ class Profile(models.Model):
     organisation_visibility = _visibility_field(_("Organisation"))
     position_visibility = _visibility_field(_("Funktion"))
     bio_visibility = _visibility_field(_("Kurzvorstellung"))
+    avatar_visibility = _visibility_field(_("Profilbild"))
     expertise_visibility = _visibility_field(_("Ich kann helfen bei"))
     interests_visibility = _visibility_field(_("Ich suche"))
 
@@ -188,6 +195,7 @@ class Profile(models.Model):
         "organisation": "organisation_visibility",
         "position": "position_visibility",
         "bio": "bio_visibility",
+        "avatar": "avatar_visibility",
         "expertise": "expertise_visibility",
         "interests": "interests_visibility",
     }

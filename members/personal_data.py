@@ -59,6 +59,7 @@ def export_profile(user: User) -> dict[str, Any] | None:
         "organisation": profile.organisation.name if profile.organisation else None,
         "position": profile.position,
         "bio": profile.bio,
+        "avatar": profile.avatar.url if profile.avatar else None,
         "expertise": sorted(tag.name for tag in profile.expertise.all()),
         "interests": sorted(tag.name for tag in profile.interests.all()),
         "visibility": {

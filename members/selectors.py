@@ -95,6 +95,7 @@ def profile_view(*, profile: Profile, viewer: Viewer) -> ProfileView:
         "organisation": profile.organisation,
         "position": profile.position,
         "bio": profile.bio,
+        "avatar": profile.avatar or None,
         "expertise": list(profile.expertise.all()),
         "interests": list(profile.interests.all()),
     }

@@ -61,10 +61,20 @@ def profile_update(*, profile: Profile, data: dict[str, Any]) -> Profile:
     """Save validated profile data (from `ProfileForm.cleaned_data`), tags included."""
     expertise = data.pop("expertise", None)
     interests = data.pop("interests", None)
+    # Read the stored name: a ModelForm has already put the new file on the instance.
+    replaced_avatar = (
+        Profile.objects.filter(pk=profile.pk).values_list("avatar", flat=True).first() or ""
+        if "avatar" in data
+        else ""
+    )
     for field, value in data.items():
-        setattr(profile, field, value)
+        # As ModelForm does: None keeps a file, False clears it.
+        Profile._meta.get_field(field).save_form_data(profile, value)
     profile.full_clean()
     profile.save()
+    if replaced_avatar and replaced_avatar != profile.avatar.name:
+        storage = profile.avatar.storage
+        transaction.on_commit(lambda: storage.delete(replaced_avatar))
     if expertise is not None:
         profile.expertise.set(expertise, clear=True)
     if interests is not None:
@@ -95,6 +105,10 @@ def member_delete(*, user: User) -> None:
     for contributor in personal_data.contributors():
         if contributor.erase is not None:
             contributor.erase(user)
+    storage = Profile._meta.get_field("avatar").storage
+    avatars = Profile.objects.filter(user=user).exclude(avatar="").values_list("avatar", flat=True)
+    for name in list(avatars):
+        transaction.on_commit(lambda name=name: storage.delete(name))
     # Other sessions of the account die with it: Django finds no user behind them any more
     # (primary keys are never reused) and treats them as anonymous.
     user.delete()

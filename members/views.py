@@ -75,7 +75,7 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def profile_edit(request: HttpRequest) -> HttpResponse:
     """Members edit their own profile only: the URL names no profile that could be swapped."""
     profile = member_ensure_profile(user=request.user)
-    form = ProfileForm(request.POST or None, instance=profile)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         profile_update(profile=profile, data=dict(form.cleaned_data))
         messages.success(request, _("Ihr Profil wurde gespeichert."))

@@ -146,6 +146,7 @@ def test_member_edits_own_profile_and_sees_the_result(member_client, member):
             "position_visibility": "public",
             "bio": "<script>alert('x')</script> Hallo",
             "bio_visibility": "members",
+            "avatar_visibility": "members",
             "expertise": "E-Akte, Onlinezugangsgesetz",
             "expertise_visibility": "public",
             "interests": "Open Data",
