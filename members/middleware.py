@@ -29,7 +29,12 @@ ALLOWED_URL_NAMES = frozenset(
 )
 
 
-class MFARequiredMiddleware:
+TERMS_PENDING_SESSION_KEY = "kollegium_terms_pending"
+
+
+class _Gate:
+    """A page a signed-in member must pass before anything else; subclasses say where to."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -45,6 +50,19 @@ class MFARequiredMiddleware:
     ) -> HttpResponse | None:
         if not request.user.is_authenticated or _is_allowed(request):
             return None
+        gate = self.gate_url_name(request)
+        if gate is None:
+            return None
+        return redirect_to_login(request.get_full_path(), login_url=gate)
+
+    def gate_url_name(self, request: HttpRequest) -> str | None:
+        raise NotImplementedError
+
+
+class MFARequiredMiddleware(_Gate):
+    """Members whose role requires MFA set up TOTP first (one query per request)."""
+
+    def gate_url_name(self, request: HttpRequest) -> str | None:
         if not member_lacks_required_mfa(user=request.user):
             return None
         messages.warning(
@@ -54,7 +72,17 @@ class MFARequiredMiddleware:
                 "jetzt eine Authenticator-App ein."
             ),
         )
-        return redirect_to_login(request.get_full_path(), login_url="mfa_activate_totp")
+        return "mfa_activate_totp"
+
+
+class TermsConsentMiddleware(_Gate):
+    """Members accept new terms first, while the session says they await acceptance.
+
+    The login sets the flag (one query per login, none per request); accepting clears it.
+    """
+
+    def gate_url_name(self, request: HttpRequest) -> str | None:
+        return "members:terms_accept" if request.session.get(TERMS_PENDING_SESSION_KEY) else None
 
 
 def _is_allowed(request: HttpRequest) -> bool:
@@ -64,30 +92,3 @@ def _is_allowed(request: HttpRequest) -> bool:
     if match is None:
         return False
     return match.view_name in ALLOWED_URL_NAMES or (match.url_name or "").startswith("mfa_")
-
-
-TERMS_PENDING_SESSION_KEY = "kollegium_terms_pending"
-
-
-class TermsConsentMiddleware:
-    """Sends a member to the consent page while the session says new terms await acceptance.
-
-    The login sets the flag (one query per login, none per request); accepting clears it.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_view(
-        self,
-        request: HttpRequest,
-        view_func: Callable[..., Any],
-        view_args: Any,
-        view_kwargs: Any,
-    ) -> HttpResponse | None:
-        if not request.session.get(TERMS_PENDING_SESSION_KEY) or _is_allowed(request):
-            return None
-        return redirect_to_login(request.get_full_path(), login_url="members:terms_accept")
