@@ -145,9 +145,8 @@ def seed_members(context: DemoContext, report: DemoReport) -> None:
     password_hash = make_password(DEMO_PASSWORD)
     # The demo people signed up under the terms in force.
     terms = current_terms()
-    people = context.progress(PEOPLE, "Mitglieder", len(PEOPLE))
-    for person in people:
-        first, last, org_index, position, roles = person
+    people = context.progress(enumerate(PEOPLE), "Mitglieder", len(PEOPLE))
+    for index, (first, last, org_index, position, roles) in people:
         email = demo_email(first, last)
         if User.objects.filter(email=email).exists():
             continue
@@ -162,12 +161,12 @@ def seed_members(context: DemoContext, report: DemoReport) -> None:
         )
         user.password = password_hash
         user.save(update_fields=["password"])
-        _complete_profile(user.profile, index=PEOPLE.index(person))
+        _complete_profile(user.profile, index=index)
         if terms is not None:
             terms_accept(user=user, terms=terms)
         report.count("Mitglieder")
-    for role_label, index in LOGINS:
-        first, last = PEOPLE[index][:2]
+    for role_label, person_index in LOGINS:
+        first, last = PEOPLE[person_index][:2]
         report.logins.append((role_label, demo_email(first, last), DEMO_PASSWORD))
     if context.scale:
         _seed_scale_members(context, report, organisations)

@@ -31,6 +31,11 @@ def _visible(field: str, viewer: Viewer) -> Q:
     return condition
 
 
+def _for_display(profiles: QuerySet[Profile]) -> QuerySet[Profile]:
+    """What `profile_view` reads, fetched in a fixed number of queries."""
+    return profiles.select_related("organisation").prefetch_related("expertise", "interests")
+
+
 @dataclass(frozen=True)
 class DirectoryFilters:
     query: str = ""
@@ -70,11 +75,7 @@ def directory_profiles(*, viewer: Viewer, filters: DirectoryFilters) -> QuerySet
         # Tag joins repeat rows; filtering on primary keys keeps one row each without DISTINCT
         # over every column.
         profiles = Profile.objects.filter(pk__in=profiles.values("pk"))
-    return (
-        profiles.select_related("organisation")
-        .prefetch_related("expertise", "interests")
-        .order_by("display_name", "pk")
-    )
+    return _for_display(profiles).order_by("display_name", "pk")
 
 
 @dataclass(frozen=True)
@@ -107,12 +108,9 @@ def profile_view(*, profile: Profile, viewer: Viewer) -> ProfileView:
 
 
 def visible_profile(*, viewer: Viewer, pk: int) -> Profile | None:
-    return (
+    return _for_display(
         Profile.objects.filter(_visible("display_name", viewer), user__is_active=True, pk=pk)
-        .select_related("organisation")
-        .prefetch_related("expertise", "interests")
-        .first()
-    )
+    ).first()
 
 
 def member_lacks_required_mfa(*, user: Viewer) -> bool:

@@ -21,11 +21,12 @@ def member_ensure_profile(*, user: User, display_name: str = "") -> Profile:
     `display_name` is a suggestion for new profiles, e.g. the `name` claim of a sign-on provider.
     """
     default_name = display_name.strip()[:120] or user.get_full_name() or user.email.split("@")[0]
-    profile, _created = Profile.objects.get_or_create(
+    profile, created = Profile.objects.get_or_create(
         user=user, defaults={"display_name": default_name}
     )
-    member_group, _created = Group.objects.get_or_create(name=Role.MEMBER)
-    user.groups.add(member_group)
+    if created:
+        member_group, _created = Group.objects.get_or_create(name=Role.MEMBER)
+        user.groups.add(member_group)
     return profile
 
 
@@ -105,10 +106,10 @@ def member_delete(*, user: User) -> None:
     for contributor in personal_data.contributors():
         if contributor.erase is not None:
             contributor.erase(user)
-    storage = Profile._meta.get_field("avatar").storage
-    avatars = Profile.objects.filter(user=user).exclude(avatar="").values_list("avatar", flat=True)
-    for name in list(avatars):
-        transaction.on_commit(lambda name=name: storage.delete(name))
+    avatar = Profile.objects.filter(user=user).values_list("avatar", flat=True).first()
+    if avatar:
+        storage = Profile._meta.get_field("avatar").storage
+        transaction.on_commit(lambda: storage.delete(avatar))
     # Other sessions of the account die with it: Django finds no user behind them any more
     # (primary keys are never reused) and treats them as anonymous.
     user.delete()
