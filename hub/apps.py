@@ -7,7 +7,9 @@ class HubConfig(AppConfig):
     verbose_name = _("Kollegium")
 
     def ready(self) -> None:
-        from hub import health
+        from hub import demo, health
+        from hub.demo_topics import seed_topics
 
         health.register("database", health.check_database)
         health.register("channel_layer", health.check_channel_layer)
+        demo.register("topics", seed_topics, order=5)

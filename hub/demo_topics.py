@@ -1,0 +1,30 @@
+"""The demo network's topic taxonomy."""
+
+from __future__ import annotations
+
+from hub.demo import DemoContext, DemoReport
+from hub.models import Topic
+
+TOPICS: tuple[tuple[str, str], ...] = (
+    ("E-Akte", "Elektronische Aktenführung, Scannen, Aufbewahrung und Aussonderung."),
+    ("OZG und Onlinedienste", "Verwaltungsleistungen digital anbieten, EfA-Nachnutzung."),
+    ("Vergabe", "Öffentliche Aufträge, Vergaberecht und nachhaltige Beschaffung."),
+    ("Projektmanagement", "Projekte planen und steuern, agil wie klassisch."),
+    ("Barrierefreiheit", "Barrierefreie Dokumente, Webseiten und Veranstaltungen (BITV 2.0)."),
+    ("Datenschutz", "DSGVO in der Praxis: Verarbeitungsverzeichnis, Folgenabschätzung."),
+    ("Informationssicherheit", "IT-Grundschutz, Notfallmanagement und Awareness."),
+    ("Personalgewinnung", "Stellen besetzen, Employer Branding, Onboarding."),
+    ("Führung", "Führen in Teilzeit, auf Distanz und im Wandel."),
+    ("Bürgerbeteiligung", "Beteiligungsverfahren online und vor Ort."),
+    ("Künstliche Intelligenz", "KI-Anwendungen in der Verwaltung verantwortungsvoll einsetzen."),
+    ("Wissensmanagement", "Wissen sichern, wenn Kolleginnen und Kollegen in Ruhestand gehen."),
+)
+
+
+def seed_topics(context: DemoContext, report: DemoReport) -> None:
+    for name, description in context.progress(iter(TOPICS), "Themen", len(TOPICS)):
+        _topic, created = Topic.objects.get_or_create(
+            name=name, defaults={"description": description}
+        )
+        if created:
+            report.count("Themen")
