@@ -37,8 +37,19 @@ class EmailUserManager(UserManager["User"]):
     def create_superuser(  # type: ignore[override]
         self, email: str, password: str | None = None, **extra_fields: Any
     ) -> User:
-        extra_fields.update(is_staff=True, is_superuser=True)
+        extra_fields.update(is_staff=True, is_superuser=True, approval=Approval.APPROVED)
         return self._create_user(email, password, **extra_fields)
+
+
+class Approval(models.TextChoices):
+    """Whether the editors let an account into the network.
+
+    Addresses on the domain allowlist are approved at sign-up; everyone else waits for an editor.
+    """
+
+    APPROVED = "approved", _("Freigeschaltet")
+    PENDING = "pending", _("Wartet auf Freischaltung")
+    DECLINED = "declined", _("Abgelehnt")
 
 
 class User(AbstractUser):
@@ -46,6 +57,12 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    approval = models.CharField(
+        _("Freischaltung"), max_length=8, choices=Approval, default=Approval.PENDING
+    )
+    approval_changed_at = models.DateTimeField(
+        _("Freischaltung geändert am"), null=True, blank=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -59,6 +76,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def is_network_member(self) -> bool:
+        """An active account the editors let in: it sees members-only content and may take part."""
+        return self.is_active and self.approval == Approval.APPROVED
 
 
 class AdministrationLevel(models.TextChoices):

@@ -11,14 +11,20 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from members.models import Organisation, Profile, TermsVersion, User, Visibility
+from members.models import Approval, Organisation, Profile, TermsVersion, User, Visibility
 
 Viewer = User | AnonymousUser
 
 
+def is_network_member(viewer: Viewer) -> bool:
+    """Whether the viewer is a signed-in, approved member: only they see members-only content
+    and take part (register, post, contribute). Pending accounts see what the public sees."""
+    return viewer.is_authenticated and viewer.is_network_member
+
+
 def visibility_levels(viewer: Viewer) -> list[str]:
     """The visibility levels a viewer may see of other people's profiles."""
-    if viewer.is_authenticated:
+    if is_network_member(viewer):
         return [Visibility.PUBLIC, Visibility.MEMBERS]
     return [Visibility.PUBLIC]
 
@@ -47,7 +53,9 @@ class DirectoryFilters:
 
 def directory_profiles(*, viewer: Viewer, filters: DirectoryFilters) -> QuerySet[Profile]:
     """Profiles the viewer may find, filtered only on fields the viewer may see."""
-    profiles = Profile.objects.filter(_visible("display_name", viewer), user__is_active=True)
+    profiles = Profile.objects.filter(
+        _visible("display_name", viewer), user__is_active=True, user__approval=Approval.APPROVED
+    )
     if filters.expertise:
         profiles = profiles.filter(_visible("expertise", viewer), expertise__slug=filters.expertise)
     if filters.level:
@@ -108,8 +116,14 @@ def profile_view(*, profile: Profile, viewer: Viewer) -> ProfileView:
 
 
 def visible_profile(*, viewer: Viewer, pk: int) -> Profile | None:
+    """A profile others may look at: of an approved member, or the viewer's own."""
+    let_in = Q(user__approval=Approval.APPROVED)
+    if viewer.is_authenticated:
+        let_in |= Q(user_id=viewer.pk)
     return _for_display(
-        Profile.objects.filter(_visible("display_name", viewer), user__is_active=True, pk=pk)
+        Profile.objects.filter(
+            let_in, _visible("display_name", viewer), user__is_active=True, pk=pk
+        )
     ).first()
 
 

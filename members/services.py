@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hub import personal_data
-from members.models import Organisation, Profile, TermsAcceptance, TermsVersion, User
+from members.models import Approval, Organisation, Profile, TermsAcceptance, TermsVersion, User
 from members.roles import Role
 
 
@@ -43,7 +43,11 @@ def member_create(
 ) -> User:
     """Create a verified member with profile and roles (used by the demo and administrators)."""
     user = User.objects.create_user(
-        email=email, password=password, first_name=first_name, last_name=last_name
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        approval=Approval.APPROVED,
     )
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     profile = member_ensure_profile(user=user)
