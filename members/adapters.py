@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
 from django.http import HttpRequest
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.middleware import TERMS_PENDING_SESSION_KEY
 from members.selectors import terms_awaiting_acceptance
-from members.services import member_ensure_profile
+from members.services import account_admit, account_email_confirmed, member_ensure_profile
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -30,7 +31,14 @@ class AccountAdapter(DefaultAccountAdapter):
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             member_ensure_profile(user=user)
+            account_admit(user=user)
         return user
+
+    def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            account_email_confirmed(user=email_address.user, email=email_address.email)
+        return confirmed
 
     def login(self, request: HttpRequest, user: Any) -> None:
         """Every login, password or sign-on, checks consent to the terms in force once."""
@@ -45,4 +53,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user = super().save_user(request, sociallogin, form=form)
         claims = sociallogin.provider.extract_common_fields(sociallogin.account.extra_data)
         member_ensure_profile(user=user, display_name=claims.get("name") or "")
+        # The allowlist applies to sign-on accounts too: a provider may serve more than the
+        # public sector.
+        account_admit(user=user)
         return user

@@ -16,6 +16,8 @@ from taggit.models import Tag
 from hub.demo import DemoContext, DemoReport
 from members.models import (
     AdministrationLevel,
+    Approval,
+    EmailDomainRule,
     ExpertiseTag,
     FederalState,
     Organisation,
@@ -25,7 +27,7 @@ from members.models import (
 )
 from members.roles import Role
 from members.selectors import current_terms
-from members.services import member_create, profile_update, terms_accept
+from members.services import member_create, member_ensure_profile, profile_update, terms_accept
 
 DEMO_PASSWORD = "kollegium-demo"  # noqa: S105 - printed on purpose: local demo logins
 DEMO_DOMAIN = "demo.kollegium.example"
@@ -87,6 +89,28 @@ PEOPLE: tuple[tuple[str, str, int, str, tuple[Role, ...]], ...] = (
     ("Daniel", "Vogel", 14, "Leiter Bürgerbüro", ()),
     ("Ines", "Jung", 15, "Referentin Digitalisierung und Verwaltungsreform", (Role.TRAINER,)),
     ("Oliver", "Roth", 15, "Referent Kommunale IT", ()),
+)
+
+# E-mail domains whose addresses join at once: (pattern, note).
+ALLOWLIST: tuple[tuple[str, str], ...] = (
+    ("*.bund.de", "Bundesverwaltung"),
+    ("*.bayern.de", "Landesverwaltung Bayern"),
+    ("*.nrw.de", "Landesverwaltung Nordrhein-Westfalen"),
+    ("*.niedersachsen.de", "Landesverwaltung Niedersachsen"),
+    ("*.sachsen.de", "Landesverwaltung Sachsen"),
+    ("berlin.de", "Land Berlin"),
+    ("leipzig.de", "Stadt Leipzig"),
+    ("muenchen.de", "Landeshauptstadt München"),
+    ("stadt-koeln.de", "Stadt Köln"),
+    ("jena.de", "Stadt Jena"),
+    (DEMO_DOMAIN, "Demo-Netzwerk"),
+)
+
+# Sign-ups from domains outside the allowlist, waiting in the editors' queue:
+# (e-mail, display name, position).
+WAITING: tuple[tuple[str, str, str], ...] = (
+    ("r.engel@amt-seeland.example", "Ruth Engel", "Sachbearbeiterin Ordnungsamt"),
+    ("kommunalberatung@beispiel-consulting.example", "M. Berger", "Berater"),
 )
 
 # "Ich kann helfen bei" and "Ich suche", in the order of PEOPLE.
@@ -165,6 +189,8 @@ def seed_members(context: DemoContext, report: DemoReport) -> None:
         if terms is not None:
             terms_accept(user=user, terms=terms)
         report.count("Mitglieder")
+    _seed_allowlist(report)
+    _seed_waiting(report, password_hash)
     for role_label, person_index in LOGINS:
         first, last = PEOPLE[person_index][:2]
         report.logins.append((role_label, demo_email(first, last), DEMO_PASSWORD))
@@ -193,6 +219,29 @@ def _complete_profile(profile: Profile, *, index: int) -> None:
             "interests_visibility": Visibility.PRIVATE if index % 7 == 0 else Visibility.MEMBERS,
         },
     )
+
+
+def _seed_allowlist(report: DemoReport) -> None:
+    for pattern, note in ALLOWLIST:
+        _rule, created = EmailDomainRule.objects.get_or_create(
+            pattern=pattern, defaults={"note": note}
+        )
+        if created:
+            report.count("Freigegebene Domains")
+
+
+def _seed_waiting(report: DemoReport, password_hash: str) -> None:
+    """Confirmed sign-ups outside the allowlist, so the editors' queue has something to show."""
+    for email, display_name, position in WAITING:
+        if User.objects.filter(email=email).exists():
+            continue
+        user = User.objects.create_user(email=email, password=None, approval=Approval.PENDING)
+        user.password = password_hash
+        user.save(update_fields=["password"])
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        profile = member_ensure_profile(user=user, display_name=display_name)
+        profile_update(profile=profile, data={"position": position})
+        report.count("Wartende Konten")
 
 
 def _seed_organisations(report: DemoReport) -> list[Organisation]:
@@ -232,7 +281,10 @@ def _seed_scale_members(
     for batch in context.progress(batches, "Massendaten", len(batches)):
         with transaction.atomic():
             users = User.objects.bulk_create(
-                [User(email=email, password=password) for email in batch]
+                [
+                    User(email=email, password=password, approval=Approval.APPROVED)
+                    for email in batch
+                ]
             )
             profiles = Profile.objects.bulk_create(
                 [

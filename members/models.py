@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
@@ -73,6 +75,7 @@ class User(AbstractUser):
         verbose_name = _("Benutzerkonto")
         verbose_name_plural = _("Benutzerkonten")
         ordering = ["email"]
+        permissions = [("review_account", _("Kann Konten freischalten"))]
 
     def __str__(self) -> str:
         return self.email
@@ -132,6 +135,73 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+_DOMAIN_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+DOMAIN_PATTERN_RE = re.compile(rf"^(\*\.)?{_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})+$")
+
+
+def normalise_domain(domain: str) -> str:
+    """Lower-case ASCII form of a domain, so "Stadt-München.de" and its punycode compare equal."""
+    domain = domain.strip().strip(".").lower()
+    try:
+        return domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return domain
+
+
+def validate_domain_pattern(value: str) -> None:
+    if not DOMAIN_PATTERN_RE.match(normalise_domain(value)):
+        raise ValidationError(
+            _(
+                "Bitte geben Sie eine Domain wie „stadt-musterstadt.de“ ein, oder „*.bund.de“ "
+                "für alle Subdomains. Andere Platzhalter sind nicht möglich."
+            ),
+            code="invalid_domain_pattern",
+        )
+
+
+class EmailDomainRule(models.Model):
+    """An e-mail domain whose addresses join without waiting for an editor.
+
+    `*.bund.de` admits every subdomain (`bva.bund.de`, `it.bva.bund.de`) but not `bund.de`
+    itself, which needs its own rule: a wildcard never widens beyond what the editor wrote.
+    """
+
+    pattern = models.CharField(
+        _("Domain"),
+        max_length=253,
+        unique=True,
+        validators=[validate_domain_pattern],
+        help_text=_("z. B. „stadt-musterstadt.de“ oder „*.bund.de“ für alle Subdomains."),
+    )
+    note = models.CharField(
+        _("Anmerkung"),
+        max_length=200,
+        blank=True,
+        help_text=_("Für wen die Domain steht, z. B. „Bundesverwaltung“."),
+    )
+
+    class Meta:
+        verbose_name = _("Freigegebene E-Mail-Domain")
+        verbose_name_plural = _("Freigegebene E-Mail-Domains")
+        ordering = ["pattern"]
+
+    def __str__(self) -> str:
+        return self.pattern
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.pattern = normalise_domain(self.pattern)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.pattern = normalise_domain(self.pattern)
+
+    def admits(self, domain: str) -> bool:
+        """Whether an (already normalised) e-mail domain falls under this rule."""
+        if self.pattern.startswith("*."):
+            return domain.endswith(self.pattern[1:])
+        return domain == self.pattern
 
 
 class Visibility(models.TextChoices):

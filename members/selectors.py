@@ -11,7 +11,16 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from members.models import Approval, Organisation, Profile, TermsVersion, User, Visibility
+from members.models import (
+    Approval,
+    EmailDomainRule,
+    Organisation,
+    Profile,
+    TermsVersion,
+    User,
+    Visibility,
+    normalise_domain,
+)
 
 Viewer = User | AnonymousUser
 
@@ -20,6 +29,46 @@ def is_network_member(viewer: Viewer) -> bool:
     """Whether the viewer is a signed-in, approved member: only they see members-only content
     and take part (register, post, contribute). Pending accounts see what the public sees."""
     return viewer.is_authenticated and viewer.is_network_member
+
+
+def email_domain_admitted(email: str) -> bool:
+    """Whether an address falls under the editors' allowlist of e-mail domains."""
+    domain = normalise_domain(email.rpartition("@")[2])
+    return any(rule.admits(domain) for rule in EmailDomainRule.objects.all())
+
+
+def accounts_awaiting_review() -> QuerySet[User]:
+    """Pending accounts with a confirmed address, oldest first: the editors' queue.
+
+    Accounts that never confirmed their address are left out; they cannot sign in anyway.
+    """
+    return (
+        User.objects.filter(approval=Approval.PENDING, is_active=True, emailaddress__verified=True)
+        .select_related("profile__organisation")
+        .distinct()
+        .order_by("date_joined", "pk")
+    )
+
+
+def declined_accounts() -> QuerySet[User]:
+    return (
+        User.objects.filter(approval=Approval.DECLINED)
+        .select_related("profile__organisation")
+        .order_by("-approval_changed_at", "pk")
+    )
+
+
+def account_reviewers() -> QuerySet[User]:
+    """Who is told about new accounts to review: active, approved holders of the permission."""
+    permission = Q(groups__permissions__codename="review_account") | Q(
+        user_permissions__codename="review_account"
+    )
+    return (
+        User.objects.filter(permission | Q(is_superuser=True))
+        .filter(is_active=True, approval=Approval.APPROVED)
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def visibility_levels(viewer: Viewer) -> list[str]:

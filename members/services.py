@@ -10,8 +10,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from hub import personal_data
-from members.models import Approval, Organisation, Profile, TermsAcceptance, TermsVersion, User
+from members.models import (
+    Approval,
+    Organisation,
+    Profile,
+    TermsAcceptance,
+    TermsVersion,
+    User,
+)
+from members.notifications import absolute_url, mail_on_commit
 from members.roles import Role
+from members.selectors import account_reviewers, email_domain_admitted
 
 
 @transaction.atomic
@@ -117,6 +126,84 @@ def member_delete(*, user: User) -> None:
     # Other sessions of the account die with it: Django finds no user behind them any more
     # (primary keys are never reused) and treats them as anonymous.
     user.delete()
+
+
+def _approval_set(user: User, approval: Approval) -> None:
+    user.approval = approval
+    user.approval_changed_at = timezone.now()
+    user.save(update_fields=["approval", "approval_changed_at"])
+
+
+def _reviewers_notify(user: User) -> None:
+    profile = Profile.objects.filter(user=user).first()
+    mail_on_commit(
+        "account_review_requested",
+        account_reviewers().values_list("email", flat=True),
+        {
+            "email": user.email,
+            "display_name": profile.display_name if profile else "",
+            "date_joined": user.date_joined,
+            "review_url": absolute_url("members_account_review"),
+        },
+    )
+
+
+@transaction.atomic
+def account_admit(*, user: User) -> User:
+    """Decide at sign-up who gets in: addresses on the allowlist at once, everyone else waits.
+
+    Editors hear of a waiting account once its address is confirmed (at once for sign-on
+    accounts whose provider vouches for the address), so unconfirmed sign-ups never reach them.
+    """
+    if email_domain_admitted(user.email):
+        _approval_set(user, Approval.APPROVED)
+        return user
+    _approval_set(user, Approval.PENDING)
+    if EmailAddress.objects.filter(user=user, verified=True).exists():
+        _reviewers_notify(user)
+    return user
+
+
+@transaction.atomic
+def account_email_confirmed(*, user: User, email: str) -> User:
+    """A confirmed allowlisted address lets a waiting or declined account in; otherwise a
+    waiting account now goes to the editors' queue."""
+    if user.approval == Approval.APPROVED:
+        return user
+    if email_domain_admitted(email):
+        _approval_set(user, Approval.APPROVED)
+    elif user.approval == Approval.PENDING:
+        _reviewers_notify(user)
+    return user
+
+
+@transaction.atomic
+def account_approve(*, user: User) -> User:
+    """An editor lets the account in; the member is told by mail."""
+    if user.approval == Approval.APPROVED:
+        return user
+    _approval_set(user, Approval.APPROVED)
+    mail_on_commit(
+        "account_approved",
+        [user.email],
+        {"profile_url": absolute_url("members:profile_edit")},
+    )
+    return user
+
+
+@transaction.atomic
+def account_decline(*, user: User, reason: str = "") -> User:
+    """An editor turns the account away. It stays usable for what the public sees, so the
+    person can still take their data and delete the account themselves."""
+    if user.approval == Approval.DECLINED:
+        return user
+    _approval_set(user, Approval.DECLINED)
+    mail_on_commit(
+        "account_declined",
+        [user.email],
+        {"reason": reason.strip(), "delete_url": absolute_url("members:account_delete")},
+    )
+    return user
 
 
 def terms_accept(*, user: User, terms: TermsVersion) -> TermsAcceptance:

@@ -1,10 +1,27 @@
-"""Editors keep the list of administrations in the Wagtail admin."""
+"""What editors do for members in the Wagtail admin: the list of administrations, the terms,
+the e-mail domain allowlist and the queue of accounts waiting to be let in."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.site_summary import SummaryItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from members.models import Organisation, TermsVersion
+from members.admin_views import (
+    REVIEW_PERMISSION,
+    AccountReviewView,
+    account_approve_view,
+    account_decline_view,
+)
+from members.models import EmailDomainRule, Organisation, TermsVersion
+from members.selectors import accounts_awaiting_review
 
 
 class OrganisationViewSet(SnippetViewSet):
@@ -31,3 +48,61 @@ class TermsVersionViewSet(SnippetViewSet):
 
 
 register_snippet(TermsVersionViewSet)
+
+
+class EmailDomainRuleViewSet(SnippetViewSet):
+    model = EmailDomainRule
+    icon = "mail"
+    menu_label = _("Freigegebene Domains")
+    add_to_admin_menu = True
+    menu_order = 320
+    list_display = ["pattern", "note"]
+    search_fields = ["pattern", "note"]
+
+
+register_snippet(EmailDomainRuleViewSet)
+
+
+@hooks.register("register_admin_urls")
+def account_review_urls() -> list[URLPattern]:
+    return [
+        path("freischaltungen/", AccountReviewView.as_view(), name="members_account_review"),
+        path(
+            "freischaltungen/<int:pk>/freischalten/",
+            account_approve_view,
+            name="members_account_approve",
+        ),
+        path(
+            "freischaltungen/<int:pk>/ablehnen/",
+            account_decline_view,
+            name="members_account_decline",
+        ),
+    ]
+
+
+class ReviewerMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(REVIEW_PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def account_review_menu_item() -> MenuItem:
+    return ReviewerMenuItem(
+        _("Freischaltungen"), reverse("members_account_review"), icon_name="user", order=305
+    )
+
+
+class AccountReviewSummaryItem(SummaryItem):
+    order = 150
+    template_name = "members/admin/summary_account_review.html"
+
+    def get_context_data(self, parent_context: Any) -> dict[str, Any]:
+        return {"waiting": accounts_awaiting_review().count()}
+
+    def is_shown(self) -> bool:
+        return self.request.user.has_perm(REVIEW_PERMISSION)
+
+
+@hooks.register("construct_homepage_summary_items")
+def account_review_summary(request: HttpRequest, summary_items: list[SummaryItem]) -> None:
+    summary_items.append(AccountReviewSummaryItem(request))

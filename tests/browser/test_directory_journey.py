@@ -1,16 +1,18 @@
-"""A newcomer joins, completes the profile, finds help, takes their data and leaves."""
+"""A newcomer joins, waits for an editor, completes the profile, finds help, takes their data
+and leaves."""
 
 import json
 import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from members.models import User, Visibility
+from members.roles import Role
 from members.services import profile_update
 from tests.browser.conftest import assert_accessible, submit_login, visit
-from tests.factories import TEST_PASSWORD, MemberFactory
+from tests.factories import TEST_PASSWORD, MemberFactory, totp_activate, totp_code
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,8 +28,27 @@ def verification_link(mail_dir: Path) -> str:
     return re.search(r"http://\S+/konto/confirm-email/\S+/", latest).group(0)
 
 
+def editor_approves(browser: Browser, base_url: str, email: str) -> None:
+    """An editor, in a browser of their own, lets the newcomer in from the admin queue."""
+    editor = MemberFactory(email="redaktion@verwaltung.example", roles=(Role.EDITOR,))
+    secret = totp_activate(editor)
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + "/konto/login/?next=/admin/freischaltungen/")
+    submit_login(page, editor.email, TEST_PASSWORD)
+    page.get_by_label("Code").fill(totp_code(secret))
+    page.get_by_role("button", name="Anmeldung").click()
+    expect(page.get_by_role("heading", name="1 Konto wartet")).to_be_visible()
+    # The "signed in" message fades in; check contrast once it is shown.
+    expect(page.locator(".messages > ul")).to_have_css("opacity", "1")
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile(rf"^Freischalten\W+{re.escape(email)}")).click()
+    expect(page.get_by_text("ist freigeschaltet und wurde benachrichtigt")).to_be_visible()
+    context.close()
+
+
 def test_newcomer_joins_finds_help_downloads_data_and_leaves(
-    page: Page, daphne_server, daphne_mail_dir
+    page: Page, browser: Browser, daphne_server, daphne_mail_dir
 ):
     colleague = MemberFactory(first_name="Jana", last_name="Kraft")
     profile_update(
@@ -48,6 +69,9 @@ def test_newcomer_joins_finds_help_downloads_data_and_leaves(
     visit(page, daphne_server.url + "/konto/login/")
     submit_login(page, EMAIL, TEST_PASSWORD)
     expect(page.get_by_role("banner")).to_contain_text("neu")
+    # The newcomer's domain is not on the allowlist: the account waits for the editors.
+    expect(page.get_by_text("Ihr Zugang wartet auf Freischaltung.")).to_be_visible()
+    assert_accessible(page)
 
     visit(page, daphne_server.url + "/mitglieder/mein-profil/")
     page.get_by_label(re.compile(r"^Anzeigename")).fill("Nele Neumann")
@@ -57,9 +81,11 @@ def test_newcomer_joins_finds_help_downloads_data_and_leaves(
     expect(page.get_by_role("status")).to_contain_text("Ihr Profil wurde gespeichert.")
     assert_accessible(page)
 
+    editor_approves(browser, daphne_server.url, EMAIL)
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
         "link", name="Mitglieder"
     ).click()
+    expect(page.get_by_text("Ihr Zugang wartet auf Freischaltung.")).to_have_count(0)
     assert_accessible(page)
     page.get_by_role("search").get_by_label(re.compile(r"^Thema")).fill("e-akte")
     page.get_by_role("button", name="Filtern").click()

@@ -1,7 +1,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from members.models import AdministrationLevel, Organisation, Profile, User
+from members.models import AdministrationLevel, Approval, Organisation, Profile, User
+from members.selectors import accounts_awaiting_review, email_domain_admitted
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,16 @@ def test_demo_network_spans_administrations_of_every_level():
         AdministrationLevel.STATE,
         AdministrationLevel.MUNICIPAL,
     } <= levels
-    assert not Profile.objects.filter(organisation__isnull=True).exists()
+    assert not Profile.objects.filter(
+        organisation__isnull=True, user__approval=Approval.APPROVED
+    ).exists()
+
+
+def test_demo_network_has_an_allowlist_and_accounts_waiting_for_editors():
+    seed()
+
+    assert email_domain_admitted("referat@bmi.bund.de")
+    assert accounts_awaiting_review().count() == 2
 
 
 def test_demo_logins_work_and_have_their_roles(client):

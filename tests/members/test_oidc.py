@@ -16,7 +16,8 @@ from django.core import mail
 from django.urls import reverse
 
 from hub.settings.env import env_oidc_apps
-from members.models import Profile, User
+from members.models import Approval, EmailDomainRule, Profile, User
+from members.roles import Role
 from tests.factories import MemberFactory
 from tests.hub.test_settings import run_manage
 from tests.members.oidc_provider import OIDCProvider, OIDCUser
@@ -253,3 +254,29 @@ def test_malformed_oidc_environment_stops_start_up_with_one_sentence(variable, e
     assert "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("Konfigurationsfehler: Die Umgebungsvariable " + variable)
+
+
+def test_sign_on_accounts_pass_the_allowlist_like_everyone_else(
+    client, oidc_provider, django_capture_on_commit_callbacks
+):
+    editor = MemberFactory(roles=(Role.EDITOR,))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sso_login(client)
+
+    user = signed_in_user(client)
+    assert user.approval == Approval.PENDING
+    # The provider vouched for the address, so the editors hear of it at once.
+    assert [message.to for message in mail.outbox] == [[editor.email]]
+
+
+def test_sign_on_from_an_allowlisted_domain_is_approved(
+    client, oidc_provider, django_capture_on_commit_callbacks
+):
+    EmailDomainRule.objects.create(pattern="land.example")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sso_login(client)
+
+    assert signed_in_user(client).approval == Approval.APPROVED
+    assert mail.outbox == []
