@@ -217,6 +217,11 @@ def _complete_profile(profile: Profile, *, index: int) -> None:
             "bio_visibility": Visibility.MEMBERS,
             "expertise_visibility": Visibility.PUBLIC if index % 6 else Visibility.MEMBERS,
             "interests_visibility": Visibility.PRIVATE if index % 7 == 0 else Visibility.MEMBERS,
+            "contact_links": (
+                [{"label": "Dienstliche Kontaktseite", "url": f"https://{DEMO_DOMAIN}/{index}"}]
+                if index % 3 == 0
+                else []
+            ),
         },
     )
 

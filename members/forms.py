@@ -10,7 +10,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from members.images import process_avatar
-from members.models import AdministrationLevel, FederalState, Organisation, Profile
+from members.models import (
+    MAX_CONTACT_LINKS,
+    AdministrationLevel,
+    FederalState,
+    Organisation,
+    Profile,
+    validate_contact_url,
+)
 from members.selectors import current_terms
 from members.services import terms_accept
 
@@ -49,6 +56,7 @@ class ProfileForm(forms.ModelForm):
             "expertise_visibility",
             "interests",
             "interests_visibility",
+            "contact_links_visibility",
         ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
 
@@ -57,6 +65,56 @@ class ProfileForm(forms.ModelForm):
         self.fields["display_name"].widget.attrs["autocomplete"] = "name"
         self.fields["position"].widget.attrs["autocomplete"] = "organization-title"
         self.fields["organisation"].empty_label = _("– keine Angabe –")
+        # Contact links are a short list of label/address pairs, one row of fields each, so the
+        # form needs no script to add rows.
+        stored = self.instance.contact_links if self.instance.pk else []
+        for slot in range(1, MAX_CONTACT_LINKS + 1):
+            link = stored[slot - 1] if slot <= len(stored) else {"label": "", "url": ""}
+            self.fields[f"contact_link_{slot}_label"] = forms.CharField(
+                label=_("Kontaktlink %(number)d: Bezeichnung") % {"number": slot},
+                max_length=60,
+                required=False,
+                initial=link["label"],
+                help_text=_("z. B. „Dienstliche Website“ oder „Telefon“") if slot == 1 else "",
+            )
+            self.fields[f"contact_link_{slot}_url"] = forms.CharField(
+                label=_("Kontaktlink %(number)d: Adresse") % {"number": slot},
+                max_length=500,
+                required=False,
+                initial=link["url"],
+                validators=[validate_contact_url],
+                help_text=(
+                    _("https://…, mailto:name@behoerde.de oder tel:+49 30 1234-5678")
+                    if slot == 1
+                    else ""
+                ),
+            )
+        self.order_fields([*self.Meta.fields[:-1], *self._contact_slot_fields()])
+
+    @staticmethod
+    def _contact_slot_fields() -> list[str]:
+        return [
+            name
+            for slot in range(1, MAX_CONTACT_LINKS + 1)
+            for name in (f"contact_link_{slot}_label", f"contact_link_{slot}_url")
+        ] + ["contact_links_visibility"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        links = []
+        for slot in range(1, MAX_CONTACT_LINKS + 1):
+            label = cleaned.pop(f"contact_link_{slot}_label", "").strip()
+            url = cleaned.pop(f"contact_link_{slot}_url", "").strip()
+            if url:
+                fallback = url.partition(":")[2].lstrip("/")[:60]
+                links.append({"label": label or fallback, "url": url})
+            elif label:
+                self.add_error(
+                    f"contact_link_{slot}_url",
+                    _("Bitte geben Sie zur Bezeichnung eine Adresse an."),
+                )
+        cleaned["contact_links"] = links
+        return cleaned
 
     def clean_avatar(self) -> Any:
         avatar = self.cleaned_data.get("avatar")

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
@@ -231,6 +232,43 @@ def _visibility_field(label: Promise) -> models.CharField:
     )
 
 
+MAX_CONTACT_LINKS = 3
+_PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()/-]{2,29}$")
+_web_url = URLValidator(schemes=["https", "http"])
+
+
+def validate_contact_url(url: str) -> None:
+    """Web addresses, `mailto:` and `tel:` only: a profile link must never run script."""
+    message = _(
+        "Bitte geben Sie eine Webadresse (https://…), eine E-Mail-Adresse (mailto:…) oder eine "
+        "Telefonnummer (tel:…) ein."
+    )
+    scheme, _colon, rest = url.partition(":")
+    try:
+        if scheme.lower() == "mailto":
+            validate_email(rest)
+        elif scheme.lower() == "tel":
+            if not _PHONE_RE.match(rest):
+                raise ValidationError(message)
+        else:
+            _web_url(url)
+    except ValidationError:
+        raise ValidationError(message, code="invalid_contact_url") from None
+
+
+def validate_contact_links(links: Any) -> None:
+    if not isinstance(links, list) or len(links) > MAX_CONTACT_LINKS:
+        raise ValidationError(
+            _("Höchstens %(max)d Kontaktlinks."), params={"max": MAX_CONTACT_LINKS}
+        )
+    for link in links:
+        if not isinstance(link, dict) or set(link) != {"label", "url"}:
+            raise ValidationError(_("Ein Kontaktlink braucht Bezeichnung und Adresse."))
+        if not isinstance(link["label"], str) or not 0 < len(link["label"]) <= 60:
+            raise ValidationError(_("Die Bezeichnung darf höchstens 60 Zeichen lang sein."))
+        validate_contact_url(link["url"])
+
+
 class Profile(models.Model):
     """What colleagues see of a member.
 
@@ -273,6 +311,9 @@ class Profile(models.Model):
         related_name="interested_profiles",
         help_text=_("Themen, zu denen Sie Erfahrungen anderer suchen."),
     )
+    contact_links = models.JSONField(
+        _("Kontaktlinks"), default=list, blank=True, validators=[validate_contact_links]
+    )
     display_name_visibility = _visibility_field(_("Anzeigename"))
     organisation_visibility = _visibility_field(_("Organisation"))
     position_visibility = _visibility_field(_("Funktion"))
@@ -280,6 +321,7 @@ class Profile(models.Model):
     avatar_visibility = _visibility_field(_("Profilbild"))
     expertise_visibility = _visibility_field(_("Ich kann helfen bei"))
     interests_visibility = _visibility_field(_("Ich suche"))
+    contact_links_visibility = _visibility_field(_("Kontaktlinks"))
 
     # Each field shown to others, with the field that holds its visibility.
     VISIBILITY_FIELDS: ClassVar[dict[str, str]] = {
@@ -290,6 +332,7 @@ class Profile(models.Model):
         "avatar": "avatar_visibility",
         "expertise": "expertise_visibility",
         "interests": "interests_visibility",
+        "contact_links": "contact_links_visibility",
     }
 
     class Meta:

@@ -17,6 +17,7 @@ def export_account(user: User) -> dict[str, Any]:
         "first_name": user.first_name,
         "last_name": user.last_name,
         "date_joined": user.date_joined.isoformat(),
+        "approval": user.approval,
         "last_login": user.last_login.isoformat() if user.last_login else None,
         "roles": sorted(user.groups.values_list("name", flat=True)),
         "email_addresses": [
@@ -62,6 +63,7 @@ def export_profile(user: User) -> dict[str, Any] | None:
         "avatar": profile.avatar.url if profile.avatar else None,
         "expertise": sorted(tag.name for tag in profile.expertise.all()),
         "interests": sorted(tag.name for tag in profile.interests.all()),
+        "contact_links": profile.contact_links,
         "visibility": {
             field: getattr(profile, visibility_field)
             for field, visibility_field in Profile.VISIBILITY_FIELDS.items()

@@ -156,6 +156,7 @@ def profile_view(*, profile: Profile, viewer: Viewer) -> ProfileView:
         "avatar": profile.avatar or None,
         "expertise": list(profile.expertise.all()),
         "interests": list(profile.interests.all()),
+        "contact_links": profile.contact_links,
     }
     fields = {}
     for field, value in values.items():

@@ -10,6 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from members.models import Profile, Visibility
+from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +23,7 @@ PROFILE_FIELDS = {
     "avatar_visibility": "public",
     "expertise_visibility": "members",
     "interests_visibility": "members",
+    "contact_links_visibility": "members",
 }
 
 
@@ -123,3 +125,21 @@ def test_avatar_respects_its_visibility(member_client, member):
 
     assert profile.avatar.url not in Client().get(url).content.decode()
     assert profile.avatar.url in member_client.get(url).content.decode()
+
+
+def test_account_deletion_removes_the_avatar_file(
+    member_client, member, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(member_client, image_file())
+    avatar = Profile.objects.get(user=member).avatar
+    storage, name = avatar.storage, avatar.name
+    assert storage.exists(name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post(
+            reverse("members:account_delete"), {"password": TEST_PASSWORD, "confirm": "on"}
+        )
+
+    assert not Profile.objects.filter(user_id=member.pk).exists()
+    assert not storage.exists(name)

@@ -17,6 +17,7 @@ FIELD_VALUES = {
     "bio": "Seit 2019 baue ich das Geoportal auf.",
     "expertise": "Geodateninfrastruktur",
     "interests": "Drohnenvermessung",
+    "contact_links": "https://geoportal.vierwinden.example/team",
 }
 
 
@@ -29,6 +30,7 @@ def profile_with(visibility: str) -> Profile:
         "bio": FIELD_VALUES["bio"],
         "expertise": [FIELD_VALUES["expertise"]],
         "interests": [FIELD_VALUES["interests"]],
+        "contact_links": [{"label": "Geoportal-Team", "url": FIELD_VALUES["contact_links"]}],
         "display_name_visibility": Visibility.PUBLIC,
     }
     data |= {f"{field}_visibility": visibility for field in FIELD_VALUES}
@@ -151,6 +153,9 @@ def test_member_edits_own_profile_and_sees_the_result(member_client, member):
             "expertise_visibility": "public",
             "interests": "Open Data",
             "interests_visibility": "private",
+            "contact_links_visibility": "members",
+            "contact_link_1_label": "<b>Website</b>",
+            "contact_link_1_url": "https://www.kreis-beispiel.de/digitalisierung",
         },
     )
 
@@ -161,6 +166,8 @@ def test_member_edits_own_profile_and_sees_the_result(member_client, member):
     html = member_client.get(response.headers["Location"]).content.decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;" in html
+    assert "&lt;b&gt;Website&lt;/b&gt;" in html
+    assert 'href="https://www.kreis-beispiel.de/digitalisierung" rel="nofollow noopener' in html
 
 
 def test_invalid_profile_data_changes_nothing(member_client, member):
