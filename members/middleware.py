@@ -60,7 +60,7 @@ class _Gate:
 
 
 class MFARequiredMiddleware(_Gate):
-    """Members whose role requires MFA set up TOTP first (one query per request)."""
+    """Members whose role requires MFA set up a second factor first (one query per request)."""
 
     def gate_url_name(self, request: HttpRequest) -> str | None:
         if not member_lacks_required_mfa(user=request.user):
@@ -69,7 +69,8 @@ class MFARequiredMiddleware(_Gate):
             request,
             _(
                 "Ihre Rolle erfordert eine Anmeldung in zwei Schritten. Bitte richten Sie "
-                "jetzt eine Authenticator-App ein."
+                "jetzt eine Authenticator-App ein (oder unter „Zwei-Faktor-Authentifizierung“ "
+                "einen Sicherheitsschlüssel)."
             ),
         )
         return "mfa_activate_totp"

@@ -178,13 +178,14 @@ def visible_profile(*, viewer: Viewer, pk: int) -> Profile | None:
 
 
 def member_lacks_required_mfa(*, user: Viewer) -> bool:
-    """Whether the user holds a role that requires TOTP but has not activated it (one query)."""
+    """Whether the user holds a role that requires a second factor (an authenticator app or a
+    security key) but has set up neither (one query)."""
     roles = settings.KOLLEGIUM_MFA_REQUIRED_ROLES
     if not roles or not user.is_authenticated:
         return False
     return (
         User.objects.filter(pk=user.pk, groups__name__in=roles)
-        .exclude(authenticator__type=Authenticator.Type.TOTP)
+        .exclude(authenticator__type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
         .exists()
     )
 

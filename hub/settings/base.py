@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # allauth's list of security keys shows "added 3 days ago" with humanize.
+    "django.contrib.humanize",
 ]
 
 MIDDLEWARE = [
@@ -188,13 +190,14 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 
-# Multi-factor authentication: an authenticator app (TOTP) plus one-time recovery codes.
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Multi-factor authentication: an authenticator app (TOTP) or a security key (WebAuthn; browsers
+# offer it on https and on http://localhost only), plus one-time recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "Kollegium"
 # Accept the code of the neighbouring 30-second step too: phone clocks drift.
 MFA_TOTP_TOLERANCE = 1
-# Members holding one of these roles (group names from members/roles.py) must set up TOTP
-# before they can use the site; empty means nobody is forced.
+# Members holding one of these roles (group names from members/roles.py) must set up TOTP or a
+# security key before they can use the site; empty means nobody is forced.
 KOLLEGIUM_MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", ["Redaktion", "Moderation"])
 
 # Single sign-on through one OpenID Connect provider, set by the OIDC_* variables (no button

@@ -4,6 +4,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from members.roles import Role
@@ -136,3 +137,26 @@ def test_admin_login_form_is_allauths(client):
 
     assert response.status_code == 302
     assert response.headers["Location"] == reverse("account_login") + "?next=/admin/pages/"
+
+
+def test_a_security_key_satisfies_the_role_requirement(member):
+    member.groups.add(Group.objects.get_or_create(name=Role.EDITOR)[0])
+    assert member_lacks_required_mfa(user=member)
+
+    Authenticator.objects.create(
+        user=member, type=Authenticator.Type.WEBAUTHN, data={"name": "Dienstschlüssel"}
+    )
+
+    assert not member_lacks_required_mfa(user=member)
+
+
+@pytest.mark.parametrize("url_name", ["mfa_index", "mfa_list_webauthn", "mfa_add_webauthn"])
+def test_every_mfa_page_renders_in_the_site_layout(client, member, url_name):
+    # The browser journey in tests/browser/test_security_key.py lists a real key.
+    client.force_login(member)
+    client.post(reverse("account_reauthenticate"), {"password": TEST_PASSWORD})
+
+    response = client.get(reverse(url_name))
+
+    assert response.status_code == 200
+    assert 'id="inhalt"' in response.content.decode()
