@@ -7,13 +7,35 @@ class HubConfig(AppConfig):
     verbose_name = _("Kollegium")
 
     def ready(self) -> None:
-        from hub import demo, health
+        from hub import demo, health, personal_data
         from hub.demo_topics import seed_topics
+        from hub.knowledge.personal_data import (
+            erase_practice_authorship,
+            export_practice_material,
+        )
 
         health.register("database", health.check_database)
         health.register("channel_layer", health.check_channel_layer)
         demo.register("topics", seed_topics, order=5)
+        personal_data.register(
+            "practice_material", export_practice_material, erase_practice_authorship
+        )
         _connect_page_cache_invalidation()
+        _connect_attachment_release()
+
+
+def _connect_attachment_release() -> None:
+    from wagtail.signals import page_published
+
+    from hub.knowledge.services import practice_attachments_release
+    from hub.models import PracticePage
+
+    def release(instance: PracticePage, **kwargs: object) -> None:
+        practice_attachments_release(page=instance)
+
+    page_published.connect(
+        release, sender=PracticePage, weak=False, dispatch_uid="practice_attachments"
+    )
 
 
 def _connect_page_cache_invalidation() -> None:
