@@ -9,6 +9,7 @@ class HubConfig(AppConfig):
     def ready(self) -> None:
         from hub import demo, health, personal_data
         from hub.demo_topics import seed_topics
+        from hub.knowledge.demo import seed_knowledge
         from hub.knowledge.personal_data import (
             erase_practice_authorship,
             export_practice_material,
@@ -17,6 +18,7 @@ class HubConfig(AppConfig):
         health.register("database", health.check_database)
         health.register("channel_layer", health.check_channel_layer)
         demo.register("topics", seed_topics, order=5)
+        demo.register("knowledge", seed_knowledge, order=30)
         personal_data.register(
             "practice_material", export_practice_material, erase_practice_authorship
         )
