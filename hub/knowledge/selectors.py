@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +32,9 @@ def published_practice_pages() -> QuerySet[PracticePage]:
         .defer("body")
         .select_related("organisation")
         .prefetch_related("topics")
-        .order_by("-first_published_at", "-pk")
+        # One sort key the index on first_published_at serves: with 10,000 articles a
+        # tie-breaker column would make the database sort every row for each page.
+        .order_by("-first_published_at")
     )
 
 
@@ -44,16 +46,11 @@ def _paginate(pages: QuerySet[PracticePage], page_number: Any) -> PaginatorPage:
     return Paginator(pages, PAGE_SIZE).get_page(page_number)
 
 
-def topics_with_article_counts() -> QuerySet[Topic]:
-    return Topic.objects.annotate(
-        article_count=Count("practice_pages", filter=Q(practice_pages__live=True))
-    ).order_by("name")
-
-
 def knowledge_index_context(*, page_number: Any) -> dict[str, Any]:
     return {
         "articles": _paginate(published_practice_pages(), page_number),
-        "topics": topics_with_article_counts(),
+        # Without article counts: counting over every article costs more than the whole page.
+        "topics": Topic.objects.order_by("name"),
     }
 
 
