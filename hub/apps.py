@@ -7,9 +7,60 @@ class HubConfig(AppConfig):
     verbose_name = _("Kollegium")
 
     def ready(self) -> None:
-        from hub import demo, health
+        from hub import demo, health, personal_data
         from hub.demo_topics import seed_topics
+        from hub.knowledge.demo import seed_knowledge
+        from hub.knowledge.personal_data import (
+            erase_practice_authorship,
+            export_practice_material,
+        )
 
         health.register("database", health.check_database)
         health.register("channel_layer", health.check_channel_layer)
         demo.register("topics", seed_topics, order=5)
+        demo.register("knowledge", seed_knowledge, order=30)
+        personal_data.register(
+            "practice_material", export_practice_material, erase_practice_authorship
+        )
+        _connect_page_cache_invalidation()
+        _connect_attachment_release()
+
+
+def _connect_attachment_release() -> None:
+    from wagtail.signals import page_published
+
+    from hub.knowledge.services import practice_attachments_release
+    from hub.models import PracticePage
+
+    def release(instance: PracticePage, **kwargs: object) -> None:
+        practice_attachments_release(page=instance)
+
+    page_published.connect(
+        release, sender=PracticePage, weak=False, dispatch_uid="practice_attachments"
+    )
+
+
+def _connect_page_cache_invalidation() -> None:
+    """Cached pages show published pages, topics and member names: changes retire them."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    from hub.models import PracticePage, Topic
+    from hub.page_cache import page_cache_clear
+    from members.models import Profile, User
+
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(page_cache_clear, dispatch_uid=f"page_cache_{id(signal)}")
+    for model in (Topic, Profile, PracticePage):
+        post_save.connect(page_cache_clear, sender=model, dispatch_uid=f"page_cache_{model}")
+        post_delete.connect(page_cache_clear, sender=model, dispatch_uid=f"page_cache_d_{model}")
+    post_save.connect(_user_saved, sender=User, dispatch_uid="page_cache_user")
+    post_delete.connect(page_cache_clear, sender=User, dispatch_uid="page_cache_user_deleted")
+
+
+def _user_saved(update_fields: frozenset[str] | None = None, **kwargs: object) -> None:
+    """Approval and activity decide whose names appear; a login alone changes nothing shown."""
+    from hub.page_cache import page_cache_clear
+
+    if update_fields != frozenset({"last_login"}):
+        page_cache_clear()

@@ -1,16 +1,22 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
+from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from hub import views
+from hub.page_cache import cache_for_anonymous
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language is a display preference, not account state: switching needs no CSRF token,
+    # so pages for anonymous visitors carry none and can come from the page cache.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("konto/", include("allauth.urls")),
     path("mitglieder/", include("members.urls")),
     # Wagtail's own login form would skip allauth's rate limits and MFA.
@@ -20,6 +26,8 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("dokumente/", include(wagtaildocs_urls)),
+    path("sitemap.xml", cache_for_anonymous(sitemap), name="sitemap"),
+    path("", include("hub.knowledge.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,10 +1,23 @@
-"""Editors keep the topic taxonomy in the Wagtail admin."""
+"""Admin integration: the topic taxonomy, the member chooser, the page cache for pages."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponseBase
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from hub.knowledge.choosers import profile_chooser_viewset
+from hub.knowledge.reports import PendingSubmissionsReport, StalePracticePagesReport
 from hub.models import Topic
+from hub.page_cache import mark_cacheable
 
 
 class TopicViewSet(SnippetViewSet):
@@ -18,3 +31,81 @@ class TopicViewSet(SnippetViewSet):
 
 
 register_snippet(TopicViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_profile_chooser() -> Any:
+    return profile_chooser_viewset
+
+
+ServePage = Callable[[Any, HttpRequest, Any, Any], HttpResponseBase]
+
+
+@hooks.register("on_serve_page")
+def cache_pages_for_anonymous_visitors(serve_page: ServePage) -> ServePage:
+    """Published pages are public content: the page cache may keep them for anonymous visitors
+    (it stores nothing that set a cookie or came from a signed-in session)."""
+
+    def serve(page: Any, request: HttpRequest, args: Any, kwargs: Any) -> HttpResponseBase:
+        return mark_cacheable(serve_page(page, request, args, kwargs))
+
+    return serve
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls() -> list[Any]:
+    return [
+        path(
+            "berichte/wissen/",
+            include(
+                (
+                    [
+                        path("offen/", PendingSubmissionsReport.as_view(), name="pending"),
+                        path(
+                            "offen/ergebnisse/",
+                            PendingSubmissionsReport.as_view(results_only=True),
+                            name="pending_results",
+                        ),
+                        path("veraltet/", StalePracticePagesReport.as_view(), name="stale"),
+                        path(
+                            "veraltet/ergebnisse/",
+                            StalePracticePagesReport.as_view(results_only=True),
+                            name="stale_results",
+                        ),
+                    ],
+                    "knowledge_reports",
+                ),
+                namespace="knowledge_reports",
+            ),
+        )
+    ]
+
+
+page_permission_policy = PagePermissionPolicy()
+
+
+class _EditorReportMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return page_permission_policy.user_has_permission(request.user, "publish")
+
+
+@hooks.register("register_reports_menu_item")
+def register_pending_submissions_menu_item() -> MenuItem:
+    return _EditorReportMenuItem(
+        _("Offene Einreichungen"),
+        reverse("knowledge_reports:pending"),
+        name="knowledge-pending",
+        icon_name="tasks",
+        order=750,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_stale_menu_item() -> MenuItem:
+    return _EditorReportMenuItem(
+        _("Veraltete Beiträge"),
+        reverse("knowledge_reports:stale"),
+        name="knowledge-stale",
+        icon_name="time",
+        order=760,
+    )

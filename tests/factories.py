@@ -74,3 +74,37 @@ def totp_code(secret: str) -> str:
     counters = list(yield_hotp_counters_from_time())
     current = counters[len(counters) // 2]
     return format_hotp_value(hotp_value(secret, current))
+
+
+def practice_page_create(
+    *,
+    title: str = "Digitale Akte im Bürgeramt",
+    summary: str = "Wie ein Bürgeramt in sechs Monaten auf die E-Akte umgestellt hat.",
+    body: list[tuple[str, Any]] | None = None,
+    topics: tuple[Any, ...] = (),
+    authors: tuple[User, ...] = (),
+    publish: bool = True,
+    **fields: Any,
+) -> Any:
+    """A practice page under the knowledge index, published through a revision like an editor."""
+    from hub.models import KnowledgeIndexPage, PracticePage, PracticePageAuthor
+
+    index = KnowledgeIndexPage.objects.get()
+    from hub.models import topic_slug
+
+    fields.setdefault("slug", topic_slug(title))
+    page = PracticePage(
+        title=title,
+        summary=summary,
+        body=body if body is not None else [("paragraph", "<p>Wir haben klein angefangen.</p>")],
+        live=False,
+        **fields,
+    )
+    index.add_child(instance=page)
+    page.topics.set(topics)
+    page.authors.set([PracticePageAuthor(profile=author.profile) for author in authors])
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+        page.refresh_from_db()
+    return page

@@ -1,0 +1,143 @@
+"""Benchmark: server time of the home, knowledge index and topic pages with 10,000 articles.
+
+Runs the real stack in-process (Django's test client, every middleware; no network in the
+figures) against a fresh database filled by `seed_demo --scale`, on SQLite or on a throwaway
+PostgreSQL server started like the test suite's. Each page is measured for anonymous visitors
+without and with the page cache, next to the framework floor: a bare Django view behind the
+same middleware returning the same bytes. Prints p50/p95 and requests per second.
+
+    make bench
+    python -m bench.pages --database sqlite --articles 10000 --requests 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.directory import database, percentile
+
+PAGES = {
+    "Startseite": "/",
+    "Wissen (Index)": "/wissen/",
+    "Wissen, Seite 200": "/wissen/?seite=200",
+    "Themenseite": "/wissen/themen/e-akte/",
+}
+FLOOR_PREFIX = "/__boden__/"
+TARGET_UNCACHED_P95_MS = 50
+TARGET_CACHED_P95_MS = 10
+TARGET_CACHED_SPEEDUP = 3
+
+# Responses of the floor view, filled once the real pages have been rendered.
+FLOOR_BODIES: dict[str, bytes] = {}
+
+
+def floor_view(request: Any, name: str) -> Any:
+    from django.http import HttpResponse
+
+    return HttpResponse(FLOOR_BODIES[name])
+
+
+def _urlpatterns() -> list[Any]:
+    from django.urls import path
+
+    from hub.urls import urlpatterns
+
+    return [path("__boden__/<str:name>/", floor_view), *urlpatterns]
+
+
+def measure(get: Callable[[], Any], requests: int) -> tuple[float, float, float]:
+    for _warm_up in range(5):
+        get()
+    samples = []
+    for _request in range(requests):
+        begin = time.perf_counter()
+        response = get()
+        samples.append((time.perf_counter() - begin) * 1000)
+        if response.status_code != 200:
+            sys.exit(f"answered {response.status_code}")
+    return statistics.median(samples), percentile(samples, 0.95), 1000 * len(samples) / sum(samples)
+
+
+def run(engine: str, articles: int, requests: int) -> bool:
+    with (
+        tempfile.TemporaryDirectory(prefix="kollegium-bench-") as tmp,
+        database(engine, Path(tmp)) as label,
+    ):
+        os.environ["DJANGO_SETTINGS_MODULE"] = "hub.settings.dev"
+        os.environ["DEBUG"] = "false"
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.cache import cache
+        from django.core.management import call_command
+        from django.test import Client, override_settings
+
+        from hub.models import PracticePage
+
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        call_command("seed_demo", "--scale", str(articles), verbosity=0)
+        seeded = time.perf_counter() - started
+        module = type(sys)("bench_pages_urls")
+        module.urlpatterns = _urlpatterns()
+        sys.modules["bench_pages_urls"] = module
+        client = Client(HTTP_HOST="localhost")
+        print(
+            f"\n{label}: {PracticePage.objects.live().count()} Praxisbeispiele "
+            f"(angelegt in {seeded:.1f} s), {requests} Anfragen je Zeile, anonym"
+        )
+        print(f"{'Seite':<20}{'Variante':<18}{'p50 ms':>9}{'p95 ms':>9}{'Anfragen/s':>12}")
+        ok = True
+        with override_settings(ROOT_URLCONF="bench_pages_urls"):
+            for name, url in PAGES.items():
+                floor_url = f"{FLOOR_PREFIX}{len(FLOOR_BODIES)}/"
+                with override_settings(KOLLEGIUM_PAGE_CACHE_SECONDS=0):
+                    FLOOR_BODIES[floor_url.strip("/").split("/")[-1]] = client.get(url).content
+                    uncached = measure(lambda url=url: client.get(url), requests)
+                    floor = measure(lambda url=floor_url: client.get(url), requests)
+                cache.clear()
+                with override_settings(KOLLEGIUM_PAGE_CACHE_SECONDS=300):
+                    cached = measure(lambda url=url: client.get(url), requests)
+                for variant, (p50, p95, rate) in (
+                    ("ungecacht", uncached),
+                    ("Seitencache", cached),
+                    ("Django-Boden", floor),
+                ):
+                    print(f"{name:<20}{variant:<18}{p50:>9.1f}{p95:>9.1f}{rate:>12.0f}")
+                verdicts = {
+                    f"ungecacht p95 ≤ {TARGET_UNCACHED_P95_MS} ms": uncached[1]
+                    <= TARGET_UNCACHED_P95_MS,
+                    f"Cache p95 ≤ {TARGET_CACHED_P95_MS} ms": cached[1] <= TARGET_CACHED_P95_MS,
+                    f"Cache ≥ {TARGET_CACHED_SPEEDUP}× Durchsatz": cached[2]
+                    >= TARGET_CACHED_SPEEDUP * uncached[2],
+                }
+                missed = [target for target, met in verdicts.items() if not met]
+                ok = ok and not missed
+                print(
+                    f"{'':<20}{'Ziele':<18}  "
+                    + ("erreicht" if not missed else "VERFEHLT: " + ", ".join(missed))
+                )
+        del settings
+        return ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=200)
+    arguments = parser.parse_args()
+    run(arguments.database, arguments.articles, arguments.requests)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Practice material: pages, member contributions and their review, feeds and reports."""

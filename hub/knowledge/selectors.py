@@ -1,0 +1,268 @@
+"""Reads for practice material. Only live, public pages ever reach the public lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page, Revision, WorkflowState
+
+from hub.models import HomePage, KnowledgeIndexPage, PracticePage, Topic
+from hub.sections import home_sections, topic_sections
+from members.models import Profile
+from members.selectors import ProfileView, Viewer, profile_view
+
+PAGE_SIZE = 20
+LATEST_ON_HOME = 6
+
+
+def published_practice_pages() -> QuerySet[PracticePage]:
+    """Live practice pages anyone may read, newest first, with what a teaser shows."""
+    return (
+        PracticePage.objects.live()
+        .public()
+        .defer("body")
+        .select_related("organisation")
+        .prefetch_related("topics")
+        # One sort key the index on first_published_at serves: with 10,000 articles a
+        # tie-breaker column would make the database sort every row for each page.
+        .order_by("-first_published_at")
+    )
+
+
+def knowledge_index() -> KnowledgeIndexPage | None:
+    return KnowledgeIndexPage.objects.live().first()
+
+
+def _paginate(pages: QuerySet[PracticePage], page_number: Any) -> PaginatorPage:
+    return Paginator(pages, PAGE_SIZE).get_page(page_number)
+
+
+def knowledge_index_context(*, page_number: Any) -> dict[str, Any]:
+    return {
+        "articles": _paginate(published_practice_pages(), page_number),
+        # Without article counts: counting over every article costs more than the whole page.
+        "topics": Topic.objects.order_by("name"),
+    }
+
+
+def topic_by_slug(slug: str) -> Topic | None:
+    return Topic.objects.filter(slug=slug).first()
+
+
+def topic_page_context(*, slug: str, request: HttpRequest) -> dict[str, Any] | None:
+    """What a topic page shows; None for an unknown topic."""
+    topic = topic_by_slug(slug)
+    if topic is None:
+        return None
+    return {
+        "topic": topic,
+        "articles": _paginate(
+            published_practice_pages().filter(topics=topic), request.GET.get("seite")
+        ),
+        "sections": topic_sections(request, topic),
+        "knowledge_index": knowledge_index(),
+    }
+
+
+@dataclass(frozen=True)
+class Teaser:
+    """A featured page as the home page shows it, whatever its type."""
+
+    title: str
+    url: str
+    text: str
+    kind: str
+
+
+def featured_teasers(*, home: HomePage, request: HttpRequest) -> list[Teaser]:
+    """The editors' picks that are live and public, in their order (two queries per type)."""
+    items = list(home.featured_items.all())
+    pages = {
+        page.pk: page
+        for page in Page.objects.filter(pk__in=[item.page_id for item in items])
+        .live()
+        .public()
+        .specific()
+    }
+    teasers = []
+    for item in items:
+        page = pages.get(item.page_id)
+        if page is None:
+            continue
+        teasers.append(
+            Teaser(
+                title=page.title,
+                url=page.get_url(request) or "",
+                text=item.teaser or getattr(page, "summary", "") or page.search_description,
+                kind=str(page.specific_class._meta.verbose_name),
+            )
+        )
+    return teasers
+
+
+def home_page_context(*, home: HomePage, request: HttpRequest) -> dict[str, Any]:
+    return {
+        "featured": featured_teasers(home=home, request=request),
+        "latest_articles": list(published_practice_pages()[:LATEST_ON_HOME]),
+        "sections": home_sections(request),
+        "knowledge_index": knowledge_index(),
+    }
+
+
+@dataclass(frozen=True)
+class PracticePagePeople:
+    """Authors and contact persons as the viewer may see them.
+
+    `authors` holds a ProfileView, or None for a former member (shown as "ehemaliges
+    Mitglied") or a member whose name the viewer may not see. `contacts` maps a profile's
+    primary key to its view; contacts the viewer may not see are missing.
+    """
+
+    authors: list[ProfileView | None]
+    contacts: dict[int, ProfileView]
+
+
+def _shown(profile: Profile | None, viewer: Viewer) -> ProfileView | None:
+    if profile is None or not profile.user.is_network_member:
+        return None
+    view = profile_view(profile=profile, viewer=viewer)
+    return view if view.fields["display_name"] else None
+
+
+def practice_page_people(*, page: PracticePage, viewer: Viewer) -> PracticePagePeople:
+    authors = list(
+        page.authors.select_related("profile__user", "profile__organisation").prefetch_related(
+            "profile__expertise", "profile__interests"
+        )
+    )
+    contact_ids = [
+        block.value["profile"].pk
+        for block in page.body
+        if block.block_type == "contact" and block.value["profile"] is not None
+    ]
+    contacts = (
+        Profile.objects.filter(pk__in=contact_ids)
+        .select_related("user", "organisation")
+        .prefetch_related("expertise", "interests")
+        if contact_ids
+        else []
+    )
+    return PracticePagePeople(
+        authors=[_shown(author.profile, viewer) for author in authors],
+        contacts={profile.pk: view for profile in contacts if (view := _shown(profile, viewer))},
+    )
+
+
+def stale_practice_pages() -> QuerySet[PracticePage]:
+    """Live articles past their review date, the longest overdue first."""
+    return (
+        PracticePage.objects.live()
+        .filter(review_date__lt=timezone.localdate())
+        .select_related("owner")
+        .order_by("review_date", "pk")
+    )
+
+
+def pending_submissions() -> QuerySet[PracticePage]:
+    """Practice pages in review or waiting for the author's changes, oldest first."""
+    page_type = ContentType.objects.get_for_model(Page)
+    # Workflow states point at objects by a text id; the open ones are few.
+    pending_ids = [
+        int(object_id)
+        for object_id in WorkflowState.objects.active()
+        .filter(base_content_type=page_type)
+        .values_list("object_id", flat=True)
+    ]
+    return (
+        PracticePage.objects.filter(pk__in=pending_ids)
+        .select_related("submitted_by__profile")
+        .order_by("latest_revision_created_at", "pk")
+    )
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", _("Entwurf")
+    IN_REVIEW = "in_review", _("In Prüfung")
+    NEEDS_CHANGES = "needs_changes", _("Änderungen erbeten")
+    SCHEDULED = "scheduled", _("Veröffentlichung geplant")
+    PUBLISHED = "published", _("Veröffentlicht")
+    PUBLISHED_CHANGES_PENDING = "published_pending", _("Veröffentlicht, Änderung noch nicht")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A member's own submission with where it stands and what the editors said."""
+
+    page: PracticePage
+    status: SubmissionStatus
+    comment: str
+    go_live_at: Any
+    can_revise: bool
+
+
+def own_submission(*, user: Viewer, pk: int) -> PracticePage | None:
+    """The member's own submission; someone else's is as unknown as a missing one."""
+    if not user.is_authenticated:
+        return None
+    return PracticePage.objects.filter(pk=pk, submitted_by=user).first()
+
+
+def member_submissions(*, user: Viewer) -> list[Submission]:
+    """The member's submissions, newest change first, in a fixed number of queries."""
+    if not user.is_authenticated:
+        return []
+    pages = list(
+        PracticePage.objects.filter(submitted_by=user)
+        .defer("body")
+        .order_by("-latest_revision_created_at", "-pk")
+    )
+    page_type = ContentType.objects.get_for_model(Page)
+    states = {
+        int(state.object_id): state
+        for state in WorkflowState.objects.active()
+        .filter(base_content_type=page_type, object_id__in=[str(page.pk) for page in pages])
+        .select_related("current_task_state")
+    }
+    scheduled = dict(
+        Revision.page_revisions.filter(
+            object_id__in=[str(page.pk) for page in pages], approved_go_live_at__isnull=False
+        ).values_list("object_id", "approved_go_live_at")
+    )
+    submissions = []
+    for page in pages:
+        state = states.get(page.pk)
+        comment = ""
+        go_live_at = scheduled.get(str(page.pk))
+        if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+            status = SubmissionStatus.NEEDS_CHANGES
+            task_state = state.current_task_state
+            comment = task_state.comment if task_state is not None else ""
+        elif state is not None:
+            status = SubmissionStatus.IN_REVIEW
+        elif go_live_at is not None:
+            status = SubmissionStatus.SCHEDULED
+        elif page.live and page.has_unpublished_changes:
+            status = SubmissionStatus.PUBLISHED_CHANGES_PENDING
+        elif page.live:
+            status = SubmissionStatus.PUBLISHED
+        else:
+            status = SubmissionStatus.DRAFT
+        submissions.append(
+            Submission(
+                page=page,
+                status=status,
+                comment=comment,
+                go_live_at=go_live_at,
+                can_revise=status != SubmissionStatus.IN_REVIEW and not page.locked,
+            )
+        )
+    return submissions

@@ -1,0 +1,127 @@
+"""Attachments of member submissions: only known document and image types, bounded in size,
+checked by content (not by name alone), images re-encoded without metadata."""
+
+from __future__ import annotations
+
+import io
+import uuid
+import warnings
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_ATTACHMENTS = 5
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000
+
+IMAGE_FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
+OFFICE_OPEN_XML = {"docx", "xlsx", "pptx"}
+OPEN_DOCUMENT = {
+    "odt": b"application/vnd.oasis.opendocument.text",
+    "ods": b"application/vnd.oasis.opendocument.spreadsheet",
+    "odp": b"application/vnd.oasis.opendocument.presentation",
+}
+TEXT_TYPES = {"txt", "csv"}
+DOCUMENT_TYPES = {"pdf", *OFFICE_OPEN_XML, *OPEN_DOCUMENT, *TEXT_TYPES}
+ALLOWED_TYPES_TEXT = "PDF, DOCX, XLSX, PPTX, ODT, ODS, ODP, TXT, CSV, JPEG, PNG, WebP"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A checked upload: `kind` is "document" or "image"; `content` is what gets stored."""
+
+    kind: str
+    title: str
+    content: ContentFile
+
+
+def check_attachment(upload: UploadedFile) -> Attachment:
+    """Raise ValidationError with a German message naming the file for anything not allowed."""
+    name = PurePath(upload.name or "").name
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    title = PurePath(name).stem[:200] or _("Anhang")
+    if extension in IMAGE_FORMATS:
+        return Attachment("image", title, _image_content(upload, name, IMAGE_FORMATS[extension]))
+    if extension not in DOCUMENT_TYPES:
+        raise ValidationError(
+            _("„%(name)s“: Dieser Dateityp ist nicht erlaubt. Erlaubt sind %(types)s."),
+            params={"name": name, "types": ALLOWED_TYPES_TEXT},
+        )
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(
+            _("„%(name)s“ ist größer als %(limit)s."),
+            params={"name": name, "limit": filesizeformat(MAX_DOCUMENT_BYTES)},
+        )
+    upload.seek(0)
+    data = upload.read()
+    if not _content_matches(extension, data):
+        raise ValidationError(
+            _("„%(name)s“ ist keine gültige %(type)s-Datei."),
+            params={"name": name, "type": extension.upper()},
+        )
+    return Attachment("document", title, ContentFile(data, name=f"{uuid.uuid4().hex}.{extension}"))
+
+
+def _content_matches(extension: str, data: bytes) -> bool:
+    if extension == "pdf":
+        return data.startswith(b"%PDF-")
+    if extension in TEXT_TYPES:
+        if b"\x00" in data:
+            return False
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if extension in OFFICE_OPEN_XML:
+                return "[Content_Types].xml" in names
+            return "mimetype" in names and archive.read("mimetype") == OPEN_DOCUMENT[extension]
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+
+
+def _image_content(upload: UploadedFile, name: str, expected_format: str) -> ContentFile:
+    if upload.size > MAX_IMAGE_BYTES:
+        raise ValidationError(
+            _("„%(name)s“ ist größer als %(limit)s."),
+            params={"name": name, "limit": filesizeformat(MAX_IMAGE_BYTES)},
+        )
+    unreadable = ValidationError(
+        _("„%(name)s“ ist kein lesbares JPEG-, PNG- oder WebP-Bild."), params={"name": name}
+    )
+    too_large = ValidationError(
+        _("„%(name)s“ hat zu viele Bildpunkte (höchstens 40 Megapixel)."), params={"name": name}
+    )
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise too_large
+            if image.format != expected_format:
+                raise unreadable
+            image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise too_large from error
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        raise unreadable from error
+    # Re-encoding drops EXIF and other metadata (camera position, author names).
+    image = ImageOps.exif_transpose(image)
+    if expected_format == "JPEG":
+        image = image.convert("RGB")
+    output = io.BytesIO()
+    image.save(output, format=expected_format)
+    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[expected_format]
+    return ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")

@@ -1,0 +1,113 @@
+"""Whole-page cache for anonymous visitors, on Django's cache framework.
+
+Views opt in (`cache_for_anonymous`, and every Wagtail page through a hook). A response is
+stored only for a request without session or message cookie (so nobody signed in, nothing
+personal), only when it is a plain 200 that sets no cookie: a page that rendered a CSRF token
+or a message sets one and is never stored. Cached pages are keyed by host, path with query and
+interface language. Publishing, unpublishing, moving or deleting a page and changes to topics
+or member profiles start a new cache generation, which retires every stored page at once; the
+timeout bounds anything else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import translation
+
+GENERATION_KEY = "kollegium:page-cache:generation"
+_CACHEABLE = "_kollegium_cache_for_anonymous"
+CACHE_HEADER = "X-Kollegium-Cache"
+_UNCACHEABLE_DIRECTIVES = ("private", "no-cache", "no-store")
+
+
+def mark_cacheable(response: HttpResponseBase) -> HttpResponseBase:
+    setattr(response, _CACHEABLE, True)
+    return response
+
+
+def cache_for_anonymous(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Let the page cache keep this view's responses for anonymous visitors."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return mark_cacheable(view(request, *args, **kwargs))
+
+    return wrapped
+
+
+def page_cache_clear(**_signal_kwargs: Any) -> None:
+    """Retire every cached page (also a signal receiver, hence the keyword arguments)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, timeout=None)
+
+
+def _generation() -> int:
+    return cache.get_or_set(GENERATION_KEY, 0, timeout=None)
+
+
+def _is_anonymous_request(request: HttpRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def _key(request: HttpRequest) -> str:
+    identity = "\n".join(
+        (
+            str(_generation()),
+            translation.get_language() or "",
+            request.scheme or "",
+            request.get_host(),
+            request.get_full_path(),
+        )
+    )
+    return "kollegium:page:" + hashlib.sha256(identity.encode()).hexdigest()
+
+
+def _storable(response: HttpResponseBase) -> bool:
+    cache_control = response.headers.get("Cache-Control", "").lower()
+    return (
+        getattr(response, _CACHEABLE, False)
+        and response.status_code == 200
+        and isinstance(response, HttpResponse)
+        and not response.cookies
+        and not any(directive in cache_control for directive in _UNCACHEABLE_DIRECTIVES)
+    )
+
+
+class AnonymousPageCacheMiddleware:
+    """Serves stored pages before anything else runs; stores what views allow.
+
+    Sits after the language middleware (the key needs the language) and before sessions,
+    authentication and CSRF, whose work a stored page does not need.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        timeout = settings.KOLLEGIUM_PAGE_CACHE_SECONDS
+        if not timeout or not _is_anonymous_request(request):
+            return self.get_response(request)
+        key = _key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            cached[CACHE_HEADER] = "hit"
+            return cached
+        response = self.get_response(request)
+        if _storable(response):
+            cache.set(key, response, timeout)
+            response[CACHE_HEADER] = "miss"
+        return response
