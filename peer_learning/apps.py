@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PeerLearningConfig(AppConfig):
     name = "peer_learning"
     verbose_name = _("Lernen")
+
+    def ready(self) -> None:
+        from hub import personal_data
+        from peer_learning.personal_data import export_learning
+        from peer_learning.services import registrations_erase
+
+        personal_data.register("learning", export_learning, registrations_erase)
