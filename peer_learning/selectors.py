@@ -115,7 +115,7 @@ def catalogue_courses(*, filters: CatalogueFilters) -> QuerySet[CoursePage]:
             upcoming_count=Count("sessions", filter=upcoming),
             average_rating=Subquery(rating),
         )
-        .prefetch_related("topics", "trainers__profile")
+        .prefetch_related("topics")
         .order_by("-featured", F("next_start").asc(nulls_last=True), "title", "pk")
     )
 
@@ -195,6 +195,7 @@ class SessionView:
     registration: Registration | None
     refusal: str | None
     meeting_url: str
+    can_cancel: bool
 
 
 def session_views(*, sessions: list[Session], viewer: Viewer) -> list[SessionView]:
@@ -209,6 +210,7 @@ def session_views(*, sessions: list[Session], viewer: Viewer) -> list[SessionVie
         }
         is_trainer = is_trainer_of(course=sessions[0].course, user=viewer)
     views = []
+    now = timezone.now()
     for session in sessions:
         registration = registrations.get(session.pk)
         link_visible = is_trainer or (registration is not None and registration.holds_seat)
@@ -219,6 +221,11 @@ def session_views(*, sessions: list[Session], viewer: Viewer) -> list[SessionVie
                 registration=registration,
                 refusal=None if active else registration_refusal(session=session, user=viewer),
                 meeting_url=session.meeting_url if link_visible else "",
+                can_cancel=(
+                    active
+                    and registration.status != RegistrationStatus.ATTENDED
+                    and session.starts_at > now
+                ),
             )
         )
     return views
