@@ -7,8 +7,10 @@ class PeerLearningConfig(AppConfig):
     verbose_name = _("Lernen")
 
     def ready(self) -> None:
-        from hub import personal_data
+        from hub import demo, personal_data
+        from peer_learning.demo import seed_courses
         from peer_learning.personal_data import export_learning
         from peer_learning.services import registrations_erase
 
         personal_data.register("learning", export_learning, registrations_erase)
+        demo.register("peer_learning", seed_courses, order=20)
