@@ -37,6 +37,8 @@ test: lint node_modules/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.directory --database sqlite
 	$(BIN)/python -m bench.directory --database postgresql
+	$(BIN)/python -m bench.catalogue --database sqlite
+	$(BIN)/python -m bench.catalogue --database postgresql
 
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
