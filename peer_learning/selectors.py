@@ -21,6 +21,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.models import WorkflowState
 
 from members.models import Profile, User
@@ -275,8 +276,8 @@ def visible_session(*, pk: int) -> Session | None:
 # Trainer dashboard
 
 REVIEW_LABELS = {
-    WorkflowState.STATUS_IN_PROGRESS: _("In Prüfung durch die Redaktion"),
-    WorkflowState.STATUS_NEEDS_CHANGES: _("Änderungen erbeten"),
+    WorkflowState.STATUS_IN_PROGRESS: gettext_lazy("In Prüfung durch die Redaktion"),
+    WorkflowState.STATUS_NEEDS_CHANGES: gettext_lazy("Änderungen erbeten"),
 }
 
 

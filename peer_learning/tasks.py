@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.mail import get_connection
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from peer_learning.mails import (
@@ -84,9 +85,9 @@ def send_trainer_message(session_id: int, sender_id: int, subject: str, body: st
     """The trainer's message to every confirmed participant, one mail each."""
     session = Session.objects.select_related("course").get(pk=session_id)
     sender = session.course.trainers.select_related("profile").filter(pk=sender_id).first()
-    sender_name = sender.profile.display_name if sender else "Ihre Trainerin oder Ihr Trainer"
     mails = []
     with translation.override("de"):
+        sender_name = sender.profile.display_name if sender else _("Ihre Trainerin/Ihr Trainer")
         for registration in _registered(session):
             if registration.holds_seat:
                 message = trainer_message(

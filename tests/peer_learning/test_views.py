@@ -176,6 +176,10 @@ def test_session_list_filters_and_month_view(client, course):
     start = timezone.localtime(full.starts_at)
     month = client.get(reverse("peer_learning:sessions_month"), {"monat": f"{start:%Y-%m}"})
     assert "Agile Verwaltung" in month.content.decode()
+    month = client.get(
+        reverse("peer_learning:sessions_month"), {"monat": f"{start:%Y-%m}", "freie_plaetze": "on"}
+    )
+    assert "Agile Verwaltung" not in month.content.decode()
     assert (
         client.get(reverse("peer_learning:sessions_month"), {"monat": "9999-99"}).status_code == 200
     )
