@@ -10,7 +10,7 @@ class PeerLearningConfig(AppConfig):
         from hub import demo, personal_data
         from peer_learning.demo import seed_courses
         from peer_learning.personal_data import export_learning
-        from peer_learning.services import registrations_erase
+        from peer_learning.services import learning_erase
 
-        personal_data.register("learning", export_learning, registrations_erase)
+        personal_data.register("learning", export_learning, learning_erase)
         demo.register("peer_learning", seed_courses, order=20)

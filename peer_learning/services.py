@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -255,6 +255,9 @@ def session_update(*, session_id: int, user: User, data: dict[str, Any]) -> Sess
     if session.ends_at <= timezone.now():
         raise ValidationError(_("Ein vergangener Termin kann nicht mehr geändert werden."))
     before = {field: getattr(session, field) for field in ANNOUNCED_SESSION_FIELDS}
+    new_start = data.get("starts_at")
+    if new_start and new_start != session.starts_at and new_start <= timezone.now():
+        raise ValidationError({"starts_at": _("Der Beginn muss in der Zukunft liegen.")})
     old_capacity = session.capacity
     _session_fields(session, data, confirmed=session.seats_taken)
     session.full_clean()
@@ -418,9 +421,23 @@ def calendar_feed_regenerate(*, user: User) -> CalendarFeed:
     return CalendarFeed.objects.create(user=user)
 
 
-def registrations_erase(user: User) -> None:
-    """Before account deletion: free the member's future seats (waiting people move up) and
-    keep past registrations and feedback without the person, so counts and ratings stay."""
+def learning_erase(user: User) -> None:
+    """Before account deletion: call off future sessions nobody else teaches (participants
+    are told), free the member's future seats (waiting people move up), and keep past
+    registrations and feedback without the person, so counts and ratings stay."""
+    teaching = CoursePage.trainers.through.objects.filter(
+        coursepage_id__in=CoursePage.objects.filter(trainers=user).values("pk")
+    )
+    sole_courses = [
+        row["coursepage_id"]
+        for row in teaching.values("coursepage_id").annotate(trainers=Count("pk"))
+        if row["trainers"] == 1
+    ]
+    orphaned = Session.objects.filter(
+        course_id__in=sole_courses, status=SessionStatus.PLANNED, starts_at__gt=timezone.now()
+    ).values_list("pk", flat=True)
+    for session_id in list(orphaned):
+        session_cancel(session_id=session_id, user=user)
     upcoming = Registration.objects.filter(
         user=user,
         status__in=(RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED),

@@ -458,3 +458,67 @@ def test_personal_data_export_and_erasure(client, course):
     kept = Registration.objects.get(session=past)
     assert kept.user is None and kept.status == "attended"
     assert Feedback.objects.get().registration == kept
+
+
+def test_deleting_a_sole_trainer_calls_off_their_future_sessions(
+    course, django_capture_on_commit_callbacks
+):
+    from members.services import member_delete
+
+    shared = make_course(title="Gemeinsam gegeben")
+    shared_session = make_session(shared)
+    co_trainer = MemberFactory()
+    shared.trainers.add(co_trainer)
+    shared.trainers.add(course.trainers.get())
+    shared.save()
+    own_session = make_session(course)
+    participant = MemberFactory()
+    registration_create(session_id=own_session.pk, user=participant)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        member_delete(user=course.trainers.get())
+    own_session.refresh_from_db()
+    shared_session.refresh_from_db()
+    assert own_session.is_cancelled and not shared_session.is_cancelled
+    assert [message.to for message in mail.outbox] == [[participant.email]]
+
+
+def test_review_changes_requested_then_resubmitted(client):
+    from peer_learning.services import course_submit
+
+    course = make_course(publish=False)
+    trainer = course.trainers.get()
+    state = course_submit(course_id=course.pk, user=trainer)
+    editor = MemberFactory(roles=(Role.EDITOR,))
+    state.current_task_state.specific.reject(user=editor)
+    login(client, trainer)
+    assert "Änderungen erbeten" in client.get(reverse("peer_learning:dashboard")).content.decode()
+    response = client.post(reverse("peer_learning:course_submit", args=[course.pk]))
+    assert response.status_code == 302
+    course.refresh_from_db()
+    assert course.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
+
+
+def test_moving_a_session_into_the_past_is_refused(course, session):
+    from django.core.exceptions import ValidationError
+
+    from peer_learning.services import session_update
+
+    with pytest.raises(ValidationError, match="Zukunft"):
+        session_update(
+            session_id=session.pk,
+            user=course.trainers.get(),
+            data={
+                "starts_at": timezone.now() - dt.timedelta(hours=3),
+                "ends_at": timezone.now() - dt.timedelta(hours=2),
+            },
+        )
+
+
+def test_session_list_query_count_is_fixed(client, django_assert_max_num_queries):
+    trainer = MemberFactory()
+    for number in range(8):
+        make_session(make_course(trainer=trainer, title=f"Termin-Impuls {number}"))
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("peer_learning:sessions"))
+    assert response.content.decode().count("Termin-Impuls") == 8
