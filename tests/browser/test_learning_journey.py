@@ -173,3 +173,34 @@ def test_trainer_offers_editor_approves_members_register_attend_and_rate(
 
     visit(page, url + course.url)
     expect(in_main(page)).to_contain_text("5,0 von 5 Sternen (1 Rückmeldung)")
+
+
+def test_session_pages_are_accessible_and_fit_small_screens(browser: Browser, daphne_server):
+    from tests.peer_learning.factories import make_course, make_session
+
+    url = daphne_server.url
+    session = make_session(make_course(title="Vergabe kompakt"), capacity=3)
+    member = MemberFactory(first_name="Mona", last_name="Mitglied")
+    member_page = signed_in(browser, url, member)
+    for path in (
+        "/lernen/termine/",
+        "/lernen/termine/?freie_plaetze=on",
+        f"/lernen/termine/monat/?monat={timezone.localtime(session.starts_at):%Y-%m}",
+        f"/lernen/termine/{session.pk}/",
+        "/lernen/lernhistorie/",
+        "/lernen/kalender/",
+    ):
+        visit(member_page, url + path)
+        expect(in_main(member_page)).not_to_be_empty()
+    expect(in_main(member_page).get_by_label("Ihre persönliche Kalender-Adresse")).to_have_value(
+        re.compile(r"/lernen/kalender/[\w-]+\.ics$")
+    )
+
+    member_page.set_viewport_size({"width": 320, "height": 640})
+    for path in (
+        "/lernen/",
+        f"/lernen/termine/monat/?monat={timezone.localtime(session.starts_at):%Y-%m}",
+    ):
+        visit(member_page, url + path)
+        overflow = member_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, path

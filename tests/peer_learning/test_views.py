@@ -522,3 +522,25 @@ def test_session_list_query_count_is_fixed(client, django_assert_max_num_queries
     with django_assert_max_num_queries(6):
         response = client.get(reverse("peer_learning:sessions"))
     assert response.content.decode().count("Termin-Impuls") == 8
+
+
+def test_add_to_calendar_links_and_cancelled_event(client, course, session):
+    from urllib.parse import parse_qs, urlsplit
+
+    from peer_learning.services import session_cancel
+
+    response = client.get(reverse("peer_learning:session", args=[session.pk]))
+    google, outlook = response.context["google_link"], response.context["outlook_link"]
+    google_query = parse_qs(urlsplit(google).query)
+    start = session.starts_at.astimezone(dt.UTC)
+    assert google_query["dates"][0].startswith(start.strftime("%Y%m%dT%H%M%SZ"))
+    assert google_query["text"] == ["Agile Verwaltung"]
+    assert MEETING not in google
+    outlook_query = parse_qs(urlsplit(outlook).query)
+    assert outlook_query["subject"] == ["Agile Verwaltung"]
+    assert outlook_query["startdt"][0].startswith(start.strftime("%Y-%m-%dT%H:%M:%S"))
+
+    session_cancel(session_id=session.pk, user=course.trainers.get())
+    ics = client.get(reverse("peer_learning:session_ics", args=[session.pk]))
+    [event] = Calendar.from_ical(ics.content).walk("VEVENT")
+    assert event["STATUS"] == "CANCELLED" and int(event["SEQUENCE"]) == 1
