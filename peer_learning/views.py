@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,13 +37,20 @@ from peer_learning.forms import (
     SessionFilterForm,
     SessionForm,
 )
-from peer_learning.models import CalendarFeed, CatalogueIndexPage, Registration, RegistrationStatus
+from peer_learning.models import (
+    CalendarFeed,
+    CatalogueIndexPage,
+    CoursePage,
+    Registration,
+    RegistrationStatus,
+    Session,
+)
 from peer_learning.ratelimit import rate_limited
 
 PAGE_SIZE = 20
 
 
-def _page(request: HttpRequest, items: object) -> object:
+def _page(request: HttpRequest, items: QuerySet[Any]) -> Page:
     return Paginator(items, PAGE_SIZE).get_page(request.GET.get("seite"))
 
 
@@ -151,7 +160,7 @@ def session_month(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _visible_session_or_404(pk: int) -> selectors.Session:
+def _visible_session_or_404(pk: int) -> Session:
     session = selectors.visible_session(pk=pk)
     if session is None:
         raise Http404(_("Diesen Termin gibt es nicht."))
@@ -410,7 +419,7 @@ def course_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _own_course_or_404(request: HttpRequest, pk: int) -> selectors.CoursePage:
+def _own_course_or_404(request: HttpRequest, pk: int) -> CoursePage:
     course = selectors.trainer_course(pk=pk, user=request.user)
     if course is None:
         raise Http404(_("Diesen Impuls gibt es nicht oder Sie betreuen ihn nicht."))
@@ -485,7 +494,7 @@ def session_create(request: HttpRequest, course_pk: int) -> HttpResponse:
     )
 
 
-def _own_session_or_404(request: HttpRequest, pk: int) -> selectors.Session:
+def _own_session_or_404(request: HttpRequest, pk: int) -> Session:
     session = selectors.trainer_session(pk=pk, user=request.user)
     if session is None:
         raise Http404(_("Diesen Termin gibt es nicht oder Sie betreuen ihn nicht."))
