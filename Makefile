@@ -39,6 +39,8 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m bench.directory --database postgresql
 	$(BIN)/python -m bench.pages --database sqlite
 	$(BIN)/python -m bench.pages --database postgresql
+	$(BIN)/python -m bench.catalogue --database sqlite
+	$(BIN)/python -m bench.catalogue --database postgresql
 
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .

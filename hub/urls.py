@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("konto/", include("allauth.urls")),
     path("mitglieder/", include("members.urls")),
+    path("lernen/", include("peer_learning.urls")),
     # Wagtail's own login form would skip allauth's rate limits and MFA.
     path(
         "admin/login/",

@@ -17,6 +17,7 @@ from hub.settings.env import (
     env_list,
     env_oidc_apps,
     env_str,
+    env_tasks,
     env_url,
 )
 
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -148,6 +151,14 @@ ELASTICSEARCH_URL = env_url(
 ELASTICSEARCH_INDEX_PREFIX = env_str("ELASTICSEARCH_INDEX_PREFIX", "kollegium")
 ELASTICSEARCH_TIMEOUT = env_int("ELASTICSEARCH_TIMEOUT", 5, minimum=1)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# Background tasks (django-tasks): mail and other slow work leaves the request. Enqueue with
+# `hub.tasks.enqueue_on_commit`. TASKS_BACKEND=database queues tasks in the database for
+# `manage.py db_worker`; "immediate" runs them in-process right after the commit.
+TASKS = env_tasks("TASKS_BACKEND", default="immediate")
+
+# Unicode TrueType fonts for generated PDFs (certificates): Debian's fonts-dejavu-core.
+PDF_FONT_DIR = Path(env_str("PDF_FONT_DIR") or "/usr/share/fonts/truetype/dejavu")
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [

@@ -148,3 +148,20 @@ def env_oidc_apps() -> list[dict[str, Any]]:
             },
         }
     ]
+
+
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+
+
+def env_tasks(name: str, default: str) -> dict[str, Any]:
+    """The TASKS setting for django-tasks from a backend name (immediate or database)."""
+    choice = env_str(name, default).lower()
+    if choice not in TASK_BACKENDS:
+        raise ConfigurationError(
+            f"Die Umgebungsvariable {name} muss {' oder '.join(TASK_BACKENDS)} sein, "
+            f"nicht {choice!r}."
+        )
+    return {"default": {"BACKEND": TASK_BACKENDS[choice], "QUEUES": ["default"]}}

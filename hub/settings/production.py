@@ -1,7 +1,7 @@
 """Production: several Daphne workers behind a TLS-terminating reverse proxy."""
 
 from hub.settings.base import *  # noqa: F403
-from hub.settings.env import ConfigurationError, env_bool, env_int, env_str
+from hub.settings.env import ConfigurationError, env_bool, env_int, env_str, env_tasks
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
@@ -23,6 +23,8 @@ if not SECURE_HSTS_PRELOAD:
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", default=False)
+# Mail goes out from `manage.py db_worker`, never from a web worker's request.
+TASKS = env_tasks("TASKS_BACKEND", default="database")
 
 WHITENOISE_USE_FINDERS = False
 STORAGES = {

@@ -1,0 +1,384 @@
+"""Reads for the catalogue, sessions, the trainer dashboard and the learning history."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.models import WorkflowState
+
+from members.models import Profile, User
+from members.selectors import Viewer, is_network_member, profile_view
+from peer_learning.models import (
+    SEAT_HOLDING,
+    CoursePage,
+    Feedback,
+    Registration,
+    RegistrationStatus,
+    Session,
+    SessionStatus,
+)
+
+
+def is_trainer_of(*, course: CoursePage, user: Viewer) -> bool:
+    return user.is_authenticated and course.trainers.filter(pk=user.pk).exists()
+
+
+def registration_refusal(
+    *, session: Session, user: Viewer, now: dt.datetime | None = None
+) -> str | None:
+    """Why the user may not register for the session, in German; None when they may."""
+    now = now or timezone.now()
+    if not is_network_member(user):
+        return _("Nur freigeschaltete Mitglieder können sich zu Terminen anmelden.")
+    if not session.course.live:
+        return _("Dieser Impuls ist noch nicht veröffentlicht.")
+    if session.is_cancelled:
+        return _("Dieser Termin wurde abgesagt.")
+    if session.starts_at <= now:
+        return _("Dieser Termin hat schon begonnen oder ist vorbei.")
+    if session.registration_deadline and session.registration_deadline < now:
+        return _("Der Anmeldeschluss für diesen Termin ist vorbei.")
+    if is_trainer_of(course=session.course, user=user):
+        return _("Zu Ihrem eigenen Termin können Sie sich nicht anmelden.")
+    return None
+
+
+def may_see_meeting_link(*, session: Session, user: Viewer) -> bool:
+    """Only confirmed participants and the trainers get the link to the video conference."""
+    if not user.is_authenticated or not session.meeting_url:
+        return False
+    if is_trainer_of(course=session.course, user=user):
+        return True
+    return Registration.objects.filter(session=session, user=user, status__in=SEAT_HOLDING).exists()
+
+
+def _live_courses() -> QuerySet[CoursePage]:
+    return CoursePage.objects.live().public()
+
+
+def _trainer_profiles() -> Prefetch:
+    return Prefetch(
+        "trainers",
+        queryset=User.objects.select_related("profile__organisation").prefetch_related(
+            "profile__expertise", "profile__interests"
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    query: str = ""
+    topic: str = ""
+    format: str = ""
+
+
+def catalogue_courses(*, filters: CatalogueFilters) -> QuerySet[CoursePage]:
+    """Published courses with their next date, number of upcoming dates and average rating;
+    featured first, then by next date."""
+    now = timezone.now()
+    upcoming = Q(sessions__status=SessionStatus.PLANNED, sessions__starts_at__gt=now)
+    courses = _live_courses()
+    if filters.query:
+        courses = courses.filter(
+            Q(title__icontains=filters.query) | Q(summary__icontains=filters.query)
+        )
+    if filters.topic:
+        courses = courses.filter(pk__in=CoursePage.objects.filter(topics__slug=filters.topic))
+    if filters.format:
+        courses = courses.filter(format=filters.format)
+    rating = (
+        Feedback.objects.filter(registration__session__course=OuterRef("pk"))
+        .values("registration__session__course")
+        .annotate(average=Avg("rating"))
+        .values("average")
+    )
+    return (
+        courses.annotate(
+            next_start=Min("sessions__starts_at", filter=upcoming),
+            upcoming_count=Count("sessions", filter=upcoming),
+            average_rating=Subquery(rating),
+        )
+        .prefetch_related("topics")
+        .order_by("-featured", F("next_start").asc(nulls_last=True), "title", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class SessionFilters:
+    topic: str = ""
+    format: str = ""
+    delivery: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    free_seats_only: bool = False
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def upcoming_sessions(*, filters: SessionFilters) -> QuerySet[Session]:
+    """Planned sessions of published courses from now on (or in the given dates)."""
+    sessions = Session.objects.filter(
+        status=SessionStatus.PLANNED,
+        course__in=_live_courses(),
+        starts_at__gt=timezone.now(),
+    )
+    if filters.date_from:
+        sessions = sessions.filter(starts_at__gte=_day_start(filters.date_from))
+    if filters.date_to:
+        sessions = sessions.filter(starts_at__lt=_day_start(filters.date_to + dt.timedelta(1)))
+    if filters.topic:
+        sessions = sessions.filter(course__in=CoursePage.objects.filter(topics__slug=filters.topic))
+    if filters.format:
+        sessions = sessions.filter(course__format=filters.format)
+    if filters.delivery:
+        sessions = sessions.filter(delivery=filters.delivery)
+    if filters.free_seats_only:
+        sessions = sessions.filter(seats_taken__lt=F("capacity"))
+    return sessions.select_related("course").order_by("starts_at", "pk")
+
+
+@dataclass
+class CalendarDay:
+    date: dt.date
+    in_month: bool
+    sessions: list[Session] = field(default_factory=list)
+
+
+def month_calendar(*, year: int, month: int, filters: SessionFilters) -> list[list[CalendarDay]]:
+    """Weeks (Monday first) of the month with the sessions of each day, in Berlin time."""
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    in_month = SessionFilters(
+        topic=filters.topic,
+        format=filters.format,
+        delivery=filters.delivery,
+        date_from=first,
+        date_to=last,
+        free_seats_only=filters.free_seats_only,
+    )
+    by_day: dict[dt.date, list[Session]] = {}
+    for session in upcoming_sessions(filters=in_month):
+        by_day.setdefault(timezone.localtime(session.starts_at).date(), []).append(session)
+    return [
+        [
+            CalendarDay(date=day, in_month=day.month == month, sessions=by_day.get(day, []))
+            for day in week
+        ]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """A session as one viewer sees it."""
+
+    session: Session
+    registration: Registration | None
+    refusal: str | None
+    meeting_url: str
+    can_cancel: bool
+
+
+def session_views(*, sessions: list[Session], viewer: Viewer) -> list[SessionView]:
+    """The viewer's registration, whether they may register and the link they may see, for
+    several sessions of one course in a fixed number of queries."""
+    registrations: dict[int, Registration] = {}
+    is_trainer = False
+    if sessions and viewer.is_authenticated:
+        registrations = {
+            registration.session_id: registration
+            for registration in Registration.objects.filter(session__in=sessions, user=viewer)
+        }
+        is_trainer = is_trainer_of(course=sessions[0].course, user=viewer)
+    views = []
+    now = timezone.now()
+    for session in sessions:
+        registration = registrations.get(session.pk)
+        link_visible = is_trainer or (registration is not None and registration.holds_seat)
+        active = registration is not None and registration.status != RegistrationStatus.CANCELLED
+        views.append(
+            SessionView(
+                session=session,
+                registration=registration,
+                refusal=None if active else registration_refusal(session=session, user=viewer),
+                meeting_url=session.meeting_url if link_visible else "",
+                can_cancel=(
+                    active
+                    and registration.status != RegistrationStatus.ATTENDED
+                    and session.starts_at > now
+                ),
+            )
+        )
+    return views
+
+
+def course_average_rating(*, course: CoursePage) -> dict[str, Any]:
+    return Feedback.objects.filter(registration__session__course=course).aggregate(
+        average=Avg("rating"), count=Count("pk")
+    )
+
+
+def course_detail_context(*, course: CoursePage, viewer: Viewer) -> dict[str, Any]:
+    """What a course page shows besides its own fields."""
+    sessions = list(
+        course.sessions.filter(ends_at__gt=timezone.now())
+        .select_related("course")
+        .order_by("starts_at", "pk")
+    )
+    trainers = User.objects.filter(pk__in=course.trainers.values("pk")).select_related(
+        "profile__organisation"
+    )
+    trainer_cards = [
+        profile_view(profile=profile, viewer=viewer)
+        for profile in Profile.objects.filter(user__in=trainers)
+        .select_related("organisation")
+        .prefetch_related("expertise", "interests")
+    ]
+    return {
+        "session_views": session_views(sessions=sessions, viewer=viewer),
+        "rating": course_average_rating(course=course),
+        "trainer_cards": trainer_cards,
+        "is_trainer": is_trainer_of(course=course, user=viewer),
+    }
+
+
+def session_view(*, session: Session, viewer: Viewer) -> SessionView:
+    return session_views(sessions=[session], viewer=viewer)[0]
+
+
+def visible_session(*, pk: int) -> Session | None:
+    """A session of a published course (cancelled and past ones included)."""
+    return (
+        Session.objects.select_related("course").filter(course__in=_live_courses(), pk=pk).first()
+    )
+
+
+# Trainer dashboard
+
+REVIEW_LABELS = {
+    WorkflowState.STATUS_IN_PROGRESS: gettext_lazy("In Prüfung durch die Redaktion"),
+    WorkflowState.STATUS_NEEDS_CHANGES: gettext_lazy("Änderungen erbeten"),
+}
+
+
+def trainer_courses(*, user: User) -> QuerySet[CoursePage]:
+    """The member's own courses, drafts included, with their sessions."""
+    return (
+        CoursePage.objects.filter(trainers=user)
+        .prefetch_related(
+            Prefetch("sessions", queryset=Session.objects.order_by("-starts_at", "pk"))
+        )
+        .order_by("-latest_revision_created_at", "pk")
+    )
+
+
+def course_review_state(*, course: CoursePage) -> str:
+    """Where the course stands for its trainer, in German."""
+    state = course.current_workflow_state
+    if state is not None:
+        return str(REVIEW_LABELS.get(state.status, state.get_status_display()))
+    if not course.live:
+        return _("Entwurf, noch nicht eingereicht")
+    if course.has_unpublished_changes:
+        return _("Veröffentlicht; Änderungen noch nicht eingereicht")
+    return _("Veröffentlicht")
+
+
+def trainer_session(*, pk: int, user: User) -> Session | None:
+    """One of the trainer's sessions, whatever its course's state."""
+    return Session.objects.select_related("course").filter(pk=pk, course__trainers=user).first()
+
+
+def trainer_course(*, pk: int, user: User) -> CoursePage | None:
+    return CoursePage.objects.filter(pk=pk, trainers=user).first()
+
+
+def session_participants(*, session: Session) -> QuerySet[Registration]:
+    """Seat holders and the waitlist, in the order they came, with names for display."""
+    return (
+        Registration.objects.filter(
+            session=session,
+            status__in=(*SEAT_HOLDING, RegistrationStatus.WAITLISTED),
+        )
+        .select_related("user__profile__organisation")
+        .order_by(F("queued_at").asc(nulls_first=True), "confirmed_at", "pk")
+    )
+
+
+def session_feedback(*, session: Session) -> QuerySet[Feedback]:
+    """Ratings and comments without who gave them; ordered so the order reveals nobody."""
+    return Feedback.objects.filter(registration__session=session).order_by("-rating", "comment")
+
+
+# Member's own registrations
+
+
+def member_registrations(*, user: User) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(user=user)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("session__course")
+        .annotate(has_feedback=Exists(Feedback.objects.filter(registration=OuterRef("pk"))))
+    )
+
+
+def upcoming_registrations(*, user: User) -> QuerySet[Registration]:
+    return (
+        member_registrations(user=user)
+        .filter(session__ends_at__gt=timezone.now())
+        .order_by("session__starts_at")
+    )
+
+
+def learning_history(*, user: User) -> QuerySet[Registration]:
+    """Sessions the member attended, newest first."""
+    return (
+        member_registrations(user=user)
+        .filter(status=RegistrationStatus.ATTENDED)
+        .order_by("-session__starts_at")
+    )
+
+
+def attended_registration(*, session_id: int, user: User) -> Registration | None:
+    return (
+        Registration.objects.filter(
+            session_id=session_id, user=user, status=RegistrationStatus.ATTENDED
+        )
+        .select_related("session__course")
+        .first()
+    )
+
+
+def feed_sessions(*, user: User) -> QuerySet[Session]:
+    """What the personal calendar feed holds: the member's sessions and the ones they teach,
+    from 90 days back (so recent changes and cancellations still reach the calendar)."""
+    since = timezone.now() - dt.timedelta(days=90)
+    attending = Registration.objects.filter(
+        session=OuterRef("pk"), user=user, status__in=SEAT_HOLDING
+    )
+    return (
+        Session.objects.filter(Q(Exists(attending)) | Q(course__trainers=user), ends_at__gte=since)
+        .select_related("course")
+        .distinct()
+        .order_by("starts_at")
+    )
