@@ -7,10 +7,20 @@ class PeerLearningConfig(AppConfig):
     verbose_name = _("Lernen")
 
     def ready(self) -> None:
-        from hub import demo, personal_data
+        from django.db.models.signals import post_delete, post_save
+
+        from hub import demo, personal_data, sections
+        from hub.page_cache import page_cache_clear
         from peer_learning.demo import seed_courses
+        from peer_learning.models import Session
         from peer_learning.personal_data import export_learning
+        from peer_learning.sections import topic_courses_section, upcoming_sessions_section
         from peer_learning.services import learning_erase
 
         personal_data.register("learning", export_learning, learning_erase)
         demo.register("peer_learning", seed_courses, order=20)
+        sections.register_home_section("upcoming_sessions", upcoming_sessions_section, order=10)
+        sections.register_topic_section("courses", topic_courses_section, order=10)
+        # Cached pages list upcoming sessions; sessions change without a page being published.
+        post_save.connect(page_cache_clear, sender=Session, dispatch_uid="page_cache_session")
+        post_delete.connect(page_cache_clear, sender=Session, dispatch_uid="page_cache_session_d")
