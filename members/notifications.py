@@ -1,4 +1,5 @@
-"""Mails about a member's account, sent once the transaction that caused them has committed."""
+"""Mails about a member's account, rendered now and sent by a background task once the
+transaction that caused them has committed."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+
+from hub.tasks import enqueue_on_commit
+from members.tasks import send_account_mails
 
 
 def absolute_url(view_name: str, *args: Any) -> str:
@@ -29,5 +31,4 @@ def mail_on_commit(template: str, recipients: Iterable[str], context: dict[str, 
         subject = render_to_string(f"members/email/{template}_subject.txt", context)
         body = render_to_string(f"members/email/{template}_message.txt", context)
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    messages = [(subject, body, None, [address]) for address in addresses]
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    enqueue_on_commit(send_account_mails, [(subject, body, [address]) for address in addresses])
