@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/", include("allauth.urls")),
     path("mitglieder/", include("members.urls")),
+    path("austausch/", include("hub.discussions.urls")),
     # Wagtail's own login form would skip allauth's rate limits and MFA.
     path(
         "admin/login/",

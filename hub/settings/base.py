@@ -31,6 +31,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "daphne",
     "hub",
+    "hub.discussions",
     "members",
     "peer_learning",
     "search",
@@ -214,6 +215,10 @@ SOCIALACCOUNT_EMAIL_REQUIRED = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
+
+# Discussions: how many messages one member may post within how many seconds.
+DISCUSSIONS_POST_RATE_COUNT = env_int("DISCUSSIONS_POST_RATE_COUNT", 10, minimum=1)
+DISCUSSIONS_POST_RATE_SECONDS = env_int("DISCUSSIONS_POST_RATE_SECONDS", 10, minimum=1)
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]

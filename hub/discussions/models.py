@@ -1,0 +1,193 @@
+"""Discussion channels: who may read and post where, what was said, and how it was changed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from hub.models import Topic
+
+
+class ChannelVisibility(models.TextChoices):
+    OPEN = "open", _("Offen für alle Mitglieder")
+    PRIVATE = "private", _("Privat, nur auf Einladung")
+
+
+class Channel(models.Model):
+    """A room for one subject. Open channels are readable by every approved member; private
+    ones only by their members, who join by invitation."""
+
+    name = models.CharField(_("Name"), max_length=80)
+    slug = models.SlugField(_("Kurzname für Adressen"), max_length=80, unique=True)
+    description = models.TextField(_("Beschreibung"), max_length=500, blank=True)
+    topics = models.ManyToManyField(Topic, verbose_name=_("Themen"), blank=True)
+    visibility = models.CharField(
+        _("Sichtbarkeit"),
+        max_length=10,
+        choices=ChannelVisibility.choices,
+        default=ChannelVisibility.OPEN,
+    )
+    is_archived = models.BooleanField(
+        _("Archiviert"),
+        default=False,
+        help_text=_("Archivierte Kanäle bleiben lesbar, aber niemand kann mehr schreiben."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Angelegt von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Kanal")
+        verbose_name_plural = _("Kanäle")
+        ordering = ["name"]
+        permissions = [("moderate_channel", _("Kann Kanäle moderieren"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == ChannelVisibility.PRIVATE
+
+
+class Membership(models.Model):
+    """A member in a channel, with the read pointer behind the unread count."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel_memberships"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+    # The id of the newest message the member has seen; ids grow, so "unread" is "id above".
+    last_read_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Mitgliedschaft")
+        verbose_name_plural = _("Mitgliedschaften")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "user"], name="discussions_one_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.channel_id}"
+
+
+class Invitation(models.Model):
+    """An open invitation to a private channel; joining uses it up."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel_invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Einladung")
+        verbose_name_plural = _("Einladungen")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "user"], name="discussions_one_invitation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} to {self.channel_id}"
+
+
+class Message(models.Model):
+    """What a member wrote. The Markdown source is kept; `html` is its sanitised rendering.
+
+    Deleting only blanks the content and keeps a tombstone, so replies keep their context.
+    Authors who leave the network are set to null and shown as "ehemaliges Mitglied".
+    """
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="channel_messages",
+    )
+    reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    source = models.TextField(_("Text"))
+    html = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Nachricht")
+        verbose_name_plural = _("Nachrichten")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["channel", "id"], name="discussions_history")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} in {self.channel_id}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class MessageRevision(models.Model):
+    """An earlier version of an edited message, kept for moderators."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="revisions")
+    source = models.TextField()
+    written_at = models.DateTimeField()
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Frühere Fassung")
+        verbose_name_plural = _("Frühere Fassungen")
+        ordering = ["-replaced_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.message_id} until {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
+class ReactionEmoji(models.TextChoices):
+    """The fixed set: enough to say thanks or agree without a reply."""
+
+    THUMBS_UP = "👍", _("Daumen hoch")
+    THANKS = "🙏", _("Danke")
+    CELEBRATE = "🎉", _("Super")
+    IDEA = "💡", _("Gute Idee")
+    QUESTION = "❓", _("Frage")
+    EYES = "👀", _("Schaue ich mir an")
+
+
+class Reaction(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel_reactions"
+    )
+    emoji = models.CharField(max_length=8, choices=ReactionEmoji.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Reaktion")
+        verbose_name_plural = _("Reaktionen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "user", "emoji"], name="discussions_one_reaction"
+            ),
+            models.CheckConstraint(
+                condition=Q(emoji__in=ReactionEmoji.values), name="discussions_known_emoji"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.emoji} on #{self.message_id}"

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from hub.discussions import views
+
+app_name = "discussions"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("neu/", views.channel_create, name="channel_create"),
+    path("nachricht/<int:pk>/", views.permalink, name="permalink"),
+    path("nachricht/<int:pk>/thread/", views.thread, name="thread"),
+    path("nachricht/<int:pk>/bearbeiten/", views.message_edit, name="message_edit"),
+    path("nachricht/<int:pk>/loeschen/", views.message_delete, name="message_delete"),
+    path("nachricht/<int:pk>/reaktion/", views.reaction_toggle, name="reaction"),
+    path("nachricht/<int:pk>/fassungen/", views.message_revisions, name="revisions"),
+    path("<slug:slug>/", views.channel_detail, name="channel"),
+    path("<slug:slug>/ungelesen/", views.first_unread, name="first_unread"),
+    path("<slug:slug>/schreiben/", views.message_post, name="post"),
+    path("<slug:slug>/beitreten/", views.channel_join, name="join"),
+    path("<slug:slug>/verlassen/", views.channel_leave, name="leave"),
+    path("<slug:slug>/einladen/", views.channel_invite, name="invite"),
+    path("<slug:slug>/archivieren/", views.channel_archive, name="archive"),
+]
