@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hub.discussions import selectors, services
 from hub.discussions.forms import ChannelForm, EditForm, InviteForm, MessageForm, ReactionForm
-from hub.discussions.models import Channel, Message
+from hub.discussions.models import Channel, Message, ReactionEmoji
 from members.models import User
 from members.selectors import is_network_member
 
@@ -122,8 +122,32 @@ def _channel_page(
         else None,
         "invite_form": InviteForm() if channel.is_private and may_post else None,
         "is_moderator": selectors.is_moderator(request.user),
+        "reaction_choices": ReactionEmoji.choices,
+        "js_texts": _js_texts(),
     }
     return render(request, "discussions/channel.html", context, status=status)
+
+
+def _js_texts() -> dict[str, str]:
+    """What the live script writes into the page, translated here once."""
+    return {
+        "reactions": _("Reaktionen"),
+        "permalink": _("Link zu dieser Nachricht"),
+        "reply": _("Antwort im Thread"),
+        "answer": _("Antworten"),
+        "edit": _("Bearbeiten"),
+        "delete": _("Löschen"),
+        "edited": _("bearbeitet"),
+        "deleted": _("Diese Nachricht wurde gelöscht."),
+        "deletedAuthor": _("Gelöschte Nachricht"),
+        "newMessage": _("Neue Nachricht von"),
+        "present": _("Gerade im Kanal:"),
+        "typing": _("schreibt …"),
+        "sending": _("Wird gesendet …"),
+        "sent": _("Gesendet."),
+        "revoked": _("Sie sind nicht mehr Mitglied dieses Kanals."),
+        "confirmDelete": _("Diese Nachricht wirklich löschen?"),
+    }
 
 
 @login_required
