@@ -131,7 +131,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "kollegium"},
+            # A busy channel can send hundreds of events at once; the default capacity of 100
+            # per consumer would drop group messages silently.
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "kollegium", "capacity": 2000},
         }
     }
 else:
