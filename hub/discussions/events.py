@@ -17,6 +17,7 @@ from members.models import Visibility
 MESSAGE_NEW = "message.new"
 MESSAGE_EDITED = "message.edited"
 MESSAGE_DELETED = "message.deleted"
+MESSAGE_HIDDEN = "message.hidden"
 REACTION_CHANGED = "reaction.changed"
 TYPING = "typing"
 PRESENCE = "presence"
@@ -40,7 +41,7 @@ def member_summary(user: Any) -> dict[str, Any]:
 
 def message_data(message: Message) -> dict[str, Any]:
     """A message as the browser shows it; a deleted one is only its tombstone."""
-    deleted = message.is_deleted
+    deleted = message.is_removed
     return {
         "id": message.pk,
         "channel": message.channel_id,
@@ -64,6 +65,10 @@ def message_edited(message: Message) -> dict[str, Any]:
 
 def message_deleted(message: Message) -> dict[str, Any]:
     return {"type": MESSAGE_DELETED, "channel": message.channel_id, "message_id": message.pk}
+
+
+def message_hidden(message: Message) -> dict[str, Any]:
+    return {"type": MESSAGE_HIDDEN, "channel": message.channel_id, "message_id": message.pk}
 
 
 def reaction_changed(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hub.discussions.models import Channel, ChannelVisibility, ReactionEmoji
+from hub.discussions.models import Channel, ChannelVisibility, FlagReason, ReactionEmoji
 from hub.discussions.services import MESSAGE_MAX_LENGTH
 from hub.models import Topic
 
@@ -69,3 +69,35 @@ class ChannelForm(forms.ModelForm):
         fields = ["name", "description", "topics", "visibility"]
         error_messages = {"name": {"required": _("Bitte geben Sie dem Kanal einen Namen.")}}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Grund"),
+        choices=FlagReason.choices,
+        error_messages={
+            "required": _("Bitte wählen Sie einen Grund."),
+            "invalid_choice": _("Bitte wählen Sie einen Grund aus der Liste."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Erläuterung (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": _("Bitte fassen Sie sich kürzer (höchstens 1.000 Zeichen).")},
+    )
+
+
+class SlowModeForm(forms.Form):
+    seconds = forms.IntegerField(
+        label=_("Langsamer Modus: Sekunden zwischen zwei Nachrichten (0 = aus)"),
+        min_value=0,
+        max_value=3600,
+        error_messages={
+            "required": _("Bitte geben Sie eine Zahl an."),
+            "invalid": _("Bitte geben Sie eine ganze Zahl an."),
+            "min_value": _("Der langsame Modus liegt zwischen 0 und 3.600 Sekunden."),
+            "max_value": _("Der langsame Modus liegt zwischen 0 und 3.600 Sekunden."),
+        },
+    )

@@ -34,6 +34,11 @@ class Channel(models.Model):
         default=False,
         help_text=_("Archivierte Kanäle bleiben lesbar, aber niemand kann mehr schreiben."),
     )
+    slow_mode_seconds = models.PositiveIntegerField(
+        _("Langsamer Modus (Sekunden)"),
+        default=0,
+        help_text=_("Wie lange jedes Mitglied zwischen zwei Nachrichten warten muss; 0 = aus."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("Angelegt von"),
@@ -126,6 +131,8 @@ class Message(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Hidden by the moderation: shown as a tombstone, and can be shown again.
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("Nachricht")
@@ -139,6 +146,15 @@ class Message(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_removed(self) -> bool:
+        """Deleted by its author or hidden by the moderation: only a tombstone is shown."""
+        return self.deleted_at is not None or self.hidden_at is not None
 
 
 class MessageRevision(models.Model):
@@ -191,3 +207,103 @@ class Reaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.emoji} on #{self.message_id}"
+
+
+class FlagReason(models.TextChoices):
+    OFFENSIVE = "offensive", _("Beleidigend oder respektlos")
+    SPAM = "spam", _("Werbung oder Spam")
+    PERSONAL_DATA = "personal_data", _("Enthält personenbezogene oder vertrauliche Daten")
+    OFF_TOPIC = "off_topic", _("Gehört nicht hierher")
+    OTHER = "other", _("Anderer Grund")
+
+
+class Flag(models.Model):
+    """A member's report of a message to the moderation; open until a moderator decides."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="flags")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(_("Grund"), max_length=20, choices=FlagReason.choices)
+    note = models.TextField(_("Erläuterung"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Meldung")
+        verbose_name_plural = _("Meldungen")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "reporter"],
+                condition=Q(resolved_at__isnull=True),
+                name="discussions_one_open_flag_per_reporter",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: #{self.message_id}"
+
+
+class Mute(models.Model):
+    """A member muted in one channel by the moderation: they read, but cannot post or react."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="mutes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel_mutes"
+    )
+    until = models.DateTimeField(_("Bis"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Stummschaltung")
+        verbose_name_plural = _("Stummschaltungen")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "user"], name="discussions_one_mute")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.channel_id}"
+
+
+class ModerationActionKind(models.TextChoices):
+    HIDE = "hide", _("Nachricht ausgeblendet")
+    SHOW = "show", _("Nachricht wieder eingeblendet")
+    DELETE = "delete", _("Nachricht gelöscht")
+    DISMISS = "dismiss", _("Meldung zurückgewiesen")
+    MUTE = "mute", _("Mitglied stummgeschaltet")
+    UNMUTE = "unmute", _("Stummschaltung aufgehoben")
+    SLOW_MODE = "slow_mode", _("Langsamer Modus geändert")
+
+
+class ModerationAction(models.Model):
+    """The log of every moderator action: who did what to which message, member or channel."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("Aktion"), max_length=20, choices=ModerationActionKind.choices)
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(_("Notiz"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Moderationsaktion")
+        verbose_name_plural = _("Moderationsaktionen")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"

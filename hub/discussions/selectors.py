@@ -6,14 +6,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from hub.discussions.events import member_name
 from hub.discussions.models import (
     Channel,
     ChannelVisibility,
+    Flag,
     Invitation,
     Membership,
     Message,
+    ModerationAction,
+    Mute,
     Reaction,
     ReactionEmoji,
 )
@@ -25,6 +29,33 @@ MODERATE_PERMISSION = "discussions.moderate_channel"
 
 def is_moderator(viewer: Viewer) -> bool:
     return is_network_member(viewer) and viewer.has_perm(MODERATE_PERMISSION)
+
+
+def is_muted(*, user: Viewer, channel: Channel) -> bool:
+    return Mute.objects.filter(
+        Q(until__isnull=True) | Q(until__gt=timezone.now()), channel=channel, user=user
+    ).exists()
+
+
+def channel_mutes(*, channel: Channel) -> list[Mute]:
+    return list(
+        Mute.objects.filter(Q(until__isnull=True) | Q(until__gt=timezone.now()), channel=channel)
+        .select_related("user__profile")
+        .order_by("created_at")
+    )
+
+
+def open_flags() -> QuerySet[Flag]:
+    """The moderation queue: open reports, oldest first, with what a moderator needs."""
+    return Flag.objects.filter(resolved_at__isnull=True).select_related(
+        "message__channel", "message__author__profile", "reporter__profile"
+    )
+
+
+def moderation_log() -> QuerySet[ModerationAction]:
+    return ModerationAction.objects.select_related(
+        "actor__profile", "member__profile", "channel", "message"
+    )
 
 
 def membership_for(*, viewer: Viewer, channel: Channel) -> Membership | None:
@@ -235,7 +266,7 @@ def message_entries(
     replies = _reply_counts(messages)
     entries = []
     for message in messages:
-        is_own = message.author_id == viewer.pk and not message.is_deleted
+        is_own = message.author_id == viewer.pk and not message.is_removed
         entries.append(
             MessageEntry(
                 message=message,
@@ -243,7 +274,7 @@ def message_entries(
                 reply_to_name=member_name(message.reply_to.author) if message.reply_to else None,
                 reactions=reactions_summary(message=message, viewer=viewer),
                 is_own=is_own and may_post,
-                can_delete=not message.is_deleted and ((is_own and may_post) or moderator),
+                can_delete=not message.is_removed and ((is_own and may_post) or moderator),
                 is_first_unread=message.pk == first_unread,
                 reply_count=replies.get(message.pk, 0),
             )

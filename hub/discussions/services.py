@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -28,10 +29,14 @@ from hub.discussions import events
 from hub.discussions.models import (
     Channel,
     ChannelVisibility,
+    Flag,
     Invitation,
     Membership,
     Message,
     MessageRevision,
+    ModerationAction,
+    ModerationActionKind,
+    Mute,
     Reaction,
     ReactionEmoji,
 )
@@ -41,6 +46,7 @@ from hub.discussions.selectors import (
     can_post,
     can_read,
     is_moderator,
+    is_muted,
     reaction_counts,
 )
 from hub.models import Topic, topic_slug
@@ -54,12 +60,13 @@ RESERVED_SLUGS = frozenset({"neu", "nachricht"})
 
 
 class RateLimited(Exception):
-    """Too many messages in a short time; nothing was stored."""
+    """Too many messages in a short time, or slow mode; nothing was stored."""
 
-    def __init__(self, seconds: int) -> None:
+    def __init__(self, seconds: int, message: str = "") -> None:
         self.seconds = seconds
         super().__init__(
-            ngettext(
+            message
+            or ngettext(
                 "Sie schreiben gerade sehr schnell. Bitte warten Sie eine Sekunde.",
                 "Sie schreiben gerade sehr schnell. Bitte warten Sie %(seconds)d Sekunden.",
                 seconds,
@@ -185,6 +192,32 @@ def _consume_post_allowance(user: User) -> None:
     cache.set(key, recent, timeout=window)
 
 
+def _check_slow_mode(author: User, channel: Channel) -> None:
+    if not channel.slow_mode_seconds or is_moderator(author):
+        return
+    last = (
+        Message.objects.filter(channel=channel, author=author)
+        .order_by("-id")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last is None:
+        return
+    wait = channel.slow_mode_seconds - (timezone.now() - last).total_seconds()
+    if wait > 0:
+        seconds = max(1, int(wait + 0.999))
+        raise RateLimited(
+            seconds,
+            ngettext(
+                "In diesem Kanal gilt der langsame Modus. Bitte warten Sie noch eine Sekunde.",
+                "In diesem Kanal gilt der langsame Modus. Bitte warten Sie noch %(seconds)d "
+                "Sekunden.",
+                seconds,
+            )
+            % {"seconds": seconds},
+        )
+
+
 def _clean_source(source: str) -> str:
     source = source.strip()
     if not source:
@@ -214,6 +247,8 @@ def message_post(
     """
     if not can_post(viewer=author, channel=channel):
         raise PermissionDenied(_("Sie können in diesem Kanal nicht schreiben."))
+    if is_muted(user=author, channel=channel):
+        raise PermissionDenied(_("Die Moderation hat Sie in diesem Kanal stummgeschaltet."))
     source = _clean_source(source)
     reply_to = None
     if reply_to_id is not None:
@@ -225,6 +260,7 @@ def message_post(
             )
         if reply_to.reply_to_id is not None:
             reply_to = Message.objects.get(pk=reply_to.reply_to_id)
+    _check_slow_mode(author, channel)
     _consume_post_allowance(author)
     message = Message.objects.create(
         channel=channel,
@@ -242,7 +278,7 @@ def message_post(
 
 
 def _editable(*, user: User, message: Message) -> None:
-    if message.is_deleted:
+    if message.is_removed:
         raise ValidationError(_("Diese Nachricht wurde gelöscht."), code="deleted")
     if message.author_id != user.pk or not can_post(viewer=user, channel=message.channel):
         raise PermissionDenied(_("Sie können nur Ihre eigenen Nachrichten bearbeiten."))
@@ -280,6 +316,9 @@ def message_delete(*, actor: User, message: Message) -> Message:
         return message
     message.deleted_at = timezone.now()
     message.save(update_fields=["deleted_at"])
+    if not own:
+        _log(actor, ModerationActionKind.DELETE, message.channel, message=message)
+        _flags_resolve(actor, message)
     _broadcast_on_commit(message.channel_id, events.message_deleted(message))
     return message
 
@@ -289,9 +328,11 @@ def reaction_toggle(*, user: User, message: Message, emoji: str) -> bool:
     """Add the reaction, or take it back if it was there. Returns whether it is there now."""
     if emoji not in ReactionEmoji.values:
         raise ValidationError(_("Diese Reaktion gibt es nicht."), code="emoji")
-    if message.is_deleted:
+    if message.is_removed:
         raise ValidationError(_("Diese Nachricht wurde gelöscht."), code="deleted")
-    if not can_post(viewer=user, channel=message.channel):
+    if not can_post(viewer=user, channel=message.channel) or is_muted(
+        user=user, channel=message.channel
+    ):
         raise PermissionDenied(_("Sie können in diesem Kanal nicht reagieren."))
     deleted, _details = Reaction.objects.filter(message=message, user=user, emoji=emoji).delete()
     added = not deleted
@@ -321,3 +362,121 @@ def channel_mark_read(*, user: User, channel: Channel, up_to: int) -> None:
     Membership.objects.filter(channel=channel, user=user).update(
         last_read_id=Greatest(F("last_read_id"), up_to)
     )
+
+
+def _log(
+    actor: User,
+    kind: str,
+    channel: Channel,
+    *,
+    message: Message | None = None,
+    member: User | None = None,
+    note: str = "",
+) -> None:
+    ModerationAction.objects.create(
+        actor=actor, kind=kind, channel=channel, message=message, member=member, note=note
+    )
+
+
+def _flags_resolve(moderator: User, message: Message) -> None:
+    Flag.objects.filter(message=message, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=moderator
+    )
+
+
+def _require_moderator(user: User, channel: Channel) -> None:
+    if not (is_moderator(user) and can_read(viewer=user, channel=channel)):
+        raise PermissionDenied(_("Das darf nur die Moderation."))
+
+
+@transaction.atomic
+def message_flag(*, reporter: User, message: Message, reason: str, note: str = "") -> Flag:
+    """A reader reports a message to the moderation, once while the report is open."""
+    if not can_read(viewer=reporter, channel=message.channel):
+        raise PermissionDenied(_("Sie können diese Nachricht nicht melden."))
+    if message.is_removed:
+        raise ValidationError(_("Diese Nachricht wurde bereits entfernt."), code="removed")
+    if message.author_id == reporter.pk:
+        raise ValidationError(_("Eigene Nachrichten können Sie löschen statt melden."))
+    flag, created = Flag.objects.get_or_create(
+        message=message,
+        reporter=reporter,
+        resolved_at=None,
+        defaults={"reason": reason, "note": note.strip()[:1000]},
+    )
+    if not created:
+        raise ValidationError(_("Sie haben diese Nachricht bereits gemeldet."), code="duplicate")
+    return flag
+
+
+@transaction.atomic
+def message_hide(*, moderator: User, message: Message, note: str = "") -> Message:
+    """Hide a message for everyone; it disappears from open tabs at once."""
+    _require_moderator(moderator, message.channel)
+    if message.hidden_at is None:
+        message.hidden_at = timezone.now()
+        message.save(update_fields=["hidden_at"])
+        _log(moderator, ModerationActionKind.HIDE, message.channel, message=message, note=note)
+        _broadcast_on_commit(message.channel_id, events.message_hidden(message))
+    _flags_resolve(moderator, message)
+    return message
+
+
+@transaction.atomic
+def message_show(*, moderator: User, message: Message, note: str = "") -> Message:
+    _require_moderator(moderator, message.channel)
+    if message.hidden_at is not None:
+        message.hidden_at = None
+        message.save(update_fields=["hidden_at"])
+        _log(moderator, ModerationActionKind.SHOW, message.channel, message=message, note=note)
+    return message
+
+
+@transaction.atomic
+def flag_dismiss(*, moderator: User, flag: Flag, note: str = "") -> None:
+    """The message stays: every open report on it is closed."""
+    _require_moderator(moderator, flag.message.channel)
+    _flags_resolve(moderator, flag.message)
+    _log(
+        moderator,
+        ModerationActionKind.DISMISS,
+        flag.message.channel,
+        message=flag.message,
+        note=note,
+    )
+
+
+@transaction.atomic
+def member_mute(
+    *, moderator: User, channel: Channel, member: User, minutes: int | None, note: str = ""
+) -> Mute:
+    """Mute a member in one channel, for some minutes or until lifted."""
+    _require_moderator(moderator, channel)
+    if member.pk == moderator.pk:
+        raise ValidationError(_("Sie können sich nicht selbst stummschalten."))
+    if minutes is not None and minutes < 1:
+        raise ValidationError(_("Bitte geben Sie mindestens eine Minute an."))
+    until = timezone.now() + timedelta(minutes=minutes) if minutes else None
+    mute, _created = Mute.objects.update_or_create(
+        channel=channel, user=member, defaults={"until": until}
+    )
+    _log(moderator, ModerationActionKind.MUTE, channel, member=member, note=note)
+    return mute
+
+
+@transaction.atomic
+def member_unmute(*, moderator: User, channel: Channel, member: User, note: str = "") -> None:
+    _require_moderator(moderator, channel)
+    if Mute.objects.filter(channel=channel, user=member).delete()[0]:
+        _log(moderator, ModerationActionKind.UNMUTE, channel, member=member, note=note)
+
+
+@transaction.atomic
+def channel_slow_mode_set(*, moderator: User, channel: Channel, seconds: int) -> Channel:
+    _require_moderator(moderator, channel)
+    if not 0 <= seconds <= 3600:
+        raise ValidationError(_("Der langsame Modus liegt zwischen 0 und 3.600 Sekunden."))
+    channel.slow_mode_seconds = seconds
+    channel.save(update_fields=["slow_mode_seconds"])
+    _log(moderator, ModerationActionKind.SLOW_MODE, channel, note=f"{seconds} s")
+    return channel

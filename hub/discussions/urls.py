@@ -13,6 +13,8 @@ urlpatterns = [
     path("nachricht/<int:pk>/loeschen/", views.message_delete, name="message_delete"),
     path("nachricht/<int:pk>/reaktion/", views.reaction_toggle, name="reaction"),
     path("nachricht/<int:pk>/fassungen/", views.message_revisions, name="revisions"),
+    path("nachricht/<int:pk>/melden/", views.message_flag, name="flag"),
+    path("nachricht/<int:pk>/ausblenden/", views.message_hide, name="hide"),
     path("<slug:slug>/", views.channel_detail, name="channel"),
     path("<slug:slug>/ungelesen/", views.first_unread, name="first_unread"),
     path("<slug:slug>/schreiben/", views.message_post, name="post"),
@@ -20,4 +22,10 @@ urlpatterns = [
     path("<slug:slug>/verlassen/", views.channel_leave, name="leave"),
     path("<slug:slug>/einladen/", views.channel_invite, name="invite"),
     path("<slug:slug>/archivieren/", views.channel_archive, name="archive"),
+    path("<slug:slug>/langsamer-modus/", views.channel_slow_mode, name="slow_mode"),
+    path(
+        "<slug:slug>/stummschaltung/<int:user_id>/aufheben/",
+        views.member_unmute,
+        name="unmute",
+    ),
 ]

@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hub.discussions import selectors, services
-from hub.discussions.forms import ChannelForm, EditForm, InviteForm, MessageForm, ReactionForm
+from hub.discussions.forms import (
+    ChannelForm,
+    EditForm,
+    FlagForm,
+    InviteForm,
+    MessageForm,
+    ReactionForm,
+    SlowModeForm,
+)
 from hub.discussions.models import Channel, Message, ReactionEmoji
 from members.models import User
 from members.selectors import is_network_member
@@ -90,7 +98,8 @@ def _channel_page(
 ) -> HttpResponse:
     before, after = _cursor(request, "vor"), _cursor(request, "ab")
     membership = selectors.membership_for(viewer=request.user, channel=channel)
-    may_post = selectors.can_post(viewer=request.user, channel=channel)
+    is_muted = selectors.is_muted(user=request.user, channel=channel)
+    may_post = selectors.can_post(viewer=request.user, channel=channel) and not is_muted
     history = selectors.channel_history(channel=channel, before=before, after=after)
     first_unread = selectors.first_unread_id(channel=channel, membership=membership)
     is_newest = history.newer_cursor is None
@@ -99,6 +108,7 @@ def _channel_page(
             user=request.user, channel=channel, up_to=history.messages[-1].pk
         )
     reply_to = _cursor(request, "antwort")
+    is_moderator = selectors.is_moderator(request.user)
     if form is None:
         form = MessageForm(initial={"reply_to": reply_to})
     context: dict[str, Any] = {
@@ -121,7 +131,13 @@ def _channel_page(
         if reply_to
         else None,
         "invite_form": InviteForm() if channel.is_private and may_post else None,
-        "is_moderator": selectors.is_moderator(request.user),
+        "is_moderator": is_moderator,
+        "is_muted": is_muted,
+        "slow_mode_form": SlowModeForm(initial={"seconds": channel.slow_mode_seconds})
+        if is_moderator
+        else None,
+        "mutes": selectors.channel_mutes(channel=channel) if is_moderator else [],
+        "flag_form": FlagForm(),
         "reaction_choices": ReactionEmoji.choices,
         "js_texts": _js_texts(),
     }
@@ -139,6 +155,7 @@ def _js_texts() -> dict[str, str]:
         "delete": _("Löschen"),
         "edited": _("bearbeitet"),
         "deleted": _("Diese Nachricht wurde gelöscht."),
+        "hidden": _("Diese Nachricht wurde von der Moderation ausgeblendet."),
         "deletedAuthor": _("Gelöschte Nachricht"),
         "newMessage": _("Neue Nachricht von"),
         "present": _("Gerade im Kanal:"),
@@ -270,7 +287,9 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
     message = _message_or_404(request, pk)
     root = message.reply_to if message.reply_to_id else message
     channel = message.channel
-    may_post = selectors.can_post(viewer=request.user, channel=channel)
+    may_post = selectors.can_post(viewer=request.user, channel=channel) and not selectors.is_muted(
+        user=request.user, channel=channel
+    )
     return render(
         request,
         "discussions/thread.html",
@@ -286,6 +305,7 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
             "may_post": may_post,
             "form": MessageForm(initial={"reply_to": root.pk}),
             "is_moderator": selectors.is_moderator(request.user),
+            "flag_form": FlagForm(),
         },
     )
 
@@ -356,3 +376,67 @@ def message_revisions(request: HttpRequest, pk: int) -> HttpResponse:
             "revisions": selectors.message_revisions(message=message),
         },
     )
+
+
+@login_required
+@require_POST
+def message_flag(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _message_or_404(request, pk)
+    form = FlagForm(request.POST)
+    if form.is_valid():
+        try:
+            services.message_flag(
+                reporter=request.user,
+                message=message,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Danke, die Moderation sieht sich die Nachricht an."))
+    else:
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+    return redirect(_message_url(message))
+
+
+@login_required
+@require_POST
+def message_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _message_or_404(request, pk)
+    services.message_hide(moderator=request.user, message=message)
+    messages.success(request, _("Die Nachricht ist ausgeblendet."))
+    return redirect(_message_url(message))
+
+
+@login_required
+@require_POST
+def channel_slow_mode(request: HttpRequest, slug: str) -> HttpResponse:
+    channel = _channel_or_404(request, slug)
+    form = SlowModeForm(request.POST)
+    if form.is_valid():
+        services.channel_slow_mode_set(
+            moderator=request.user, channel=channel, seconds=form.cleaned_data["seconds"]
+        )
+        messages.success(request, _("Der langsame Modus ist gespeichert."))
+    else:
+        if not selectors.is_moderator(request.user):
+            raise PermissionDenied(_("Das darf nur die Moderation."))
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+    return redirect("discussions:channel", slug=channel.slug)
+
+
+@login_required
+@require_POST
+def member_unmute(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    channel = _channel_or_404(request, slug)
+    member = User.objects.filter(pk=user_id).first()
+    if member is None:
+        raise Http404(_("Dieses Mitglied gibt es nicht."))
+    services.member_unmute(moderator=request.user, channel=channel, member=member)
+    messages.success(request, _("Die Stummschaltung ist aufgehoben."))
+    return redirect("discussions:channel", slug=channel.slug)

@@ -351,3 +351,37 @@ async def test_marking_read_over_the_socket_moves_the_pointer(open_channel, auth
     membership = await database_sync_to_async(membership_for)(viewer=reader, channel=open_channel)
     assert membership.last_read_id == message.pk
     await socket.disconnect()
+
+
+async def test_hidden_messages_disappear_and_muted_members_are_refused(
+    open_channel, author, reader
+):
+    from hub.discussions.services import member_mute, message_hide
+    from members.roles import Role
+    from tests.factories import MemberFactory
+
+    moderator = await database_sync_to_async(MemberFactory)(roles=(Role.MODERATOR,))
+    socket = await connect(reader)
+    await open_channel_on(socket, open_channel)
+    message = await database_sync_to_async(message_post)(
+        author=author, channel=open_channel, source="Unpassend", reply_to_id=None
+    )
+    await receive_until(socket, "message.new")
+
+    await database_sync_to_async(message_hide)(moderator=moderator, message=message)
+    hidden = await receive_until(socket, "message.hidden")
+    await database_sync_to_async(member_mute)(
+        moderator=moderator, channel=open_channel, member=reader, minutes=10
+    )
+    await socket.send_json_to({"type": "message.post", "channel": open_channel.pk, "body": "Hm"})
+    refused = await receive_until(socket, "error")
+
+    assert hidden == {
+        "type": "message.hidden",
+        "channel": open_channel.pk,
+        "message_id": message.pk,
+    }
+    assert refused["code"] == "forbidden"
+    assert "stummgeschaltet" in refused["message"]
+    assert await message_count() == 1
+    await socket.disconnect()

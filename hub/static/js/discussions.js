@@ -171,6 +171,22 @@
     typingLine.textContent = names.length ? names.join(", ") + " " + text.typing : "";
   }
 
+  function removeMessage(messageId, tombstone) {
+    var article = document.getElementById("nachricht-" + messageId);
+    if (!article || article.classList.contains("discussion-message--deleted")) {
+      return;
+    }
+    article.classList.add("discussion-message--deleted");
+    article.querySelector(".discussion-message__author").textContent = text.deletedAuthor;
+    ["discussion-message__body", "reactions", "discussion-message__actions", "discussion-message__edited"].forEach(function (name) {
+      var node = article.querySelector("." + name);
+      if (node) {
+        node.remove();
+      }
+    });
+    article.appendChild(element("p", "discussion-message__tombstone", tombstone));
+  }
+
   var handlers = {
     "message.new": function (event) {
       if (!live || document.getElementById("nachricht-" + event.message.id)) {
@@ -195,20 +211,11 @@
         markEdited(article);
       }
     },
+    "message.hidden": function (event) {
+      removeMessage(event.message_id, text.hidden);
+    },
     "message.deleted": function (event) {
-      var article = document.getElementById("nachricht-" + event.message_id);
-      if (!article) {
-        return;
-      }
-      article.classList.add("discussion-message--deleted");
-      article.querySelector(".discussion-message__author").textContent = text.deletedAuthor;
-      ["discussion-message__body", "reactions", "discussion-message__actions", "discussion-message__edited"].forEach(function (name) {
-        var node = article.querySelector("." + name);
-        if (node) {
-          node.remove();
-        }
-      });
-      article.appendChild(element("p", "discussion-message__tombstone", text.deleted));
+      removeMessage(event.message_id, text.deleted);
     },
     "reaction.changed": function (event) {
       var article = document.getElementById("nachricht-" + event.message_id);
@@ -333,7 +340,7 @@
     });
   }
 
-  log.querySelectorAll(".discussion-message__actions form").forEach(function (deleteForm) {
+  log.querySelectorAll(".discussion-message__actions form[action$='/loeschen/']").forEach(function (deleteForm) {
     deleteForm.addEventListener("submit", function (submitEvent) {
       if (!window.confirm(text.confirmDelete)) {
         submitEvent.preventDefault();
