@@ -8,8 +8,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from hub.discussions.models import Message
 from hub.discussions.services import channel_create, channel_join
+from members.roles import Role
 from tests.browser.conftest import assert_accessible, submit_login, visit
-from tests.factories import TEST_PASSWORD, MemberFactory
+from tests.factories import TEST_PASSWORD, MemberFactory, totp_activate, totp_code
 
 pytestmark = [
     pytest.mark.browser,
@@ -115,3 +116,38 @@ def test_two_members_talk_live_and_the_page_works_without_javascript(
     root = Message.objects.get(source="Nur laufende Vorgänge.")
     visit(second, f"{daphne_server.url}/austausch/nachricht/{root.pk}/thread/")
     expect(second.get_by_text("Danke für den Tipp!")).to_be_visible()
+
+    # Ben reports Clara's message; a moderator hides it from the admin queue and it vanishes
+    # from the open tabs.
+    visit(second, channel_url)
+    reported = second.locator(".discussion-message", has_text="Hallo aus dem Formular")
+    reported.get_by_text("Melden", exact=True).click()
+    reported.get_by_label("Grund").select_option(label="Gehört nicht hierher")
+    reported.get_by_role("button", name="An die Moderation melden").click()
+    expect(second.get_by_text("die Moderation sieht sich die Nachricht an")).to_be_visible()
+    visit(first, channel_url)
+    moderator_hides_the_reported_message(browser, daphne_server.url)
+    for tab in (first, second):
+        expect(tab.locator(".discussion-message", has_text="Hallo aus dem Formular")).to_have_count(
+            0, timeout=5000
+        )
+        expect(tab.get_by_text("von der Moderation ausgeblendet")).to_be_visible()
+
+
+def moderator_hides_the_reported_message(browser: Browser, base_url: str) -> None:
+    moderator = MemberFactory(first_name="Julia", last_name="Richter", roles=(Role.MODERATOR,))
+    secret = totp_activate(moderator)
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + "/konto/login/?next=/admin/meldungen/")
+    submit_login(page, moderator.email, TEST_PASSWORD)
+    page.get_by_label("Code").fill(totp_code(secret))
+    page.get_by_role("button", name="Anmeldung").click()
+    expect(page.get_by_role("heading", name="1 offene Meldung")).to_be_visible()
+    # The "signed in" message fades in; check contrast once it is shown.
+    expect(page.locator(".messages > ul")).to_have_css("opacity", "1")
+    assert_accessible(page)
+    page.get_by_label("Entscheidung", exact=True).select_option(label="Ausblenden")
+    page.get_by_role("button", name=re.compile("^Entscheiden")).click()
+    expect(page.get_by_text("Keine offenen Meldungen.")).to_be_visible()
+    context.close()
