@@ -21,6 +21,7 @@ MESSAGE_HIDDEN = "message.hidden"
 REACTION_CHANGED = "reaction.changed"
 TYPING = "typing"
 PRESENCE = "presence"
+NOTIFICATION_NEW = "notification.new"
 
 
 def member_name(user: Any) -> str:
@@ -100,3 +101,23 @@ def presence(
         "connection": connection,
         "state": state,
     }
+
+
+def notification_new(*, message: Message, kind: str, unread: int) -> dict[str, Any]:
+    """For the recipient's tabs only: the badge count and what to announce."""
+    return {
+        "type": NOTIFICATION_NEW,
+        "kind": kind,
+        "unread": unread,
+        "text": notification_text(message=message, kind=kind),
+        "url": reverse("discussions:permalink", args=[message.pk]),
+    }
+
+
+def notification_text(*, message: Message, kind: str) -> str:
+    """Expects the message's channel and author profile selected."""
+    if kind == "mention":
+        text = _("%(name)s hat Sie in „%(channel)s“ erwähnt.")
+    else:
+        text = _("%(name)s hat in „%(channel)s“ auf Ihre Nachricht geantwortet.")
+    return text % {"name": member_name(message.author), "channel": message.channel.name}

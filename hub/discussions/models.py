@@ -307,3 +307,29 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class NotificationKind(models.TextChoices):
+    MENTION = "mention", _("Erwähnung")
+    REPLY = "reply", _("Antwort auf Ihre Nachricht")
+
+
+class Notification(models.Model):
+    """Something in a channel that concerns one member: a mention or a reply to them."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel_notifications"
+    )
+    kind = models.CharField(max_length=10, choices=NotificationKind.choices)
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Benachrichtigung")
+        verbose_name_plural = _("Benachrichtigungen")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="discussions_unread_notes")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"

@@ -6,7 +6,14 @@ from typing import Any
 
 from django.db import transaction
 
-from hub.discussions.models import Invitation, Membership, Message, MessageRevision, Reaction
+from hub.discussions.models import (
+    Invitation,
+    Membership,
+    Message,
+    MessageRevision,
+    Notification,
+    Reaction,
+)
 from members.models import User
 
 
@@ -40,6 +47,15 @@ def export_messages(user: User) -> dict[str, Any]:
         "reactions": [
             {"message": reaction.message_id, "emoji": reaction.emoji}
             for reaction in Reaction.objects.filter(user=user).order_by("id")
+        ],
+        "notifications": [
+            {
+                "kind": notification.kind,
+                "message": notification.message_id,
+                "created_at": notification.created_at.isoformat(),
+                "read_at": notification.read_at.isoformat() if notification.read_at else None,
+            }
+            for notification in Notification.objects.filter(recipient=user).order_by("id")
         ],
     }
 

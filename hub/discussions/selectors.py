@@ -18,9 +18,11 @@ from hub.discussions.models import (
     Message,
     ModerationAction,
     Mute,
+    Notification,
     Reaction,
     ReactionEmoji,
 )
+from members.models import Visibility
 from members.selectors import Viewer, is_network_member
 
 HISTORY_PAGE_SIZE = 50
@@ -295,3 +297,34 @@ def _reply_counts(messages: list[Message]) -> dict[int, int]:
         .annotate(count=Count("id"))
         .values_list("reply_to", "count")
     )
+
+
+def mentionable_members(*, channel: Channel) -> list[tuple[int, str]]:
+    """Members of the channel by the name others see, longest first so "@Anna Albers" wins
+    over "@Anna"."""
+    names = Membership.objects.filter(
+        channel=channel,
+        user__profile__display_name_visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS],
+    ).values_list("user_id", "user__profile__display_name")
+    return sorted(((user_id, name) for user_id, name in names if name), key=lambda n: -len(n[1]))
+
+
+def _notifications(user_id: int) -> QuerySet[Notification]:
+    """A member's notifications, leaving out removed messages and channels they can no longer
+    read."""
+    return Notification.objects.filter(
+        Q(message__channel__visibility=ChannelVisibility.OPEN)
+        | Q(message__channel__memberships__user_id=user_id),
+        recipient_id=user_id,
+        message__deleted_at__isnull=True,
+        message__hidden_at__isnull=True,
+    ).distinct()
+
+
+def unread_notification_count(*, user_id: int) -> int:
+    return _notifications(user_id).filter(read_at__isnull=True).count()
+
+
+def notifications_for(*, viewer: Viewer) -> QuerySet[Notification]:
+    """The viewer's notifications, newest first."""
+    return _notifications(viewer.pk).select_related("message__channel", "message__author__profile")

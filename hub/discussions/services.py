@@ -7,6 +7,7 @@ that was rolled back.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable
 from datetime import timedelta
@@ -37,6 +38,8 @@ from hub.discussions.models import (
     ModerationAction,
     ModerationActionKind,
     Mute,
+    Notification,
+    NotificationKind,
     Reaction,
     ReactionEmoji,
 )
@@ -47,7 +50,9 @@ from hub.discussions.selectors import (
     can_read,
     is_moderator,
     is_muted,
+    mentionable_members,
     reaction_counts,
+    unread_notification_count,
 )
 from hub.models import Topic, topic_slug
 from hub.realtime import discussion_event, discussion_group, member_event, member_group
@@ -56,7 +61,7 @@ from members.selectors import is_network_member
 
 MESSAGE_MAX_LENGTH = 4000
 # Slugs that would shadow the section's own addresses.
-RESERVED_SLUGS = frozenset({"neu", "nachricht"})
+RESERVED_SLUGS = frozenset({"neu", "nachricht", "benachrichtigungen"})
 
 
 class RateLimited(Exception):
@@ -251,6 +256,7 @@ def message_post(
         raise PermissionDenied(_("Die Moderation hat Sie in diesem Kanal stummgeschaltet."))
     source = _clean_source(source)
     reply_to = None
+    answered_author_id = None
     if reply_to_id is not None:
         reply_to = Message.objects.filter(pk=reply_to_id, channel=channel).first()
         if reply_to is None:
@@ -258,6 +264,7 @@ def message_post(
                 _("Die Nachricht, auf die Sie antworten, gibt es in diesem Kanal nicht."),
                 code="reply_to",
             )
+        answered_author_id = reply_to.author_id
         if reply_to.reply_to_id is not None:
             reply_to = Message.objects.get(pk=reply_to.reply_to_id)
     _check_slow_mode(author, channel)
@@ -274,7 +281,45 @@ def message_post(
     )
     message = Message.objects.select_related("author__profile").get(pk=message.pk)
     _broadcast_on_commit(channel.pk, events.message_new(message))
+    _notify(message, answered_author_id)
     return message
+
+
+def _notify(message: Message, answered_author_id: int | None) -> None:
+    """Tell members mentioned by name ("@Anzeigename") and the author answered; only members
+    of the channel, who may read it, and never the author themselves."""
+    recipients: dict[int, str] = {}
+    for user_id, name in mentionable_members(channel=message.channel):
+        if user_id != message.author_id and re.search(
+            rf"(?<!\w)@{re.escape(name)}(?!\w)", message.source, flags=re.IGNORECASE
+        ):
+            recipients[user_id] = NotificationKind.MENTION
+    if answered_author_id and answered_author_id != message.author_id:
+        is_member = Membership.objects.filter(
+            channel=message.channel_id, user=answered_author_id
+        ).exists()
+        if is_member:
+            recipients.setdefault(answered_author_id, NotificationKind.REPLY)
+    Notification.objects.bulk_create(
+        Notification(recipient_id=user_id, kind=kind, message=message)
+        for user_id, kind in recipients.items()
+    )
+    for user_id, kind in recipients.items():
+        _tell_member_on_commit(
+            user_id,
+            events.notification_new(
+                message=message,
+                kind=kind,
+                unread=unread_notification_count(user_id=user_id),
+            ),
+        )
+
+
+@transaction.atomic
+def notifications_mark_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
 
 
 def _editable(*, user: User, message: Message) -> None:

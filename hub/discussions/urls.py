@@ -7,6 +7,7 @@ app_name = "discussions"
 urlpatterns = [
     path("", views.index, name="index"),
     path("neu/", views.channel_create, name="channel_create"),
+    path("benachrichtigungen/", views.notifications, name="notifications"),
     path("nachricht/<int:pk>/", views.permalink, name="permalink"),
     path("nachricht/<int:pk>/thread/", views.thread, name="thread"),
     path("nachricht/<int:pk>/bearbeiten/", views.message_edit, name="message_edit"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hub.discussions import selectors, services
+from hub.discussions.events import notification_text
 from hub.discussions.forms import (
     ChannelForm,
     EditForm,
@@ -440,3 +441,27 @@ def member_unmute(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
     services.member_unmute(moderator=request.user, channel=channel, member=member)
     messages.success(request, _("Die Stummschaltung ist aufgehoben."))
     return redirect("discussions:channel", slug=channel.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The member's mentions and replies; opening the list does not mark them read, the
+    button does, so nothing slips by unseen."""
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user)
+        messages.success(request, _("Alle Benachrichtigungen sind als gelesen markiert."))
+        return redirect("discussions:notifications")
+    return render(
+        request,
+        "discussions/notifications.html",
+        {
+            "notifications": [
+                (
+                    notification,
+                    notification_text(message=notification.message, kind=notification.kind),
+                )
+                for notification in selectors.notifications_for(viewer=request.user)[:100]
+            ]
+        },
+    )

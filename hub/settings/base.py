@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hub.context_processors.navigation",
+                "hub.discussions.context_processors.notifications",
             ],
         },
     },

@@ -59,8 +59,10 @@ def test_two_members_talk_live_and_the_page_works_without_javascript(
 
     second.get_by_label("Ihre Nachricht").press_sequentially("Nur laufende")
     expect(first.locator("#typing")).to_contain_text("Ben Brandt schreibt")
-    second.get_by_label("Ihre Nachricht").fill("Nur laufende Vorgänge.")
+    second.get_by_label("Ihre Nachricht").fill("@Anna Albers Nur laufende Vorgänge.")
     second.get_by_role("button", name="Senden").click()
+    expect(first.locator("[data-notification-badge]")).to_contain_text("1", timeout=5000)
+    expect(first.locator("#live-announcer")).to_contain_text("Ben Brandt hat Sie")
     expect(first.locator(".discussion-message", has_text="Nur laufende Vorgänge.")).to_be_visible(
         timeout=5000
     )
@@ -113,7 +115,7 @@ def test_two_members_talk_live_and_the_page_works_without_javascript(
     expect(plain.get_by_text("Antwort auf Ben Brandt")).to_be_visible()
     plain.goto(daphne_server.url + "/austausch/")
     expect(plain.get_by_text("Alles gelesen")).to_be_visible()
-    root = Message.objects.get(source="Nur laufende Vorgänge.")
+    root = Message.objects.get(source__endswith="Nur laufende Vorgänge.")
     visit(second, f"{daphne_server.url}/austausch/nachricht/{root.pk}/thread/")
     expect(second.get_by_text("Danke für den Tipp!")).to_be_visible()
 

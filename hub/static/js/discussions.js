@@ -2,7 +2,7 @@
  * Live channel page: progressive enhancement of the plain forms.
  *
  * Without this script the page works through form posts and reloads. With it, the tab's one
- * websocket (/ws/live/) delivers new, edited and deleted messages, reactions, typing and
+ * websocket (live.js) delivers new, edited and deleted messages, reactions, typing and
  * presence; the message form posts over the socket and falls back to a normal submit when the
  * socket is not open. New messages are announced in a polite live region.
  */
@@ -10,7 +10,8 @@
   "use strict";
 
   var log = document.getElementById("verlauf");
-  if (!log || !("WebSocket" in window)) {
+  var liveConnection = window.kollegiumLive;
+  if (!log || !liveConnection) {
     return;
   }
   var channelId = Number(log.dataset.channelId);
@@ -18,15 +19,12 @@
   var live = log.dataset.live === "true";
   var form = document.getElementById("message-form");
   var status = document.getElementById("message-form-status");
-  var announcer = document.getElementById("live-announcer");
   var typingLine = document.getElementById("typing");
   var presenceLine = document.getElementById("presence");
   var reactionChoices = JSON.parse(document.getElementById("reaction-choices").textContent);
   var text = JSON.parse(document.getElementById("discussion-texts").textContent);
   var csrfInput = document.querySelector("input[name=csrfmiddlewaretoken]");
 
-  var socket = null;
-  var retryDelay = 1000;
   var pending = {};
   var present = {};
   var typingTimers = {};
@@ -35,12 +33,7 @@
   var clientCounter = 0;
 
   function announce(message) {
-    var item = document.createElement("p");
-    item.textContent = message;
-    announcer.appendChild(item);
-    while (announcer.childNodes.length > 5) {
-      announcer.removeChild(announcer.firstChild);
-    }
+    liveConnection.announce(message);
   }
 
   function element(tag, className, content) {
@@ -273,43 +266,24 @@
   };
 
   function send(frame) {
-    if (socket && socket.readyState === WebSocket.OPEN) {
-      socket.send(JSON.stringify(frame));
-      return true;
-    }
-    return false;
+    return liveConnection.send(frame);
   }
 
-  function connect() {
-    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + window.location.host + "/ws/live/");
-    socket.addEventListener("open", function () {
-      retryDelay = 1000;
-      present = {};
-      send({ type: "channel.open", channel: channelId });
-    });
-    socket.addEventListener("message", function (message) {
-      var event;
-      try {
-        event = JSON.parse(message.data);
-      } catch (error) {
-        return;
-      }
-      if (handlers[event.type] && (event.channel === undefined || event.channel === channelId)) {
-        handlers[event.type](event);
+  Object.keys(handlers).forEach(function (type) {
+    liveConnection.on(type, function (event) {
+      if (event.channel === undefined || event.channel === channelId) {
+        handlers[type](event);
       }
     });
-    socket.addEventListener("close", function (event) {
-      socket = null;
-      present = {};
-      showPresence();
-      // Refused connections (signed out) are not retried; dropped ones are, with back-off.
-      if (event.code !== 4401) {
-        setTimeout(connect, retryDelay);
-        retryDelay = Math.min(retryDelay * 2, 30000);
-      }
-    });
-  }
+  });
+  liveConnection.onOpen(function () {
+    present = {};
+    send({ type: "channel.open", channel: channelId });
+  });
+  liveConnection.onClose(function () {
+    present = {};
+    showPresence();
+  });
 
   if (form) {
     var textarea = form.querySelector("textarea");
@@ -348,5 +322,4 @@
     });
   });
 
-  connect();
 })();
