@@ -216,6 +216,10 @@ def readable_message(*, viewer: Viewer, message_id: int) -> Message | None:
     return message
 
 
+def channel_message(*, channel: Channel, message_id: int) -> Message | None:
+    return Message.objects.filter(channel=channel, pk=message_id).first()
+
+
 def reaction_counts(*, message: Message) -> dict[str, int]:
     counts = dict(
         Reaction.objects.filter(message=message)

@@ -128,7 +128,7 @@ def _channel_page(
         "may_manage": selectors.can_manage(viewer=request.user, channel=channel),
         "is_invited": selectors.has_invitation(viewer=request.user, channel=channel),
         "form": form,
-        "reply_to": selectors.readable_message(viewer=request.user, message_id=reply_to)
+        "reply_to": selectors.channel_message(channel=channel, message_id=reply_to)
         if reply_to
         else None,
         "invite_form": InviteForm() if channel.is_private and may_post else None,

@@ -5,69 +5,33 @@ import json
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
-from django.test import Client
 
-from hub.asgi import application
 from hub.consumers import MAX_FRAME_BYTES
 from hub.discussions.models import Message
+from hub.discussions.selectors import membership_for
 from hub.discussions.services import (
     MESSAGE_MAX_LENGTH,
+    channel_invite,
+    channel_join,
     channel_leave,
+    member_mute,
     message_delete,
     message_edit,
+    message_hide,
     message_post,
     reaction_toggle,
 )
+from members.roles import Role
+from tests.discussions.sockets import (
+    connect,
+    drain,
+    open_channel_on,
+    presence_of,
+    receive_until,
+)
+from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-ORIGIN = (b"origin", b"http://testserver")
-
-
-def headers_for(user) -> list[tuple[bytes, bytes]]:
-    client = Client()
-    client.force_login(user)
-    return [ORIGIN, (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
-
-
-async def connect(user) -> WebsocketCommunicator:
-    headers = await database_sync_to_async(headers_for)(user)
-    communicator = WebsocketCommunicator(application, "/ws/live/", headers=headers)
-    connected, _code = await communicator.connect()
-    assert connected
-    return communicator
-
-
-async def receive_until(communicator, event_type: str, timeout: float = 2) -> dict:
-    """The next event of a type; presence and typing events may arrive in between."""
-    while True:
-        event = await communicator.receive_json_from(timeout=timeout)
-        if event["type"] == event_type:
-            return event
-
-
-async def drain(communicator, timeout: float = 0.3) -> list[dict]:
-    events = []
-    while not await communicator.receive_nothing(timeout=timeout):
-        events.append(await communicator.receive_json_from())
-    return events
-
-
-async def presence_of(communicator, member) -> dict:
-    """The next presence event about another member (each tab also hears its own)."""
-    while True:
-        event = await receive_until(communicator, "presence")
-        if event["member"]["id"] == member.pk:
-            return event
-
-
-async def open_channel_on(communicator, channel) -> None:
-    await communicator.send_json_to({"type": "channel.open", "channel": channel.pk})
-    assert await receive_until(communicator, "channel.opened") == {
-        "type": "channel.opened",
-        "channel": channel.pk,
-    }
 
 
 async def message_count() -> int:
@@ -169,8 +133,6 @@ async def test_pending_accounts_may_not_open_channels(open_channel, pending):
 
 
 async def test_access_is_checked_again_on_every_action(private_channel, author, outsider):
-    from hub.discussions.services import channel_invite, channel_join
-
     await database_sync_to_async(channel_invite)(
         inviter=author, channel=private_channel, invitee=outsider
     )
@@ -335,8 +297,6 @@ async def test_closed_channels_stop_delivering(open_channel, author, reader):
 
 
 async def test_marking_read_over_the_socket_moves_the_pointer(open_channel, author, reader):
-    from hub.discussions.selectors import membership_for
-
     message = await database_sync_to_async(message_post)(
         author=author, channel=open_channel, source="Gelesen?", reply_to_id=None
     )
@@ -356,9 +316,6 @@ async def test_marking_read_over_the_socket_moves_the_pointer(open_channel, auth
 async def test_hidden_messages_disappear_and_muted_members_are_refused(
     open_channel, author, reader
 ):
-    from hub.discussions.services import member_mute, message_hide
-    from members.roles import Role
-    from tests.factories import MemberFactory
 
     moderator = await database_sync_to_async(MemberFactory)(roles=(Role.MODERATOR,))
     socket = await connect(reader)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from hub.discussions.models import Flag, Message, ModerationAction, Mute
 from hub.discussions.services import (
     RateLimited,
+    channel_join,
     channel_slow_mode_set,
     flag_dismiss,
     member_mute,
@@ -145,8 +146,6 @@ def test_slow_mode_makes_members_wait_but_not_moderators(open_channel, author, r
 
     with pytest.raises(RateLimited, match="langsame Modus") as error:
         message_post(author=reader, channel=open_channel, source="zwei")
-    from hub.discussions.services import channel_join
-
     channel_join(user=moderator, channel=open_channel)
     message_post(author=moderator, channel=open_channel, source="Moderation darf")
     message_post(author=moderator, channel=open_channel, source="auch zweimal")

@@ -9,7 +9,7 @@ from hub.discussions.models import Notification
 from hub.discussions.services import channel_join, message_delete, message_post
 from members.models import Visibility
 from members.services import profile_update
-from tests.discussions.test_consumers import connect, receive_until
+from tests.discussions.sockets import connect, receive_until
 from tests.factories import MemberFactory
 
 
