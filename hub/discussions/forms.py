@@ -15,8 +15,8 @@ class MessageForm(forms.Form):
         label=_("Ihre Nachricht"),
         widget=forms.Textarea(attrs={"rows": 3, "data-max-length": MESSAGE_MAX_LENGTH}),
         help_text=_(
-            "Markdown ist möglich: **fett**, *kursiv*, `Code`, Listen und Links. "
-            "Höchstens 4.000 Zeichen."
+            "Markdown ist möglich: **fett**, *kursiv*, `Code`, Listen und Links. Mitglieder "
+            "erwähnen Sie mit @ und ihrem Namen. Höchstens 4.000 Zeichen."
         ),
         error_messages={"required": _("Bitte schreiben Sie eine Nachricht.")},
         strip=False,

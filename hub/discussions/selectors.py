@@ -325,6 +325,13 @@ def _notifications(user_id: int) -> QuerySet[Notification]:
     ).distinct()
 
 
+def mention_suggestions(*, channel: Channel, query: str, limit: int = 8) -> list[str]:
+    """Names of channel members containing the typed text, for the mention autocomplete."""
+    query = query.strip().casefold()
+    names = sorted(name for _user_id, name in mentionable_members(channel=channel))
+    return [name for name in names if query in name.casefold()][:limit]
+
+
 def unread_notification_count(*, user_id: int) -> int:
     return _notifications(user_id).filter(read_at__isnull=True).count()
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<slug:slug>/", views.channel_detail, name="channel"),
     path("<slug:slug>/ungelesen/", views.first_unread, name="first_unread"),
     path("<slug:slug>/schreiben/", views.message_post, name="post"),
+    path("<slug:slug>/erwaehnen/", views.mention_suggestions, name="mention_suggestions"),
     path("<slug:slug>/beitreten/", views.channel_join, name="join"),
     path("<slug:slug>/verlassen/", views.channel_leave, name="leave"),
     path("<slug:slug>/einladen/", views.channel_invite, name="invite"),

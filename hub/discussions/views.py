@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -464,4 +464,17 @@ def notifications(request: HttpRequest) -> HttpResponse:
                 for notification in selectors.notifications_for(viewer=request.user)[:100]
             ]
         },
+    )
+
+
+@login_required
+@require_GET
+def mention_suggestions(request: HttpRequest, slug: str) -> JsonResponse:
+    """Names for the mention autocomplete: only for those who may write in the channel."""
+    channel = _channel_or_404(request, slug)
+    if not selectors.can_post(viewer=request.user, channel=channel):
+        raise PermissionDenied(_("Sie können in diesem Kanal nicht schreiben."))
+    query = request.GET.get("q", "")[:50]
+    return JsonResponse(
+        {"names": selectors.mention_suggestions(channel=channel, query=query) if query else []}
     )

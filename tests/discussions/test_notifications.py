@@ -109,3 +109,28 @@ async def test_the_recipient_gets_a_live_notification_on_any_page(open_channel, 
     assert event["text"] == "Aylin Demir hat Sie in „E-Akte in der Praxis“ erwähnt."
     assert event["url"].startswith("/austausch/nachricht/")
     await socket.disconnect()
+
+
+@pytest.mark.django_db
+def test_mention_suggestions_offer_channel_members_to_those_who_may_write(
+    open_channel, author, reader, outsider
+):
+    MemberFactory(first_name="Jens", last_name="Außenstehend")
+    url = reverse("discussions:mention_suggestions", args=[open_channel.slug])
+
+    found = client_for(author).get(url, {"q": "jen"}).json()
+    everyone = client_for(author).get(url, {"q": "e"}).json()
+    empty = client_for(author).get(url, {"q": ""}).json()
+    refused = client_for(outsider).get(url, {"q": "jen"})
+
+    assert found == {"names": ["Jens Hoffmann"]}
+    assert everyone == {"names": ["Aylin Demir", "Jens Hoffmann"]}
+    assert empty == {"names": []}
+    assert refused.status_code == 403
+
+
+@pytest.mark.django_db
+def test_mention_suggestions_of_private_channels_stay_private(private_channel, outsider):
+    url = reverse("discussions:mention_suggestions", args=[private_channel.slug])
+
+    assert client_for(outsider).get(url, {"q": "a"}).status_code == 404

@@ -314,6 +314,103 @@
     });
   }
 
+  // Mention autocomplete: typing "@" and a few letters offers channel members; arrow keys
+  // choose, Enter or Tab inserts "@Name ", Escape closes (ARIA combobox pattern).
+  var suggestions = document.getElementById("mention-suggestions");
+  if (form && suggestions && form.dataset.mentionsUrl) {
+    var field = form.querySelector("textarea");
+    var active = -1;
+    var mentionStart = -1;
+    var lookup = 0;
+    field.setAttribute("role", "combobox");
+    field.setAttribute("aria-autocomplete", "list");
+    field.setAttribute("aria-controls", suggestions.id);
+    field.setAttribute("aria-expanded", "false");
+
+    var closeSuggestions = function () {
+      suggestions.hidden = true;
+      suggestions.textContent = "";
+      active = -1;
+      field.setAttribute("aria-expanded", "false");
+      field.removeAttribute("aria-activedescendant");
+    };
+    var highlight = function (index) {
+      var options = suggestions.querySelectorAll("[role=option]");
+      options.forEach(function (option, position) {
+        option.setAttribute("aria-selected", position === index ? "true" : "false");
+      });
+      active = index;
+      if (options[index]) {
+        field.setAttribute("aria-activedescendant", options[index].id);
+      }
+    };
+    var insert = function (name) {
+      var caret = field.selectionStart;
+      field.value = field.value.slice(0, mentionStart) + "@" + name + " " + field.value.slice(caret);
+      var position = mentionStart + name.length + 2;
+      field.setSelectionRange(position, position);
+      closeSuggestions();
+      field.focus();
+    };
+    field.addEventListener("input", function () {
+      var before = field.value.slice(0, field.selectionStart);
+      var match = /(^|\s)@([^\s@][^@\n]{0,40})$/.exec(before);
+      if (!match || match[2].length < 2) {
+        closeSuggestions();
+        return;
+      }
+      mentionStart = before.length - match[2].length - 1;
+      lookup += 1;
+      var current = lookup;
+      fetch(form.dataset.mentionsUrl + "?q=" + encodeURIComponent(match[2]), {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" }
+      })
+        .then(function (response) { return response.ok ? response.json() : { names: [] }; })
+        .then(function (data) {
+          if (current !== lookup) {
+            return;
+          }
+          suggestions.textContent = "";
+          data.names.forEach(function (name, index) {
+            var option = element("li", "mention-suggestions__option", name);
+            option.id = "mention-option-" + index;
+            option.setAttribute("role", "option");
+            option.addEventListener("mousedown", function (mouseEvent) {
+              mouseEvent.preventDefault();
+              insert(name);
+            });
+            suggestions.appendChild(option);
+          });
+          if (data.names.length) {
+            suggestions.hidden = false;
+            field.setAttribute("aria-expanded", "true");
+            highlight(0);
+          } else {
+            closeSuggestions();
+          }
+        })
+        .catch(closeSuggestions);
+    });
+    field.addEventListener("keydown", function (keyEvent) {
+      if (suggestions.hidden) {
+        return;
+      }
+      var options = suggestions.querySelectorAll("[role=option]");
+      if (keyEvent.key === "ArrowDown" || keyEvent.key === "ArrowUp") {
+        keyEvent.preventDefault();
+        var step = keyEvent.key === "ArrowDown" ? 1 : -1;
+        highlight((active + step + options.length) % options.length);
+      } else if ((keyEvent.key === "Enter" || keyEvent.key === "Tab") && options[active]) {
+        keyEvent.preventDefault();
+        insert(options[active].textContent);
+      } else if (keyEvent.key === "Escape") {
+        closeSuggestions();
+      }
+    });
+    field.addEventListener("blur", closeSuggestions);
+  }
+
   log.querySelectorAll(".discussion-message__actions form[action$='/loeschen/']").forEach(function (deleteForm) {
     deleteForm.addEventListener("submit", function (submitEvent) {
       if (!window.confirm(text.confirmDelete)) {
