@@ -101,3 +101,10 @@ class SlowModeForm(forms.Form):
             "max_value": _("Der langsame Modus liegt zwischen 0 und 3.600 Sekunden."),
         },
     )
+
+
+class DigestForm(forms.Form):
+    enabled = forms.BooleanField(
+        label=_("Einmal täglich eine E-Mail mit neuen ungelesenen Benachrichtigungen"),
+        required=False,
+    )

@@ -333,3 +333,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}"
+
+
+class DigestSubscription(models.Model):
+    """A member's choice about the daily e-mail of unread notifications; without a row the
+    digest is on. `last_sent_at` keeps a notification from being mailed twice."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="discussion_digest"
+    )
+    enabled = models.BooleanField(_("Tägliche E-Mail-Zusammenfassung"), default=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("E-Mail-Zusammenfassung")
+        verbose_name_plural = _("E-Mail-Zusammenfassungen")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.enabled}"

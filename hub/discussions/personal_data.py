@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from hub.discussions.models import (
+    DigestSubscription,
     Invitation,
     Membership,
     Message,
@@ -48,6 +49,7 @@ def export_messages(user: User) -> dict[str, Any]:
             {"message": reaction.message_id, "emoji": reaction.emoji}
             for reaction in Reaction.objects.filter(user=user).order_by("id")
         ],
+        "daily_digest": not DigestSubscription.objects.filter(user=user, enabled=False).exists(),
         "notifications": [
             {
                 "kind": notification.kind,

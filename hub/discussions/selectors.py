@@ -12,6 +12,7 @@ from hub.discussions.events import member_name
 from hub.discussions.models import (
     Channel,
     ChannelVisibility,
+    DigestSubscription,
     Flag,
     Invitation,
     Membership,
@@ -22,7 +23,7 @@ from hub.discussions.models import (
     Reaction,
     ReactionEmoji,
 )
-from members.models import Visibility
+from members.models import Approval, User, Visibility
 from members.selectors import Viewer, is_network_member
 
 HISTORY_PAGE_SIZE = 50
@@ -339,3 +340,28 @@ def unread_notification_count(*, user_id: int) -> int:
 def notifications_for(*, viewer: Viewer) -> QuerySet[Notification]:
     """The viewer's notifications, newest first."""
     return _notifications(viewer.pk).select_related("message__channel", "message__author__profile")
+
+
+def unread_notifications_since(*, user: Any, since: Any) -> list[Notification]:
+    notifications = _notifications(user.pk).filter(read_at__isnull=True)
+    if since is not None:
+        notifications = notifications.filter(created_at__gt=since)
+    return list(notifications.select_related("message__channel", "message__author__profile"))
+
+
+def digest_recipients() -> QuerySet[Any]:
+    """Approved, active members with unread notifications who have not turned the digest off."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            approval=Approval.APPROVED,
+            channel_notifications__read_at__isnull=True,
+        )
+        .exclude(discussion_digest__enabled=False)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def digest_enabled(*, user: Any) -> bool:
+    return not DigestSubscription.objects.filter(user=user, enabled=False).exists()

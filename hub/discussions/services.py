@@ -18,10 +18,13 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,6 +33,7 @@ from hub.discussions import events
 from hub.discussions.models import (
     Channel,
     ChannelVisibility,
+    DigestSubscription,
     Flag,
     Invitation,
     Membership,
@@ -48,11 +52,13 @@ from hub.discussions.selectors import (
     can_manage,
     can_post,
     can_read,
+    digest_recipients,
     is_moderator,
     is_muted,
     mentionable_members,
     reaction_counts,
     unread_notification_count,
+    unread_notifications_since,
 )
 from hub.models import Topic, topic_slug
 from hub.realtime import discussion_event, discussion_group, member_event, member_group
@@ -525,3 +531,54 @@ def channel_slow_mode_set(*, moderator: User, channel: Channel, seconds: int) ->
     channel.save(update_fields=["slow_mode_seconds"])
     _log(moderator, ModerationActionKind.SLOW_MODE, channel, note=f"{seconds} s")
     return channel
+
+
+@transaction.atomic
+def digest_subscription_set(*, user: User, enabled: bool) -> DigestSubscription:
+    subscription, _created = DigestSubscription.objects.update_or_create(
+        user=user, defaults={"enabled": enabled}
+    )
+    return subscription
+
+
+def notification_digest_send() -> int:
+    """Mail every member, who has not opted out, the unread notifications that arrived since
+    their last digest; returns how many mails went out. Run daily
+    (`manage.py send_notification_digest`)."""
+    now = timezone.now()
+    sent = 0
+    for user in digest_recipients():
+        with transaction.atomic():
+            subscription, _created = DigestSubscription.objects.select_for_update().get_or_create(
+                user=user
+            )
+            if not subscription.enabled:
+                continue
+            fresh = unread_notifications_since(user=user, since=subscription.last_sent_at)
+            if not fresh:
+                continue
+            _digest_mail_on_commit(user, fresh)
+            subscription.last_sent_at = now
+            subscription.save(update_fields=["last_sent_at"])
+            sent += 1
+    return sent
+
+
+def _digest_mail_on_commit(user: User, notifications: list[Notification]) -> None:
+    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    context = {
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "items": [
+            {
+                "text": events.notification_text(message=n.message, kind=n.kind),
+                "url": base_url + reverse("discussions:permalink", args=[n.message_id]),
+            }
+            for n in notifications
+        ],
+        "settings_url": base_url + reverse("discussions:notifications"),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("discussions/email/digest_subject.txt", context)
+        body = render_to_string("discussions/email/digest_message.txt", context)
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))

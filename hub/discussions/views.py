@@ -17,6 +17,7 @@ from hub.discussions import selectors, services
 from hub.discussions.events import notification_text
 from hub.discussions.forms import (
     ChannelForm,
+    DigestForm,
     EditForm,
     FlagForm,
     InviteForm,
@@ -448,6 +449,17 @@ def member_unmute(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
 def notifications(request: HttpRequest) -> HttpResponse:
     """The member's mentions and replies; opening the list does not mark them read, the
     button does, so nothing slips by unseen."""
+    digest_form = DigestForm(
+        request.POST if request.POST.get("aktion") == "zusammenfassung" else None,
+        initial={"enabled": selectors.digest_enabled(user=request.user)},
+    )
+    if request.method == "POST" and digest_form.is_bound:
+        if digest_form.is_valid():
+            services.digest_subscription_set(
+                user=request.user, enabled=digest_form.cleaned_data["enabled"]
+            )
+            messages.success(request, _("Ihre Einstellung ist gespeichert."))
+        return redirect("discussions:notifications")
     if request.method == "POST":
         services.notifications_mark_read(user=request.user)
         messages.success(request, _("Alle Benachrichtigungen sind als gelesen markiert."))
@@ -456,13 +468,14 @@ def notifications(request: HttpRequest) -> HttpResponse:
         request,
         "discussions/notifications.html",
         {
+            "digest_form": digest_form,
             "notifications": [
                 (
                     notification,
                     notification_text(message=notification.message, kind=notification.kind),
                 )
                 for notification in selectors.notifications_for(viewer=request.user)[:100]
-            ]
+            ],
         },
     )
 

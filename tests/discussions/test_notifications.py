@@ -2,6 +2,7 @@
 
 import pytest
 from channels.db import database_sync_to_async
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -11,6 +12,11 @@ from members.models import Visibility
 from members.services import profile_update
 from tests.discussions.sockets import connect, receive_until
 from tests.factories import MemberFactory
+
+
+def send_digest(capture_on_commit) -> None:
+    with capture_on_commit(execute=True):
+        call_command("send_notification_digest", verbosity=0)
 
 
 def client_for(user) -> Client:
@@ -134,3 +140,61 @@ def test_mention_suggestions_of_private_channels_stay_private(private_channel, o
     url = reverse("discussions:mention_suggestions", args=[private_channel.slug])
 
     assert client_for(outsider).get(url, {"q": "a"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_daily_digest_mails_new_unread_notifications_once(
+    open_channel, author, reader, mailoutbox, django_capture_on_commit_callbacks
+):
+    message_post(author=author, channel=open_channel, source="@Jens Hoffmann, Frage an dich")
+
+    send_digest(django_capture_on_commit_callbacks)
+    send_digest(django_capture_on_commit_callbacks)
+
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == [reader.email]
+    assert mail.subject == "[Kollegium] 1 neue Benachrichtigung im Austausch"
+    assert "Aylin Demir hat Sie in „E-Akte in der Praxis“ erwähnt." in mail.body
+    assert "/austausch/nachricht/" in mail.body
+
+    message_post(author=author, channel=open_channel, source="@Jens Hoffmann, noch eine")
+    send_digest(django_capture_on_commit_callbacks)
+
+    assert len(mailoutbox) == 2
+    assert "noch eine" not in mailoutbox[1].body
+    assert mailoutbox[1].subject == "[Kollegium] 1 neue Benachrichtigung im Austausch"
+
+
+@pytest.mark.django_db
+def test_members_opt_out_of_the_digest(
+    open_channel, author, reader, mailoutbox, django_capture_on_commit_callbacks
+):
+    client = client_for(reader)
+    client.post(reverse("discussions:notifications"), {"aktion": "zusammenfassung"})
+    message_post(author=author, channel=open_channel, source="@Jens Hoffmann?")
+
+    send_digest(django_capture_on_commit_callbacks)
+    page = client.get(reverse("discussions:notifications")).content.decode()
+
+    assert mailoutbox == []
+    assert 'name="enabled"' in page and "checked" not in page.split('name="enabled"')[1][:40]
+    assert Notification.objects.get().read_at is None
+
+    client.post(
+        reverse("discussions:notifications"), {"aktion": "zusammenfassung", "enabled": "on"}
+    )
+    send_digest(django_capture_on_commit_callbacks)
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_read_notifications_are_not_mailed(
+    open_channel, author, reader, mailoutbox, django_capture_on_commit_callbacks
+):
+    message_post(author=author, channel=open_channel, source="@Jens Hoffmann hallo")
+    client_for(reader).post(reverse("discussions:notifications"))
+
+    send_digest(django_capture_on_commit_callbacks)
+
+    assert mailoutbox == []
