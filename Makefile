@@ -37,6 +37,7 @@ test: lint node_modules/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.directory --database sqlite
 	$(BIN)/python -m bench.directory --database postgresql
+	$(BIN)/python -m bench.discussions --clients 50 200 500 --messages 100 --rate 20
 
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
