@@ -7,10 +7,12 @@ while the socket stays open; posting goes through the same service as the HTML f
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from typing import Any, ClassVar
 
 from channels.db import database_sync_to_async
+from channels.exceptions import ChannelFull
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from hub.consumers import LiveConsumer
@@ -146,7 +148,10 @@ class DiscussionConsumer(LiveConsumer):
                 connection=self.connection,
                 state="here",
             )
-            await self.channel_layer.send(reply_channel, discussion_event(here))
+            # Presence is best effort: when many tabs open at once the newcomer's queue can be
+            # full, and a lost "here" must not break this tab's connection.
+            with contextlib.suppress(ChannelFull):
+                await self.channel_layer.send(reply_channel, discussion_event(here))
         await self.send_json(payload)
 
     async def member_event(self, event: dict[str, Any]) -> None:

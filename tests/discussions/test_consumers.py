@@ -342,3 +342,22 @@ async def test_hidden_messages_disappear_and_muted_members_are_refused(
     assert "stummgeschaltet" in refused["message"]
     assert await message_count() == 1
     await socket.disconnect()
+
+
+async def test_a_crowd_opening_a_channel_at_once_keeps_every_tab_connected(
+    open_channel, author, settings
+):
+    # A tiny queue: the newcomer cannot take every "here" answer, which must not break anyone.
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 2}}
+    }
+    tabs = [await connect(author) for _ in range(6)]
+    for tab in tabs:
+        await open_channel_on(tab, open_channel)
+    await drain(tabs[0])
+
+    for tab in tabs:
+        await tab.send_json_to({"type": "ping"})
+        assert await receive_until(tab, "pong") == {"type": "pong"}
+    for tab in tabs:
+        await tab.disconnect()
