@@ -8,18 +8,23 @@ sent is decided by services that call `hub.realtime`.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from hub.realtime import member_group
 
-MAX_FRAME_BYTES = 4096
+# Room for a message at its length limit even when every character is JSON-escaped.
+MAX_FRAME_BYTES = 32 * 1024
 CLOSE_UNAUTHENTICATED = 4401
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
+    """Frames from the browser are dicts with a `type`; `frame_fields` names, per type, the
+    fields it needs and their types, so every handler receives a validated frame."""
+
     group_name: str | None = None
+    frame_fields: ClassVar[dict[str, dict[str, type | tuple[type, ...]]]] = {"ping": {}}
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -46,13 +51,27 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.receive_json(content)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        if not isinstance(content, dict) or content.get("type") != "ping":
+        frame_type = content.get("type") if isinstance(content, dict) else None
+        if not isinstance(frame_type, str) or frame_type not in self.frame_fields:
             await self.send_error("unknown_type", "Unbekannter Nachrichtentyp.")
             return
+        for field, expected in self.frame_fields[frame_type].items():
+            value = content.get(field)
+            if value is None and field not in content:
+                await self.send_error("missing_field", f"Das Feld „{field}“ fehlt.")
+                return
+            # JSON true/false would pass as int in Python.
+            if isinstance(value, bool) or not isinstance(value, expected):
+                await self.send_error("invalid_field", f"Das Feld „{field}“ ist ungültig.")
+                return
+        handler = getattr(self, "frame_" + frame_type.replace(".", "_"))
+        await handler(content)
+
+    async def frame_ping(self, frame: dict[str, Any]) -> None:
         await self.send_json({"type": "pong"})
 
     async def member_event(self, event: dict[str, Any]) -> None:
         await self.send_json(event["payload"])
 
-    async def send_error(self, code: str, message: str) -> None:
-        await self.send_json({"type": "error", "code": code, "message": message})
+    async def send_error(self, code: str, message: str, **context: Any) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message, **context})

@@ -21,3 +21,18 @@ def member_event(payload: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(payload.get("type"), str):
         raise ValueError("An event payload needs a string 'type'.")
     return {"type": MEMBER_EVENT, "payload": payload}
+
+
+DISCUSSION_EVENT = "discussion.event"
+
+
+def discussion_group(channel_id: int) -> str:
+    """The group of every tab that has a discussion channel open."""
+    return f"discussion.{int(channel_id)}"
+
+
+def discussion_event(payload: dict[str, Any]) -> dict[str, Any]:
+    """Wrap a JSON-safe payload (a dict with a 'type') for delivery to a channel's readers."""
+    if not isinstance(payload.get("type"), str):
+        raise ValueError("An event payload needs a string 'type'.")
+    return {"type": DISCUSSION_EVENT, "payload": payload}

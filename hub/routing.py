@@ -1,5 +1,6 @@
 from django.urls import path
 
-from hub.consumers import LiveConsumer
+from hub.discussions.consumers import DiscussionConsumer
 
-websocket_urlpatterns = [path("ws/live/", LiveConsumer.as_asgi())]
+# One socket per tab: the discussion consumer extends the live consumer with channel frames.
+websocket_urlpatterns = [path("ws/live/", DiscussionConsumer.as_asgi())]

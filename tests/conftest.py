@@ -70,9 +70,19 @@ class LiveServer:
 
 
 def _apply_settings_in_server(overrides: dict[str, Any]) -> None:
-    """Override settings in the forked server and drop what was cached from the old values."""
+    """Override settings in the forked server and drop what was cached from the old values.
+
+    Also give the server its own worker thread for sync code: threads do not survive a fork,
+    so once an async test in this process has used asgiref's executor, the server would queue
+    its database calls for a thread that does not exist and hang.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from asgiref.sync import SyncToAsync
     from django.conf import settings
     from django.test.signals import setting_changed
+
+    SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
 
     for name, value in overrides.items():
         setattr(settings, name, value)

@@ -32,6 +32,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "daphne",
     "hub",
+    "hub.discussions",
     "members",
     "peer_learning",
     "search",
@@ -101,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hub.context_processors.navigation",
+                "hub.discussions.context_processors.notifications",
             ],
         },
     },
@@ -136,7 +138,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "kollegium"},
+            # A busy channel can send hundreds of events at once; the default capacity of 100
+            # per consumer would drop group messages silently.
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "kollegium", "capacity": 2000},
         }
     }
 else:
@@ -228,6 +232,10 @@ SOCIALACCOUNT_EMAIL_REQUIRED = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
+
+# Discussions: how many messages one member may post within how many seconds.
+DISCUSSIONS_POST_RATE_COUNT = env_int("DISCUSSIONS_POST_RATE_COUNT", 10, minimum=1)
+DISCUSSIONS_POST_RATE_SECONDS = env_int("DISCUSSIONS_POST_RATE_SECONDS", 10, minimum=1)
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]

@@ -1,0 +1,177 @@
+"""Discussion frames on the tab's live websocket.
+
+A tab opens the channels it shows ("channel.open"), then posts, types and marks read over the
+same socket. Every frame re-checks access through the selectors, because membership can end
+while the socket stays open; posting goes through the same service as the HTML form.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from typing import Any, ClassVar
+
+from channels.db import database_sync_to_async
+from channels.exceptions import ChannelFull
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from hub.consumers import LiveConsumer
+from hub.discussions import events, selectors, services
+from hub.realtime import discussion_event, discussion_group
+from members.models import User
+
+NOT_READABLE = "Diesen Kanal gibt es nicht oder Sie haben keinen Zugang."
+
+
+def _load_member(user_id: int) -> dict[str, Any]:
+    return events.member_summary(User.objects.select_related("profile").get(pk=user_id))
+
+
+def _readable(user: User, channel_id: int) -> Any:
+    return selectors.readable_channel_by_id(viewer=user, channel_id=channel_id)
+
+
+def _postable(user: User, channel_id: int) -> Any:
+    channel = selectors.readable_channel_by_id(viewer=user, channel_id=channel_id)
+    if channel is None or not selectors.can_post(viewer=user, channel=channel):
+        return None
+    return channel
+
+
+def _post(user: User, channel_id: int, body: str, reply_to: int | None) -> int:
+    channel = selectors.readable_channel_by_id(viewer=user, channel_id=channel_id)
+    if channel is None:
+        raise PermissionDenied(NOT_READABLE)
+    message = services.message_post(author=user, channel=channel, source=body, reply_to_id=reply_to)
+    return message.pk
+
+
+def _mark_read(user: User, channel_id: int, message_id: int) -> bool:
+    channel = selectors.readable_channel_by_id(viewer=user, channel_id=channel_id)
+    if channel is None:
+        return False
+    services.channel_mark_read(user=user, channel=channel, up_to=message_id)
+    return True
+
+
+class DiscussionConsumer(LiveConsumer):
+    frame_fields: ClassVar[dict[str, dict[str, type | tuple[type, ...]]]] = {
+        **LiveConsumer.frame_fields,
+        "channel.open": {"channel": int},
+        "channel.close": {"channel": int},
+        "message.post": {"channel": int, "body": str},
+        "typing": {"channel": int},
+        "channel.read": {"channel": int, "message_id": int},
+    }
+
+    async def connect(self) -> None:
+        self.open_channels: set[int] = set()
+        # Presence tells tabs apart without revealing the layer's channel names.
+        self.connection = secrets.token_hex(8)
+        self.member: dict[str, Any] = {}
+        user = self.scope.get("user")
+        if user is not None and user.is_authenticated:
+            self.member = await database_sync_to_async(_load_member)(user.pk)
+        await super().connect()
+
+    async def disconnect(self, code: int) -> None:
+        for channel_id in list(self.open_channels):
+            await self._close_channel(channel_id)
+        await super().disconnect(code)
+
+    async def frame_channel_open(self, frame: dict[str, Any]) -> None:
+        channel_id = frame["channel"]
+        channel = await database_sync_to_async(_readable)(self.scope["user"], channel_id)
+        if channel is None:
+            await self.send_error("forbidden", NOT_READABLE, channel=channel_id)
+            return
+        if channel_id not in self.open_channels:
+            self.open_channels.add(channel_id)
+            await self.channel_layer.group_add(discussion_group(channel_id), self.channel_name)
+            await self._announce(channel_id, "joined", reply_channel=self.channel_name)
+        await self.send_json({"type": "channel.opened", "channel": channel_id})
+
+    async def frame_channel_close(self, frame: dict[str, Any]) -> None:
+        await self._close_channel(frame["channel"])
+
+    async def frame_message_post(self, frame: dict[str, Any]) -> None:
+        channel_id = frame["channel"]
+        reply_to = frame.get("reply_to")
+        client_id = frame.get("client_id")
+        context = {"channel": channel_id}
+        if isinstance(client_id, str) and len(client_id) <= 64:
+            context["client_id"] = client_id
+        if reply_to is not None and (isinstance(reply_to, bool) or not isinstance(reply_to, int)):
+            await self.send_error("invalid_field", "Das Feld „reply_to“ ist ungültig.", **context)
+            return
+        try:
+            message_id = await database_sync_to_async(_post)(
+                self.scope["user"], channel_id, frame["body"], reply_to
+            )
+        except services.RateLimited as error:
+            await self.send_error("rate_limited", str(error), retry_after=error.seconds, **context)
+        except PermissionDenied as error:
+            await self.send_error("forbidden", str(error), **context)
+        except ValidationError as error:
+            await self.send_error("invalid", " ".join(error.messages), **context)
+        else:
+            await self.send_json({"type": "message.posted", "message_id": message_id, **context})
+
+    async def frame_typing(self, frame: dict[str, Any]) -> None:
+        channel_id = frame["channel"]
+        if await database_sync_to_async(_postable)(self.scope["user"], channel_id) is None:
+            await self.send_error("forbidden", NOT_READABLE, channel=channel_id)
+            return
+        await self.channel_layer.group_send(
+            discussion_group(channel_id),
+            discussion_event(events.typing(channel_id=channel_id, member=self.member)),
+        )
+
+    async def frame_channel_read(self, frame: dict[str, Any]) -> None:
+        channel_id = frame["channel"]
+        marked = await database_sync_to_async(_mark_read)(
+            self.scope["user"], channel_id, frame["message_id"]
+        )
+        if not marked:
+            await self.send_error("forbidden", NOT_READABLE, channel=channel_id)
+
+    async def discussion_event(self, event: dict[str, Any]) -> None:
+        payload = event["payload"]
+        if payload.get("channel") not in self.open_channels:
+            return
+        reply_channel = event.get("reply_channel")
+        if reply_channel and reply_channel != self.channel_name:
+            # A newcomer opened the channel: tell them that this tab is here too.
+            here = events.presence(
+                channel_id=payload["channel"],
+                member=self.member,
+                connection=self.connection,
+                state="here",
+            )
+            # Presence is best effort: when many tabs open at once the newcomer's queue can be
+            # full, and a lost "here" must not break this tab's connection.
+            with contextlib.suppress(ChannelFull):
+                await self.channel_layer.send(reply_channel, discussion_event(here))
+        await self.send_json(payload)
+
+    async def member_event(self, event: dict[str, Any]) -> None:
+        payload = event["payload"]
+        if payload.get("type") == "channel.revoked":
+            await self._close_channel(payload["channel"])
+        await super().member_event(event)
+
+    async def _close_channel(self, channel_id: int) -> None:
+        if channel_id not in self.open_channels:
+            return
+        await self._announce(channel_id, "left")
+        self.open_channels.discard(channel_id)
+        await self.channel_layer.group_discard(discussion_group(channel_id), self.channel_name)
+
+    async def _announce(self, channel_id: int, state: str, reply_channel: str = "") -> None:
+        payload = events.presence(
+            channel_id=channel_id, member=self.member, connection=self.connection, state=state
+        )
+        message = discussion_event(payload)
+        if reply_channel:
+            message["reply_channel"] = reply_channel
+        await self.channel_layer.group_send(discussion_group(channel_id), message)

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from hub.discussions.selectors import unread_notification_count
+from members.selectors import is_network_member
+
+
+def notifications(request: HttpRequest) -> dict[str, Any]:
+    """The unread count for the header badge (None for visitors who cannot take part) and the
+    words the live script writes into it."""
+    if not is_network_member(request.user):
+        return {"unread_notifications": None}
+    return {
+        "unread_notifications": unread_notification_count(user_id=request.user.pk),
+        "live_texts": {"unread": _("ungelesen")},
+    }

@@ -1,0 +1,202 @@
+"""Demo channels with conversations among the demo members (see members/demo.py)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from hub.demo import DemoContext, DemoReport
+from hub.discussions.models import Channel, ChannelVisibility, Membership, Message, Reaction
+from hub.discussions.rendering import render_markdown
+from hub.models import Topic
+from members.demo import PEOPLE, demo_email
+from members.models import User
+
+# (slug, name, description, visibility, topic names, member indexes into PEOPLE, conversation)
+# A conversation line is (author index, text, index of the line it answers or None,
+# reactions as (emoji, reactor indexes)).
+Line = tuple[int, str, int | None, tuple[tuple[str, tuple[int, ...]], ...]]
+CHANNELS: tuple[
+    tuple[str, str, str, str, tuple[str, ...], tuple[int, ...], tuple[Line, ...]], ...
+] = (
+    (
+        "e-akte-praxis",
+        "E-Akte in der Praxis",
+        "Erfahrungen mit Einführung, Scannen und Aussonderung der elektronischen Akte.",
+        ChannelVisibility.OPEN,
+        ("E-Akte",),
+        (2, 0, 14, 24, 16),
+        (
+            (
+                2,
+                "Wir stellen im Frühjahr das Bürgeramt auf die **E-Akte** um. Wie habt ihr "
+                "den Altbestand gescannt – alles oder nur laufende Vorgänge?",
+                None,
+                (("👀", (0, 14)),),
+            ),
+            (
+                14,
+                "Bei uns nur laufende Vorgänge plus alles, was in den letzten zwei Jahren "
+                "angefasst wurde. Der Rest wird *bei Bedarf* gescannt.",
+                0,
+                (("👍", (2, 24)),),
+            ),
+            (
+                24,
+                "Genauso. Wichtig war uns eine Scananweisung nach TR-RESISCAN, sonst "
+                "diskutiert man jeden Einzelfall.",
+                0,
+                (("💡", (2,)),),
+            ),
+            (2, "Danke! Habt ihr die Scananweisung irgendwo veröffentlicht?", 0, ()),
+            (
+                16,
+                "Die Vorlage des BSI ist ein guter Start: https://www.bsi.bund.de",
+                0,
+                (("🙏", (2,)),),
+            ),
+            (
+                0,
+                "Kleiner Hinweis: Beim Aussondern an die Anbietungspflicht gegenüber dem "
+                "Archiv denken.",
+                None,
+                (),
+            ),
+        ),
+    ),
+    (
+        "ozg-umsetzung",
+        "OZG und Onlinedienste",
+        "Onlinedienste einführen, EfA-Leistungen nachnutzen, Nutzerfeedback auswerten.",
+        ChannelVisibility.OPEN,
+        ("OZG und Onlinedienste",),
+        (1, 3, 19, 27, 30),
+        (
+            (
+                27,
+                "Hat jemand schon die EfA-Leistung für die **Kfz-Zulassung** angebunden? "
+                "Wir hängen an der Anbindung an das Fachverfahren.",
+                None,
+                (("👀", (1, 19)),),
+            ),
+            (
+                1,
+                "Ja, in zwei Pilotkommunen. Der Knackpunkt war die Schnittstelle – meldet "
+                "euch gern, ich teile unsere Checkliste.",
+                0,
+                (("🙏", (27,)), ("👍", (19,))),
+            ),
+            (
+                19,
+                "Wir auch. Tipp: früh mit dem Rechenzentrum über die Zertifikate sprechen.",
+                0,
+                (),
+            ),
+            (
+                30,
+                "Gibt es eigentlich Zahlen, wie viele Anträge wirklich online ankommen?",
+                None,
+                (),
+            ),
+            (
+                3,
+                "Wir zählen monatlich: Anteil online liegt bei rund 40 %, Tendenz steigend.",
+                3,
+                (("🎉", (30, 1)),),
+            ),
+        ),
+    ),
+    (
+        "barrierefreiheit",
+        "Barrierefreie Dokumente",
+        "PDF, Word und Webseiten nach BITV 2.0 – Fragen, Werkzeuge, Prüfberichte.",
+        ChannelVisibility.OPEN,
+        ("Barrierefreiheit",),
+        (18, 25, 10, 8),
+        (
+            (25, "Welche Werkzeuge nutzt ihr, um PDF auf Barrierefreiheit zu prüfen?", None, ()),
+            (
+                18,
+                "PAC (PDF Accessibility Checker) – kostenlos und zuverlässig.",
+                0,
+                (("👍", (25, 10)),),
+            ),
+            (
+                10,
+                "Zusätzlich immer ein kurzer Test mit einem Screenreader, die Prüfwerkzeuge "
+                "finden nicht alles.",
+                0,
+                (("💡", (25, 8)),),
+            ),
+        ),
+    ),
+    (
+        "moderation-intern",
+        "Moderationsteam",
+        "Absprachen des Moderationsteams.",
+        ChannelVisibility.PRIVATE,
+        (),
+        (8, 16),
+        (
+            (
+                8,
+                "Ich übernehme diese Woche die Sichtung gemeldeter Beiträge.",
+                None,
+                (("🙏", (16,)),),
+            ),
+            (16, "Danke, ich dann nächste Woche.", 0, ()),
+        ),
+    ),
+)
+
+
+def seed_discussions(context: DemoContext, report: DemoReport) -> None:
+    people = {
+        index: User.objects.filter(email=demo_email(first, last)).first()
+        for index, (first, last, *_rest) in enumerate(PEOPLE)
+    }
+    for slug, name, description, visibility, topics, members, lines in context.progress(
+        iter(CHANNELS), "Kanäle", len(CHANNELS)
+    ):
+        if Channel.objects.filter(slug=slug).exists():
+            continue
+        _seed_channel(slug, name, description, visibility, topics, members, lines, people)
+        report.count("Kanäle")
+        report.count("Nachrichten", len(lines))
+
+
+@transaction.atomic
+def _seed_channel(
+    slug: str,
+    name: str,
+    description: str,
+    visibility: str,
+    topics: tuple[str, ...],
+    members: tuple[int, ...],
+    lines: tuple[Line, ...],
+    people: dict[int, User | None],
+) -> None:
+    creator = people[members[0]]
+    channel = Channel.objects.create(
+        slug=slug, name=name, description=description, visibility=visibility, created_by=creator
+    )
+    channel.topics.set(Topic.objects.filter(name__in=topics))
+    for index in members:
+        if people[index] is not None:
+            Membership.objects.get_or_create(channel=channel, user=people[index])
+    created: list[Message] = []
+    for author_index, text, answers, reactions in lines:
+        message = Message.objects.create(
+            channel=channel,
+            author=people[author_index],
+            reply_to=created[answers] if answers is not None else None,
+            source=text,
+            html=render_markdown(text),
+        )
+        created.append(message)
+        for emoji, reactors in reactions:
+            for reactor in reactors:
+                if people[reactor] is not None:
+                    Reaction.objects.create(message=message, user=people[reactor], emoji=emoji)
+    # Demo members have read everything but the last message, so the unread marker shows.
+    if len(created) > 1:
+        Membership.objects.filter(channel=channel).update(last_read_id=created[-2].pk)

@@ -1,0 +1,123 @@
+"""The JSON events a channel's open tabs receive, defined once.
+
+Every event is a small dict with a `type` and the `channel` id. Message events carry the
+rendered, sanitised HTML, so delivering them needs no database query per reader.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from hub.discussions.models import Message
+from members.models import Visibility
+
+MESSAGE_NEW = "message.new"
+MESSAGE_EDITED = "message.edited"
+MESSAGE_DELETED = "message.deleted"
+MESSAGE_HIDDEN = "message.hidden"
+REACTION_CHANGED = "reaction.changed"
+TYPING = "typing"
+PRESENCE = "presence"
+NOTIFICATION_NEW = "notification.new"
+
+
+def member_name(user: Any) -> str:
+    """How an author appears to other members. Expects `profile` selected with the user."""
+    if user is None:
+        return _("ehemaliges Mitglied")
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        return _("Mitglied")
+    if profile.display_name_visibility in (Visibility.PUBLIC, Visibility.MEMBERS):
+        return profile.display_name
+    return _("Mitglied (Name verborgen)")
+
+
+def member_summary(user: Any) -> dict[str, Any]:
+    return {"id": user.pk if user else None, "name": member_name(user)}
+
+
+def message_data(message: Message) -> dict[str, Any]:
+    """A message as the browser shows it; a deleted one is only its tombstone."""
+    deleted = message.is_removed
+    return {
+        "id": message.pk,
+        "channel": message.channel_id,
+        "author": member_summary(None if deleted else message.author),
+        "reply_to": message.reply_to_id,
+        "html": "" if deleted else message.html,
+        "created_at": message.created_at.isoformat(),
+        "edited": message.edited_at is not None and not deleted,
+        "deleted": deleted,
+        "permalink": reverse("discussions:permalink", args=[message.pk]),
+    }
+
+
+def message_new(message: Message) -> dict[str, Any]:
+    return {"type": MESSAGE_NEW, "channel": message.channel_id, "message": message_data(message)}
+
+
+def message_edited(message: Message) -> dict[str, Any]:
+    return {"type": MESSAGE_EDITED, "channel": message.channel_id, "message": message_data(message)}
+
+
+def message_deleted(message: Message) -> dict[str, Any]:
+    return {"type": MESSAGE_DELETED, "channel": message.channel_id, "message_id": message.pk}
+
+
+def message_hidden(message: Message) -> dict[str, Any]:
+    return {"type": MESSAGE_HIDDEN, "channel": message.channel_id, "message_id": message.pk}
+
+
+def reaction_changed(
+    *, message: Message, counts: dict[str, int], user: Any, emoji: str, added: bool
+) -> dict[str, Any]:
+    return {
+        "type": REACTION_CHANGED,
+        "channel": message.channel_id,
+        "message_id": message.pk,
+        "counts": counts,
+        "member_id": user.pk,
+        "emoji": emoji,
+        "added": added,
+    }
+
+
+def typing(*, channel_id: int, member: dict[str, Any]) -> dict[str, Any]:
+    return {"type": TYPING, "channel": channel_id, "member": member}
+
+
+def presence(
+    *, channel_id: int, member: dict[str, Any], connection: str, state: str
+) -> dict[str, Any]:
+    """`state` is "joined" (opened the channel), "here" (answer to a newcomer) or "left"."""
+    return {
+        "type": PRESENCE,
+        "channel": channel_id,
+        "member": member,
+        "connection": connection,
+        "state": state,
+    }
+
+
+def notification_new(*, message: Message, kind: str, unread: int) -> dict[str, Any]:
+    """For the recipient's tabs only: the badge count and what to announce."""
+    return {
+        "type": NOTIFICATION_NEW,
+        "kind": kind,
+        "unread": unread,
+        "text": notification_text(message=message, kind=kind),
+        "url": reverse("discussions:permalink", args=[message.pk]),
+    }
+
+
+def notification_text(*, message: Message, kind: str) -> str:
+    """Expects the message's channel and author profile selected."""
+    if kind == "mention":
+        text = _("%(name)s hat Sie in „%(channel)s“ erwähnt.")
+    else:
+        text = _("%(name)s hat in „%(channel)s“ auf Ihre Nachricht geantwortet.")
+    return text % {"name": member_name(message.author), "channel": message.channel.name}

@@ -1,0 +1,493 @@
+"""Channel pages that work without JavaScript: every action is a plain form post."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hub.discussions import selectors, services
+from hub.discussions.events import notification_text
+from hub.discussions.forms import (
+    ChannelForm,
+    DigestForm,
+    EditForm,
+    FlagForm,
+    InviteForm,
+    MessageForm,
+    ReactionForm,
+    SlowModeForm,
+)
+from hub.discussions.models import Channel, Message, ReactionEmoji
+from members.models import User
+from members.selectors import is_network_member
+
+
+def _not_found() -> Http404:
+    return Http404(_("Diesen Kanal gibt es nicht oder Sie haben keinen Zugang."))
+
+
+def _channel_or_404(request: HttpRequest, slug: str) -> Channel:
+    channel = selectors.readable_channel(viewer=request.user, slug=slug)
+    if channel is None:
+        raise _not_found()
+    return channel
+
+
+def _message_or_404(request: HttpRequest, pk: int) -> Message:
+    message = selectors.readable_message(viewer=request.user, message_id=pk)
+    if message is None:
+        raise Http404(_("Diese Nachricht gibt es nicht oder Sie haben keinen Zugang."))
+    return message
+
+
+def _cursor(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 18:
+        raise Http404(_("Ungültige Position im Verlauf."))
+    return int(value)
+
+
+def _message_url(message: Message) -> str:
+    return reverse("discussions:permalink", args=[message.pk])
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "discussions/channel_list.html",
+        {
+            "entries": selectors.channel_index(viewer=request.user),
+            "is_member": is_network_member(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def channel_create(request: HttpRequest) -> HttpResponse:
+    if not is_network_member(request.user):
+        raise PermissionDenied(_("Nur freigeschaltete Mitglieder können Kanäle anlegen."))
+    form = ChannelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        channel = services.channel_create(
+            creator=request.user,
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+            visibility=form.cleaned_data["visibility"],
+            topics=form.cleaned_data["topics"],
+        )
+        messages.success(request, _("Der Kanal „%(name)s“ ist angelegt.") % {"name": channel.name})
+        return redirect("discussions:channel", slug=channel.slug)
+    return render(request, "discussions/channel_form.html", {"form": form})
+
+
+def _channel_page(
+    request: HttpRequest,
+    channel: Channel,
+    form: MessageForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    before, after = _cursor(request, "vor"), _cursor(request, "ab")
+    membership = selectors.membership_for(viewer=request.user, channel=channel)
+    is_muted = selectors.is_muted(user=request.user, channel=channel)
+    may_post = selectors.can_post(viewer=request.user, channel=channel) and not is_muted
+    history = selectors.channel_history(channel=channel, before=before, after=after)
+    first_unread = selectors.first_unread_id(channel=channel, membership=membership)
+    is_newest = history.newer_cursor is None
+    if membership is not None and is_newest and history.messages:
+        services.channel_mark_read(
+            user=request.user, channel=channel, up_to=history.messages[-1].pk
+        )
+    reply_to = _cursor(request, "antwort")
+    is_moderator = selectors.is_moderator(request.user)
+    if form is None:
+        form = MessageForm(initial={"reply_to": reply_to})
+    context: dict[str, Any] = {
+        "channel": channel,
+        "history": history,
+        "entries": selectors.message_entries(
+            messages=history.messages,
+            viewer=request.user,
+            may_post=may_post,
+            first_unread=first_unread,
+        ),
+        "first_unread": first_unread,
+        "is_newest": is_newest,
+        "membership": membership,
+        "may_post": may_post,
+        "may_manage": selectors.can_manage(viewer=request.user, channel=channel),
+        "is_invited": selectors.has_invitation(viewer=request.user, channel=channel),
+        "form": form,
+        "reply_to": selectors.channel_message(channel=channel, message_id=reply_to)
+        if reply_to
+        else None,
+        "invite_form": InviteForm() if channel.is_private and may_post else None,
+        "is_moderator": is_moderator,
+        "is_muted": is_muted,
+        "slow_mode_form": SlowModeForm(initial={"seconds": channel.slow_mode_seconds})
+        if is_moderator
+        else None,
+        "mutes": selectors.channel_mutes(channel=channel) if is_moderator else [],
+        "flag_form": FlagForm(),
+        "reaction_choices": ReactionEmoji.choices,
+        "js_texts": _js_texts(),
+    }
+    return render(request, "discussions/channel.html", context, status=status)
+
+
+def _js_texts() -> dict[str, str]:
+    """What the live script writes into the page, translated here once."""
+    return {
+        "reactions": _("Reaktionen"),
+        "permalink": _("Link zu dieser Nachricht"),
+        "reply": _("Antwort im Thread"),
+        "answer": _("Antworten"),
+        "edit": _("Bearbeiten"),
+        "delete": _("Löschen"),
+        "edited": _("bearbeitet"),
+        "deleted": _("Diese Nachricht wurde gelöscht."),
+        "hidden": _("Diese Nachricht wurde von der Moderation ausgeblendet."),
+        "deletedAuthor": _("Gelöschte Nachricht"),
+        "newMessage": _("Neue Nachricht von"),
+        "present": _("Gerade im Kanal:"),
+        "typing": _("schreibt …"),
+        "sending": _("Wird gesendet …"),
+        "sent": _("Gesendet."),
+        "revoked": _("Sie sind nicht mehr Mitglied dieses Kanals."),
+        "confirmDelete": _("Diese Nachricht wirklich löschen?"),
+    }
+
+
+@login_required
+@require_GET
+def channel_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _channel_page(request, _channel_or_404(request, slug))
+
+
+@login_required
+@require_GET
+def first_unread(request: HttpRequest, slug: str) -> HttpResponse:
+    """Jump to the first unread message, or to the newest when everything is read."""
+    channel = _channel_or_404(request, slug)
+    membership = selectors.membership_for(viewer=request.user, channel=channel)
+    unread = selectors.first_unread_id(channel=channel, membership=membership)
+    url = reverse("discussions:channel", args=[channel.slug])
+    if unread is None:
+        return redirect(url)
+    return redirect(f"{url}?ab={unread - 1}#nachricht-{unread}")
+
+
+@login_required
+@require_POST
+def message_post(request: HttpRequest, slug: str) -> HttpResponse:
+    channel = _channel_or_404(request, slug)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            message = services.message_post(
+                author=request.user,
+                channel=channel,
+                source=form.cleaned_data["body"],
+                reply_to_id=form.cleaned_data["reply_to"],
+            )
+        except services.RateLimited as error:
+            form.add_error("body", str(error))
+            return _channel_page(request, channel, form=form, status=429)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+            return _channel_page(request, channel, form=form, status=403)
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            return redirect(f"{reverse('discussions:channel', args=[slug])}#nachricht-{message.pk}")
+    return _channel_page(request, channel, form=form, status=400)
+
+
+@login_required
+@require_POST
+def channel_join(request: HttpRequest, slug: str) -> HttpResponse:
+    channel = Channel.objects.filter(slug=slug).first()
+    if channel is None or not (
+        selectors.can_read(viewer=request.user, channel=channel)
+        or selectors.has_invitation(viewer=request.user, channel=channel)
+    ):
+        raise _not_found()
+    services.channel_join(user=request.user, channel=channel)
+    messages.success(request, _("Sie sind dem Kanal beigetreten."))
+    return redirect("discussions:channel", slug=channel.slug)
+
+
+@login_required
+@require_POST
+def channel_leave(request: HttpRequest, slug: str) -> HttpResponse:
+    channel = _channel_or_404(request, slug)
+    services.channel_leave(user=request.user, channel=channel)
+    messages.success(request, _("Sie haben den Kanal „%(name)s“ verlassen.") % {"name": channel})
+    if channel.is_private:
+        return redirect("discussions:index")
+    return redirect("discussions:channel", slug=channel.slug)
+
+
+@login_required
+@require_POST
+def channel_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    channel = _channel_or_404(request, slug)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        invitee = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+        try:
+            if invitee is None:
+                raise ValidationError(_("Unter dieser Adresse ist kein Mitglied registriert."))
+            services.channel_invite(inviter=request.user, channel=channel, invitee=invitee)
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("Die Einladung ist verschickt."))
+    else:
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+    return redirect("discussions:channel", slug=channel.slug)
+
+
+@login_required
+@require_POST
+def channel_archive(request: HttpRequest, slug: str) -> HttpResponse:
+    channel = _channel_or_404(request, slug)
+    archived = request.POST.get("archiviert") != "nein"
+    services.channel_archive(actor=request.user, channel=channel, archived=archived)
+    messages.success(
+        request,
+        _("Der Kanal ist archiviert.") if archived else _("Der Kanal ist wieder aktiv."),
+    )
+    return redirect("discussions:channel", slug=channel.slug)
+
+
+@login_required
+@require_GET
+def permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _message_or_404(request, pk)
+    url = reverse("discussions:channel", args=[message.channel.slug])
+    return HttpResponseRedirect(f"{url}?ab={message.pk - 1}#nachricht-{message.pk}")
+
+
+@login_required
+@require_GET
+def thread(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _message_or_404(request, pk)
+    root = message.reply_to if message.reply_to_id else message
+    channel = message.channel
+    may_post = selectors.can_post(viewer=request.user, channel=channel) and not selectors.is_muted(
+        user=request.user, channel=channel
+    )
+    return render(
+        request,
+        "discussions/thread.html",
+        {
+            "channel": channel,
+            "root": root,
+            "entries": selectors.message_entries(
+                messages=selectors.thread_messages(root=root),
+                viewer=request.user,
+                may_post=may_post,
+                first_unread=None,
+            ),
+            "may_post": may_post,
+            "form": MessageForm(initial={"reply_to": root.pk}),
+            "is_moderator": selectors.is_moderator(request.user),
+            "flag_form": FlagForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def message_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _message_or_404(request, pk)
+    form = EditForm(request.POST or None, initial={"body": message.source})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_edit(
+                editor=request.user, message=message, source=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            messages.success(request, _("Ihre Änderung ist gespeichert."))
+            return redirect(_message_url(message))
+    elif request.method == "GET" and (message.author_id != request.user.pk or message.is_deleted):
+        raise PermissionDenied(_("Sie können nur Ihre eigenen Nachrichten bearbeiten."))
+    return render(
+        request,
+        "discussions/message_edit.html",
+        {"form": form, "message": message, "channel": message.channel},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def message_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _message_or_404(request, pk)
+    services.message_delete(actor=request.user, message=message)
+    messages.success(request, _("Die Nachricht ist gelöscht."))
+    return redirect(_message_url(message))
+
+
+@login_required
+@require_POST
+def reaction_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _message_or_404(request, pk)
+    form = ReactionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Diese Reaktion gibt es nicht."))
+        return redirect(_message_url(message))
+    try:
+        services.reaction_toggle(
+            user=request.user, message=message, emoji=form.cleaned_data["emoji"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(_message_url(message))
+
+
+@login_required
+@require_GET
+def message_revisions(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _message_or_404(request, pk)
+    if not selectors.is_moderator(request.user):
+        raise PermissionDenied(_("Frühere Fassungen sieht nur die Moderation."))
+    return render(
+        request,
+        "discussions/message_revisions.html",
+        {
+            "message": message,
+            "channel": message.channel,
+            "revisions": selectors.message_revisions(message=message),
+        },
+    )
+
+
+@login_required
+@require_POST
+def message_flag(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _message_or_404(request, pk)
+    form = FlagForm(request.POST)
+    if form.is_valid():
+        try:
+            services.message_flag(
+                reporter=request.user,
+                message=message,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Danke, die Moderation sieht sich die Nachricht an."))
+    else:
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+    return redirect(_message_url(message))
+
+
+@login_required
+@require_POST
+def message_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _message_or_404(request, pk)
+    services.message_hide(moderator=request.user, message=message)
+    messages.success(request, _("Die Nachricht ist ausgeblendet."))
+    return redirect(_message_url(message))
+
+
+@login_required
+@require_POST
+def channel_slow_mode(request: HttpRequest, slug: str) -> HttpResponse:
+    channel = _channel_or_404(request, slug)
+    form = SlowModeForm(request.POST)
+    if form.is_valid():
+        services.channel_slow_mode_set(
+            moderator=request.user, channel=channel, seconds=form.cleaned_data["seconds"]
+        )
+        messages.success(request, _("Der langsame Modus ist gespeichert."))
+    else:
+        if not selectors.is_moderator(request.user):
+            raise PermissionDenied(_("Das darf nur die Moderation."))
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+    return redirect("discussions:channel", slug=channel.slug)
+
+
+@login_required
+@require_POST
+def member_unmute(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    channel = _channel_or_404(request, slug)
+    member = User.objects.filter(pk=user_id).first()
+    if member is None:
+        raise Http404(_("Dieses Mitglied gibt es nicht."))
+    services.member_unmute(moderator=request.user, channel=channel, member=member)
+    messages.success(request, _("Die Stummschaltung ist aufgehoben."))
+    return redirect("discussions:channel", slug=channel.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The member's mentions and replies; opening the list does not mark them read, the
+    button does, so nothing slips by unseen."""
+    digest_form = DigestForm(
+        request.POST if request.POST.get("aktion") == "zusammenfassung" else None,
+        initial={"enabled": selectors.digest_enabled(user=request.user)},
+    )
+    if request.method == "POST" and digest_form.is_bound:
+        if digest_form.is_valid():
+            services.digest_subscription_set(
+                user=request.user, enabled=digest_form.cleaned_data["enabled"]
+            )
+            messages.success(request, _("Ihre Einstellung ist gespeichert."))
+        return redirect("discussions:notifications")
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user)
+        messages.success(request, _("Alle Benachrichtigungen sind als gelesen markiert."))
+        return redirect("discussions:notifications")
+    return render(
+        request,
+        "discussions/notifications.html",
+        {
+            "digest_form": digest_form,
+            "notifications": [
+                (
+                    notification,
+                    notification_text(message=notification.message, kind=notification.kind),
+                )
+                for notification in selectors.notifications_for(viewer=request.user)[:100]
+            ],
+        },
+    )
+
+
+@login_required
+@require_GET
+def mention_suggestions(request: HttpRequest, slug: str) -> JsonResponse:
+    """Names for the mention autocomplete: only for those who may write in the channel."""
+    channel = _channel_or_404(request, slug)
+    if not selectors.can_post(viewer=request.user, channel=channel):
+        raise PermissionDenied(_("Sie können in diesem Kanal nicht schreiben."))
+    query = request.GET.get("q", "")[:50]
+    return JsonResponse(
+        {"names": selectors.mention_suggestions(channel=channel, query=query) if query else []}
+    )

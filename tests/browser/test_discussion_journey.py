@@ -1,0 +1,161 @@
+"""Two members talk live in a channel, in two browser contexts; a third works without
+JavaScript through the plain forms."""
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from hub.discussions.models import Message
+from hub.discussions.services import channel_create, channel_join
+from members.roles import Role
+from tests.browser.conftest import assert_accessible, submit_login, visit
+from tests.factories import TEST_PASSWORD, MemberFactory, totp_activate, totp_code
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def signed_in_page(browser: Browser, base_url: str, email: str, *, javascript: bool = True) -> Page:
+    context = browser.new_context(
+        locale="de-DE", viewport={"width": 1280, "height": 900}, java_script_enabled=javascript
+    )
+    page = context.new_page()
+    page.goto(base_url + "/konto/login/?next=/austausch/")
+    submit_login(page, email, TEST_PASSWORD)
+    expect(page.get_by_role("heading", name="Austausch", exact=True)).to_be_visible()
+    return page
+
+
+def test_two_members_talk_live_and_the_page_works_without_javascript(
+    browser: Browser, daphne_server
+):
+    anna = MemberFactory(first_name="Anna", last_name="Albers")
+    ben = MemberFactory(first_name="Ben", last_name="Brandt")
+    clara = MemberFactory(first_name="Clara", last_name="Conrad")
+    channel = channel_create(creator=anna, name="E-Akte in der Praxis", description="Scannen")
+    channel_join(user=ben, channel=channel)
+    channel_url = f"{daphne_server.url}/austausch/{channel.slug}/"
+
+    first = signed_in_page(browser, daphne_server.url, anna.email)
+    second = signed_in_page(browser, daphne_server.url, ben.email)
+    assert_accessible(first)
+    visit(first, channel_url)
+    visit(second, channel_url)
+    expect(first.locator("#presence")).to_contain_text("Ben Brandt")
+
+    first.get_by_label("Ihre Nachricht").fill("Wie scannt ihr **Altakten**?")
+    first.get_by_role("button", name="Senden").click()
+
+    live = second.locator(".discussion-message", has_text="Wie scannt ihr Altakten?")
+    expect(live).to_be_visible(timeout=5000)
+    expect(live.locator("strong")).to_have_text("Altakten")
+    expect(second.locator("#live-announcer")).to_contain_text("Neue Nachricht von Anna Albers")
+    expect(first.get_by_label("Ihre Nachricht")).to_have_value("")
+    expect(first.locator(".discussion-message", has_text="Altakten")).to_have_count(1)
+    assert_accessible(second)
+
+    second.get_by_label("Ihre Nachricht").press_sequentially("Nur laufende")
+    expect(first.locator("#typing")).to_contain_text("Ben Brandt schreibt")
+    second.get_by_label("Ihre Nachricht").fill("")
+    second.get_by_label("Ihre Nachricht").press_sequentially("@Ann")
+    expect(second.get_by_role("option", name="Anna Albers")).to_be_visible()
+    assert_accessible(second)
+    second.get_by_label("Ihre Nachricht").press("Enter")
+    expect(second.get_by_label("Ihre Nachricht")).to_have_value("@Anna Albers ")
+    second.get_by_label("Ihre Nachricht").press_sequentially("Nur laufende Vorgänge.")
+    second.get_by_role("button", name="Senden").click()
+    expect(first.locator("[data-notification-badge]")).to_contain_text("1", timeout=5000)
+    expect(first.locator("#live-announcer")).to_contain_text("Ben Brandt hat Sie")
+    expect(first.locator(".discussion-message", has_text="Nur laufende Vorgänge.")).to_be_visible(
+        timeout=5000
+    )
+
+    # Reacting and editing are plain form posts; the other tab follows live.
+    second.reload()
+    second.locator(".discussion-message", has_text="Altakten").get_by_role(
+        "button", name=re.compile("Daumen hoch")
+    ).click()
+    expect(
+        first.locator(".discussion-message", has_text="Altakten").locator(
+            "[data-emoji='👍'] .reaction__count"
+        )
+    ).to_have_text("1", timeout=5000)
+
+    first.locator(".discussion-message", has_text="Altakten").get_by_role(
+        "link", name="Bearbeiten"
+    ).click()
+    assert_accessible(first)
+    first.get_by_label("Nachricht bearbeiten").fill("Wie scannt ihr **Altakten** (Bestand)?")
+    first.get_by_role("button", name="Änderung speichern").click()
+    expect(second.locator(".discussion-message", has_text="(Bestand)")).to_contain_text(
+        "(bearbeitet)", timeout=5000
+    )
+
+    first.once("dialog", lambda dialog: dialog.accept())
+    first.locator(".discussion-message", has_text="(Bestand)").get_by_role(
+        "button", name="Löschen"
+    ).click()
+    expect(second.get_by_text("Diese Nachricht wurde gelöscht.")).to_be_visible(timeout=5000)
+    expect(second.get_by_text("(Bestand)")).to_have_count(0)
+
+    # Without JavaScript: join, post and reply through forms and reloads. (axe needs scripts;
+    # the same pages were checked above.)
+    plain = signed_in_page(browser, daphne_server.url, clara.email, javascript=False)
+    plain.goto(channel_url)
+    plain.get_by_role("button", name="Kanal beitreten").click()
+    plain.get_by_label("Ihre Nachricht").fill("Hallo aus dem Formular")
+    plain.get_by_role("button", name="Senden").click()
+    expect(plain.get_by_text("Hallo aus dem Formular")).to_be_visible()
+    expect(first.locator(".discussion-message", has_text="Hallo aus dem Formular")).to_be_visible(
+        timeout=5000
+    )
+    plain.locator(".discussion-message", has_text="Nur laufende Vorgänge.").get_by_role(
+        "link", name="Antworten"
+    ).click()
+    plain.get_by_label("Ihre Nachricht").fill("Danke für den Tipp!")
+    plain.get_by_role("button", name="Antwort senden").click()
+    expect(plain.get_by_text("Danke für den Tipp!")).to_be_visible()
+    expect(plain.get_by_text("Antwort auf Ben Brandt")).to_be_visible()
+    plain.goto(daphne_server.url + "/austausch/")
+    expect(plain.get_by_text("Alles gelesen")).to_be_visible()
+    root = Message.objects.get(source__endswith="Nur laufende Vorgänge.")
+    visit(second, f"{daphne_server.url}/austausch/nachricht/{root.pk}/thread/")
+    expect(second.get_by_text("Danke für den Tipp!")).to_be_visible()
+
+    # Ben reports Clara's message; a moderator hides it from the admin queue and it vanishes
+    # from the open tabs.
+    visit(second, channel_url)
+    reported = second.locator(".discussion-message", has_text="Hallo aus dem Formular")
+    reported.get_by_text("Melden", exact=True).click()
+    reported.get_by_label("Grund").select_option(label="Gehört nicht hierher")
+    reported.get_by_role("button", name="An die Moderation melden").click()
+    expect(second.get_by_text("die Moderation sieht sich die Nachricht an")).to_be_visible()
+    visit(first, channel_url)
+    moderator_hides_the_reported_message(browser, daphne_server.url)
+    for tab in (first, second):
+        expect(tab.locator(".discussion-message", has_text="Hallo aus dem Formular")).to_have_count(
+            0, timeout=5000
+        )
+        expect(tab.get_by_text("von der Moderation ausgeblendet")).to_be_visible()
+
+
+def moderator_hides_the_reported_message(browser: Browser, base_url: str) -> None:
+    moderator = MemberFactory(first_name="Julia", last_name="Richter", roles=(Role.MODERATOR,))
+    secret = totp_activate(moderator)
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + "/konto/login/?next=/admin/meldungen/")
+    submit_login(page, moderator.email, TEST_PASSWORD)
+    page.get_by_label("Code").fill(totp_code(secret))
+    page.get_by_role("button", name="Anmeldung").click()
+    expect(page.get_by_role("heading", name="1 offene Meldung")).to_be_visible()
+    # The "signed in" message fades in; check contrast once it is shown.
+    expect(page.locator(".messages > ul")).to_have_css("opacity", "1")
+    assert_accessible(page)
+    page.get_by_label("Entscheidung", exact=True).select_option(label="Ausblenden")
+    page.get_by_role("button", name=re.compile("^Entscheiden")).click()
+    expect(page.get_by_text("Keine offenen Meldungen.")).to_be_visible()
+    context.close()
