@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 
 def rate_limit_exceeded(*, scope: str, key: str, limit: int, period: int) -> bool:
@@ -20,3 +25,26 @@ def rate_limit_exceeded(*, scope: str, key: str, limit: int, period: int) -> boo
         cache.set(cache_key, 1, timeout=period)
         count = 1
     return count > limit
+
+
+def rate_limited(scope: str, *, limit: int, period: int) -> Callable[..., Any]:
+    """View decorator: answer 429 to POSTs beyond `limit` per `period` seconds, counted per
+    member (per address for visitors)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            who = (
+                str(request.user.pk)
+                if request.user.is_authenticated
+                else request.META.get("REMOTE_ADDR", "")
+            )
+            if request.method == "POST" and rate_limit_exceeded(
+                scope=scope, key=who, limit=limit, period=period
+            ):
+                return render(request, "429.html", status=429)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

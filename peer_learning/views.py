@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hub.ratelimit import rate_limited
 from members.selectors import is_network_member
 from peer_learning import selectors, services
 from peer_learning.calendar import (
@@ -45,7 +46,6 @@ from peer_learning.models import (
     RegistrationStatus,
     Session,
 )
-from peer_learning.ratelimit import rate_limited
 
 PAGE_SIZE = 20
 
