@@ -10,6 +10,11 @@ urlpatterns = [
     path("benachrichtigungen/", views.notifications, name="notifications"),
     path("nachricht/<int:pk>/", views.permalink, name="permalink"),
     path("nachricht/<int:pk>/thread/", views.thread, name="thread"),
+    path(
+        "nachricht/<int:pk>/als-praxisbeispiel/",
+        views.thread_to_practice,
+        name="thread_to_practice",
+    ),
     path("nachricht/<int:pk>/bearbeiten/", views.message_edit, name="message_edit"),
     path("nachricht/<int:pk>/loeschen/", views.message_delete, name="message_delete"),
     path("nachricht/<int:pk>/reaktion/", views.reaction_toggle, name="reaction"),

@@ -26,6 +26,7 @@ from hub.discussions.forms import (
     SlowModeForm,
 )
 from hub.discussions.models import Channel, Message, ReactionEmoji
+from hub.knowledge.services import may_turn_into_practice, practice_draft_from_thread
 from members.models import User
 from members.selectors import is_network_member
 
@@ -307,9 +308,26 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
             "may_post": may_post,
             "form": MessageForm(initial={"reply_to": root.pk}),
             "is_moderator": selectors.is_moderator(request.user),
+            "may_turn_into_practice": may_turn_into_practice(request.user),
             "flag_form": FlagForm(),
         },
     )
+
+
+@login_required
+@require_POST
+def thread_to_practice(request: HttpRequest, pk: int) -> HttpResponse:
+    """Moderators and editors file a thread as a draft practice page for review."""
+    message = _message_or_404(request, pk)
+    root = message.reply_to if message.reply_to_id else message
+    thread_url = request.build_absolute_uri(reverse("discussions:thread", args=[root.pk]))
+    page = practice_draft_from_thread(root=root, user=request.user, thread_url=thread_url)
+    messages.success(
+        request,
+        _("Der Thread ist jetzt ein Entwurf in der redaktionellen Prüfung: „%(title)s“.")
+        % {"title": page.title},
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)
 
 
 @login_required
