@@ -22,7 +22,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.directory import database, percentile
+from bench.directory import database, measure_pages, percentile
 
 SCENARIOS = {
     "Katalog, anonym": ("anonymous", "/lernen/"),
@@ -86,26 +86,6 @@ def build_catalogue(courses: int, sessions_per_course: int) -> None:
                     )
                 )
         Session.objects.bulk_create(sessions, batch_size=500)
-
-
-def measure_pages(clients: dict, requests: int) -> None:
-    print(f"{'Szenario':<28}{'p50 ms':>9}{'p95 ms':>9}{'Anfragen/s':>12}")
-    for name, (who, url) in SCENARIOS.items():
-        client = clients[who]
-        for _warm_up in range(3):
-            client.get(url)
-        samples = []
-        for _request in range(requests):
-            begin = time.perf_counter()
-            response = client.get(url)
-            samples.append((time.perf_counter() - begin) * 1000)
-            if response.status_code != 200:
-                sys.exit(f"{url} answered {response.status_code}")
-        throughput = 1000 * len(samples) / sum(samples)
-        print(
-            f"{name:<28}{statistics.median(samples):>9.1f}"
-            f"{percentile(samples, 0.95):>9.1f}{throughput:>12.0f}"
-        )
 
 
 def measure_registrations(threads: int, capacity: int, registrants: int) -> None:
@@ -195,7 +175,7 @@ def run(engine: str, courses: int, sessions_per_course: int, requests: int, thre
             f"\n{label}: {CoursePage.objects.live().count()} Impulse, "
             f"{Session.objects.count()} Termine (angelegt in {built:.1f} s)"
         )
-        measure_pages(clients, requests)
+        measure_pages(clients, SCENARIOS, requests)
         measure_registrations(threads=threads, capacity=50, registrants=400)
 
 

@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 SCENARIOS = {
     "anonym, Seite 1": ("anonymous", "/mitglieder/"),
@@ -51,6 +52,29 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+def measure_pages(
+    clients: dict[str, Any], scenarios: dict[str, tuple[str, str]], requests: int
+) -> None:
+    """Print p50/p95 server time and requests/s of each (client, URL) scenario after warm-up."""
+    print(f"{'Szenario':<28}{'p50 ms':>9}{'p95 ms':>9}{'Anfragen/s':>12}")
+    for name, (who, url) in scenarios.items():
+        client = clients[who]
+        for _warm_up in range(5):
+            client.get(url)
+        samples = []
+        for _request in range(requests):
+            begin = time.perf_counter()
+            response = client.get(url)
+            samples.append((time.perf_counter() - begin) * 1000)
+            if response.status_code != 200:
+                sys.exit(f"{url} answered {response.status_code}")
+        throughput = 1000 * len(samples) / sum(samples)
+        print(
+            f"{name:<28}{statistics.median(samples):>9.1f}"
+            f"{percentile(samples, 0.95):>9.1f}{throughput:>12.0f}"
+        )
+
+
 def run(engine: str, members: int, requests: int) -> None:
     with (
         tempfile.TemporaryDirectory(prefix="kollegium-bench-") as tmp,
@@ -77,23 +101,7 @@ def run(engine: str, members: int, requests: int) -> None:
         clients["member"].force_login(User.objects.get(email__startswith="miriam.schulte"))
 
         print(f"\n{label}: {User.objects.count()} Mitglieder (angelegt in {seeded:.1f} s)")
-        print(f"{'Szenario':<26}{'p50 ms':>9}{'p95 ms':>9}{'Anfragen/s':>12}")
-        for name, (who, url) in SCENARIOS.items():
-            client = clients[who]
-            for _warm_up in range(5):
-                client.get(url)
-            samples = []
-            for _request in range(requests):
-                begin = time.perf_counter()
-                response = client.get(url)
-                samples.append((time.perf_counter() - begin) * 1000)
-                if response.status_code != 200:
-                    sys.exit(f"{url} answered {response.status_code}")
-            throughput = 1000 * len(samples) / sum(samples)
-            print(
-                f"{name:<26}{statistics.median(samples):>9.1f}"
-                f"{percentile(samples, 0.95):>9.1f}{throughput:>12.0f}"
-            )
+        measure_pages(clients, SCENARIOS, requests)
 
 
 def main() -> None:
