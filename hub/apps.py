@@ -43,6 +43,7 @@ def _connect_attachment_release() -> None:
 def _connect_page_cache_invalidation() -> None:
     """Cached pages show published pages, topics and member names: changes retire them."""
     from django.db.models.signals import post_delete, post_save
+    from wagtail.models import PageViewRestriction
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from hub.models import PracticePage, Topic
@@ -51,7 +52,8 @@ def _connect_page_cache_invalidation() -> None:
 
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(page_cache_clear, dispatch_uid=f"page_cache_{id(signal)}")
-    for model in (Topic, Profile, PracticePage):
+    # A view restriction decides which pages count as public.
+    for model in (Topic, Profile, PracticePage, PageViewRestriction):
         post_save.connect(page_cache_clear, sender=model, dispatch_uid=f"page_cache_{model}")
         post_delete.connect(page_cache_clear, sender=model, dispatch_uid=f"page_cache_d_{model}")
     post_save.connect(_user_saved, sender=User, dispatch_uid="page_cache_user")

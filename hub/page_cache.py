@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -26,6 +26,10 @@ GENERATION_KEY = "kollegium:page-cache:generation"
 _CACHEABLE = "_kollegium_cache_for_anonymous"
 CACHE_HEADER = "X-Kollegium-Cache"
 _UNCACHEABLE_DIRECTIVES = ("private", "no-cache", "no-store")
+# Bounds a value derived from published content should a change slip past the generations.
+PUBLISHED_VALUE_SECONDS = 3600
+
+T = TypeVar("T")
 
 
 def mark_cacheable(response: HttpResponseBase) -> HttpResponseBase:
@@ -49,6 +53,21 @@ def page_cache_clear(**_signal_kwargs: Any) -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 1, timeout=None)
+
+
+def cached_until_published(name: str, compute: Callable[[], T]) -> T:
+    """A value derived from what is published, e.g. the number of published articles.
+
+    Kept until the next cache generation, so the same changes that retire cached pages retire
+    it; unlike the pages it is shared by every viewer and is kept with the page cache turned
+    off. `name` must say everything the value depends on.
+    """
+    key = f"kollegium:published:{_generation()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, PUBLISHED_VALUE_SECONDS)
+    return value
 
 
 def _generation() -> int:
