@@ -55,16 +55,19 @@ def page_cache_clear(**_signal_kwargs: Any) -> None:
         cache.set(GENERATION_KEY, 1, timeout=None)
 
 
-def cached_until_published(name: str, compute: Callable[[], T]) -> T:
+def cached_until_published(
+    name: str, compute: Callable[[], T], *, still_valid: Callable[[T], bool] | None = None
+) -> T:
     """A value derived from what is published, e.g. the number of published articles.
 
     Kept until the next cache generation, so the same changes that retire cached pages retire
     it; unlike the pages it is shared by every viewer and is kept with the page cache turned
-    off. `name` must say everything the value depends on.
+    off. `name` must say everything the value depends on; a value that also ages with the clock
+    says through `still_valid` when it has to be computed afresh.
     """
     key = f"kollegium:published:{_generation()}:{name}"
     value = cache.get(key)
-    if value is None:
+    if value is None or (still_valid is not None and not still_valid(value)):
         value = compute()
         cache.set(key, value, PUBLISHED_VALUE_SECONDS)
     return value

@@ -6,10 +6,13 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hub.models import Topic
+from hub.page_cache import cached_until_published
 from hub.sections import Section
+from peer_learning.models import Session
 from peer_learning.selectors import (
     CatalogueFilters,
     SessionFilters,
@@ -18,11 +21,34 @@ from peer_learning.selectors import (
 )
 
 HOME_SESSIONS = 5
+# The next sessions are kept until courses or sessions change; those that start meanwhile drop
+# out as the list is read and the spare ones move up.
+SPARE_SESSIONS = 10
 TOPIC_COURSES = 6
 
 
+def _next_sessions() -> list[Session]:
+    return list(upcoming_sessions(filters=SessionFilters())[: HOME_SESSIONS + SPARE_SESSIONS])
+
+
+def _still_upcoming(sessions: list[Session]) -> list[Session]:
+    now = timezone.now()
+    return [session for session in sessions if session.starts_at > now]
+
+
+def _fills_the_list(sessions: list[Session]) -> bool:
+    """Whether the kept sessions still hold the next ones: all there are, or enough of them."""
+    return (
+        len(sessions) < HOME_SESSIONS + SPARE_SESSIONS
+        or len(_still_upcoming(sessions)) >= HOME_SESSIONS
+    )
+
+
 def upcoming_sessions_section(request: HttpRequest) -> Section | None:
-    sessions = list(upcoming_sessions(filters=SessionFilters())[:HOME_SESSIONS])
+    kept = cached_until_published(
+        "peer-learning:next-sessions", _next_sessions, still_valid=_fills_the_list
+    )
+    sessions = _still_upcoming(kept)[:HOME_SESSIONS]
     if not sessions:
         return None
     return Section(
@@ -35,7 +61,12 @@ def upcoming_sessions_section(request: HttpRequest) -> Section | None:
 
 
 def topic_courses_section(request: HttpRequest, topic: Topic) -> Section | None:
-    courses = list(catalogue_courses(filters=CatalogueFilters(topic=topic.slug))[:TOPIC_COURSES])
+    # The section shows no topics: the catalogue's prefetch of them would be wasted.
+    courses = list(
+        catalogue_courses(filters=CatalogueFilters(topic=topic.slug)).prefetch_related(None)[
+            :TOPIC_COURSES
+        ]
+    )
     if not courses:
         return None
     return Section(

@@ -153,7 +153,9 @@ def article_teasers(
 
 
 def knowledge_index() -> KnowledgeIndexPage | None:
-    return KnowledgeIndexPage.objects.live().first()
+    return cached_until_published(
+        "knowledge-index", lambda: KnowledgeIndexPage.objects.live().first()
+    )
 
 
 class _CountedPaginator(Paginator):
