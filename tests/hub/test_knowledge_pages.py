@@ -4,12 +4,14 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
+from hub.knowledge.selectors import article_teasers
 from hub.models import HomePage, KnowledgeIndexPage, PracticePage, Topic
 from hub.page_cache import page_cache_clear
 from members.models import Visibility
@@ -204,6 +206,40 @@ def test_home_page_shows_featured_items_and_latest_articles(client, home_page, t
     assert "Unser Tipp der Woche" in html
     assert "Neuestes Beispiel" in html
     assert "Unveröffentlicht" not in html
+
+
+def test_teasers_link_where_wagtail_serves_the_pages(client, topic):
+    """The lists resolve one URL per parent and derive the siblings' from it."""
+    vergabe = Topic.objects.create(name="Agile Vergabe")
+    plain = practice_page_create(title="Einfach", topics=(topic, vergabe))
+    umlaut = practice_page_create(title="Übergabe", slug="übergabe-im-amt")
+    request = RequestFactory().get("/wissen/", HTTP_HOST="localhost")
+
+    teasers = {
+        teaser.title: teaser
+        for teaser in article_teasers(
+            PracticePage.objects.filter(pk__in=[plain.pk, umlaut.pk]), request
+        )
+    }
+
+    assert teasers["Einfach"].url == plain.get_url(request) == "/wissen/einfach/"
+    assert teasers["Übergabe"].url == umlaut.get_url(request) == "/wissen/%C3%BCbergabe-im-amt/"
+    assert [link.name for link in teasers["Einfach"].topics] == ["Agile Vergabe", "E-Akte"]
+    assert teasers["Einfach"].topics[1].url == "/wissen/themen/e-akte/"
+    assert client.get(teasers["Übergabe"].url).status_code == 200
+
+
+def test_articles_in_a_private_section_stay_out_of_the_lists(client, topic):
+    hidden = practice_page_create(title="Nur für Angemeldete", topics=(topic,))
+    for url in ("/", "/wissen/", f"/wissen/themen/{topic.slug}/"):
+        assert "Nur für Angemeldete" in client.get(url).content.decode()
+
+    PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+
+    for url in ("/", "/wissen/", f"/wissen/themen/{topic.slug}/"):
+        html = client.get(url).content.decode()
+        assert "Nur für Angemeldete" not in html, url
+        assert "0 Beiträge" in html or url == "/", url
 
 
 def test_knowledge_index_lists_articles_and_topics(client, topic):
