@@ -73,6 +73,12 @@ def cached_until_published(
     return value
 
 
+def published_fragment_key(*parts: object) -> str:
+    """What a cached template fragment showing published content varies on (`{% cache %}`):
+    the cache generation, and the parts, which name everything else it depends on."""
+    return ":".join(str(part) for part in (_generation(), *parts))
+
+
 def _generation() -> int:
     return cache.get_or_set(GENERATION_KEY, 0, timeout=None)
 

@@ -9,7 +9,6 @@ from typing import Any
 from urllib.parse import quote
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Exists, OuterRef, QuerySet
@@ -22,7 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Revision, WorkflowState
 
 from hub.models import HomePage, KnowledgeIndexPage, PracticePage, Topic
-from hub.page_cache import cached_until_published
+from hub.page_cache import (
+    PUBLISHED_VALUE_SECONDS,
+    cached_until_published,
+    published_fragment_key,
+)
 from hub.sections import home_sections, topic_sections
 from members.models import Profile
 from members.selectors import ProfileView, Viewer, profile_view
@@ -170,23 +173,47 @@ class _CountedPaginator(Paginator):
         return self._known_count
 
 
+class LazyTeasers(Sequence[ArticleTeaser]):
+    """Teasers read on first use: a list whose rendering comes from the fragment cache (see
+    `teaser_list_key`) is never read from the database."""
+
+    def __init__(self, pages: Iterable[PracticePage], request: HttpRequest) -> None:
+        self._pages = pages
+        self._request = request
+
+    @cached_property
+    def _teasers(self) -> list[ArticleTeaser]:
+        return article_teasers(self._pages, self._request)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._teasers[index]
+
+    def __len__(self) -> int:
+        return len(self._teasers)
+
+
+def teaser_list_key(request: HttpRequest, *parts: object) -> str:
+    """What a rendered list of teasers varies on besides published content and language: the
+    host (page URLs), the day ("möglicherweise veraltet") and the list's own `parts`."""
+    return published_fragment_key(request.get_host(), timezone.localdate(), *parts)
+
+
 def _teaser_page(
-    pages: QuerySet[PracticePage], *, count_name: str, page_number: Any, request: HttpRequest
-) -> PaginatorPage:
-    count = cached_until_published(count_name, pages.count)
-    page = _CountedPaginator(pages, PAGE_SIZE, count).get_page(page_number)
-    page.object_list = article_teasers(page.object_list, request)
-    return page
+    pages: QuerySet[PracticePage], *, scope: str, request: HttpRequest
+) -> dict[str, Any]:
+    count = cached_until_published(f"practice-pages:{scope}:count", pages.count)
+    page = _CountedPaginator(pages, PAGE_SIZE, count).get_page(request.GET.get("seite"))
+    page.object_list = LazyTeasers(page.object_list, request)
+    return {
+        "articles": page,
+        "articles_key": teaser_list_key(request, scope, page.number),
+        "fragment_seconds": PUBLISHED_VALUE_SECONDS,
+    }
 
 
 def knowledge_index_context(*, request: HttpRequest) -> dict[str, Any]:
     return {
-        "articles": _teaser_page(
-            _teaser_pages(),
-            count_name="practice-pages",
-            page_number=request.GET.get("seite"),
-            request=request,
-        ),
+        **_teaser_page(_teaser_pages(), scope="all", request=request),
         "topics": topic_links(Topic.objects.order_by("name")),
     }
 
@@ -200,21 +227,17 @@ def topic_page_context(*, slug: str, request: HttpRequest) -> dict[str, Any] | N
     topic = topic_by_slug(slug)
     if topic is None:
         return None
+    # Filed under the topic, tested page by page in date order: the newest twenty are found
+    # without sorting all of the topic's articles first.
+    filed_under_topic = Exists(
+        PracticePage.topics.through.objects.filter(
+            practicepage_id=OuterRef("pk"), topic_id=topic.pk
+        )
+    )
     return {
         "topic": topic,
-        "articles": _teaser_page(
-            # Filed under the topic, tested page by page in date order: the newest twenty are
-            # found without sorting all of the topic's articles first.
-            _teaser_pages().filter(
-                Exists(
-                    PracticePage.topics.through.objects.filter(
-                        practicepage_id=OuterRef("pk"), topic_id=topic.pk
-                    )
-                )
-            ),
-            count_name=f"practice-pages:topic:{topic.pk}",
-            page_number=request.GET.get("seite"),
-            request=request,
+        **_teaser_page(
+            _teaser_pages().filter(filed_under_topic), scope=f"topic-{topic.pk}", request=request
         ),
         "sections": topic_sections(request, topic),
         "knowledge_index": knowledge_index(),
@@ -260,7 +283,9 @@ def featured_teasers(*, home: HomePage, request: HttpRequest) -> list[Teaser]:
 def home_page_context(*, home: HomePage, request: HttpRequest) -> dict[str, Any]:
     return {
         "featured": featured_teasers(home=home, request=request),
-        "latest_articles": article_teasers(_teaser_pages()[:LATEST_ON_HOME], request),
+        "latest_articles": LazyTeasers(_teaser_pages()[:LATEST_ON_HOME], request),
+        "latest_articles_key": teaser_list_key(request, "latest"),
+        "fragment_seconds": PUBLISHED_VALUE_SECONDS,
         "sections": home_sections(request),
         "knowledge_index": knowledge_index(),
     }

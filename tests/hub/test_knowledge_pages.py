@@ -16,7 +16,7 @@ from hub.models import HomePage, KnowledgeIndexPage, PracticePage, Topic
 from hub.page_cache import page_cache_clear
 from members.models import Visibility
 from members.services import member_delete, profile_update
-from tests.factories import MemberFactory, practice_page_create
+from tests.factories import MemberFactory, OrganisationFactory, practice_page_create
 
 
 class PracticePageTypeTests(WagtailPageTestCase):
@@ -229,6 +229,25 @@ def test_teasers_link_where_wagtail_serves_the_pages(client, topic):
     assert client.get(teasers["Übergabe"].url).status_code == 200
 
 
+@override_settings(KOLLEGIUM_PAGE_CACHE_SECONDS=0)
+def test_cached_teaser_lists_follow_publishing_and_renamed_organisations(client, topic):
+    organisation = OrganisationFactory(name="Stadt Altname")
+    practice_page_create(title="Erstes Beispiel", topics=(topic,), organisation=organisation)
+    urls = ("/", "/wissen/", f"/wissen/themen/{topic.slug}/")
+    for url in urls:
+        assert "Stadt Altname" in client.get(url).content.decode()
+
+    organisation.name = "Stadt Neuname"
+    organisation.save()
+    for url in urls:
+        html = client.get(url).content.decode()
+        assert "Stadt Neuname" in html and "Stadt Altname" not in html, url
+
+    practice_page_create(title="Zweites Beispiel", topics=(topic,))
+    for url in urls:
+        assert "Zweites Beispiel" in client.get(url).content.decode(), url
+
+
 def test_articles_in_a_private_section_stay_out_of_the_lists(client, topic):
     hidden = practice_page_create(title="Nur für Angemeldete", topics=(topic,))
     for url in ("/", "/wissen/", f"/wissen/themen/{topic.slug}/"):
@@ -307,8 +326,9 @@ def _queries(client, url):
     ("url", "expected", "until_next_change"),
     # Right after a change to published content the home page reads the knowledge index and
     # the next sessions (two queries with the check for private courses), the index and topic
-    # pages count the articles; until the next change these come from the cache.
-    [("/", 13, 10), ("/wissen/", 12, 11), ("/wissen/themen/e-akte/", 9, 7)],
+    # pages count the articles, and all read their teasers (two queries); until the next change
+    # these come from the cache.
+    [("/", 13, 8), ("/wissen/", 12, 9), ("/wissen/themen/e-akte/", 9, 5)],
 )
 def test_list_pages_need_a_fixed_number_of_queries(
     client, home_page, topic, url, expected, until_next_change
