@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from hub.models import Topic
 from hub.page_cache import cached_until_published
 from hub.sections import Section
-from peer_learning.models import Session
+from peer_learning.models import CoursePage, Session
 from peer_learning.selectors import (
     CatalogueFilters,
     SessionFilters,
@@ -60,12 +60,23 @@ def upcoming_sessions_section(request: HttpRequest) -> Section | None:
     )
 
 
+def _before_any_next_start(courses: list[CoursePage]) -> bool:
+    """Whether the kept courses are still exact: a course's next date and its place change
+    only when that date passes, and courses below the list only move further down."""
+    now = timezone.now()
+    return all(course.next_start is None or course.next_start > now for course in courses)
+
+
 def topic_courses_section(request: HttpRequest, topic: Topic) -> Section | None:
-    # The section shows no topics: the catalogue's prefetch of them would be wasted.
-    courses = list(
-        catalogue_courses(filters=CatalogueFilters(topic=topic.slug)).prefetch_related(None)[
-            :TOPIC_COURSES
-        ]
+    courses = cached_until_published(
+        f"peer-learning:topic-courses:{topic.pk}",
+        # The section shows no topics: the catalogue's prefetch of them would be wasted.
+        lambda: list(
+            catalogue_courses(filters=CatalogueFilters(topic=topic.slug)).prefetch_related(None)[
+                :TOPIC_COURSES
+            ]
+        ),
+        still_valid=_before_any_next_start,
     )
     if not courses:
         return None

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from hub.models import Topic
 from hub.page_cache import CACHE_HEADER, page_cache_clear
@@ -118,3 +119,25 @@ def test_the_next_sessions_are_read_afresh_once_the_kept_ones_have_started(
     assert "Erster Termin" not in html
     assert "Zweiter Termin" not in html
     assert "Dritter Termin" in html
+
+
+@override_settings(KOLLEGIUM_PAGE_CACHE_SECONDS=0)
+def test_a_topic_course_shows_its_next_date_once_the_kept_one_has_passed(
+    client, topic, monkeypatch
+):
+    course = make_course(title="E-Akte in 30 Minuten", topics=[topic])
+    soon = make_session(course, starts_in=dt.timedelta(days=1))
+    later = make_session(course, starts_in=dt.timedelta(days=5))
+    url = f"/wissen/themen/{topic.slug}/"
+    assert _german_date(soon.starts_at) in client.get(url).content.decode()
+
+    _clock_moves_on(monkeypatch, dt.timedelta(days=2))
+    html = client.get(url).content.decode()
+
+    assert _german_date(later.starts_at) in html
+    assert _german_date(soon.starts_at) not in html
+
+
+def _german_date(moment):
+    with translation.override("de"):
+        return date_format(timezone.localtime(moment), "j. F Y")
