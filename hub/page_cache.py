@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -26,6 +26,10 @@ GENERATION_KEY = "kollegium:page-cache:generation"
 _CACHEABLE = "_kollegium_cache_for_anonymous"
 CACHE_HEADER = "X-Kollegium-Cache"
 _UNCACHEABLE_DIRECTIVES = ("private", "no-cache", "no-store")
+# Bounds a value derived from published content should a change slip past the generations.
+PUBLISHED_VALUE_SECONDS = 3600
+
+T = TypeVar("T")
 
 
 def mark_cacheable(response: HttpResponseBase) -> HttpResponseBase:
@@ -49,6 +53,30 @@ def page_cache_clear(**_signal_kwargs: Any) -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 1, timeout=None)
+
+
+def cached_until_published(
+    name: str, compute: Callable[[], T], *, still_valid: Callable[[T], bool] | None = None
+) -> T:
+    """A value derived from what is published, e.g. the number of published articles.
+
+    Kept until the next cache generation, so the same changes that retire cached pages retire
+    it; unlike the pages it is shared by every viewer and is kept with the page cache turned
+    off. `name` must say everything the value depends on; a value that also ages with the clock
+    says through `still_valid` when it has to be computed afresh.
+    """
+    key = f"kollegium:published:{_generation()}:{name}"
+    value = cache.get(key)
+    if value is None or (still_valid is not None and not still_valid(value)):
+        value = compute()
+        cache.set(key, value, PUBLISHED_VALUE_SECONDS)
+    return value
+
+
+def published_fragment_key(*parts: object) -> str:
+    """What a cached template fragment showing published content varies on (`{% cache %}`):
+    the cache generation, and the parts, which name everything else it depends on."""
+    return ":".join(str(part) for part in (_generation(), *parts))
 
 
 def _generation() -> int:

@@ -6,10 +6,13 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hub.models import Topic
+from hub.page_cache import cached_until_published
 from hub.sections import Section
+from peer_learning.models import CoursePage, Session
 from peer_learning.selectors import (
     CatalogueFilters,
     SessionFilters,
@@ -18,11 +21,34 @@ from peer_learning.selectors import (
 )
 
 HOME_SESSIONS = 5
+# The next sessions are kept until courses or sessions change; those that start meanwhile drop
+# out as the list is read and the spare ones move up.
+SPARE_SESSIONS = 10
 TOPIC_COURSES = 6
 
 
+def _next_sessions() -> list[Session]:
+    return list(upcoming_sessions(filters=SessionFilters())[: HOME_SESSIONS + SPARE_SESSIONS])
+
+
+def _still_upcoming(sessions: list[Session]) -> list[Session]:
+    now = timezone.now()
+    return [session for session in sessions if session.starts_at > now]
+
+
+def _fills_the_list(sessions: list[Session]) -> bool:
+    """Whether the kept sessions still hold the next ones: all there are, or enough of them."""
+    return (
+        len(sessions) < HOME_SESSIONS + SPARE_SESSIONS
+        or len(_still_upcoming(sessions)) >= HOME_SESSIONS
+    )
+
+
 def upcoming_sessions_section(request: HttpRequest) -> Section | None:
-    sessions = list(upcoming_sessions(filters=SessionFilters())[:HOME_SESSIONS])
+    kept = cached_until_published(
+        "peer-learning:next-sessions", _next_sessions, still_valid=_fills_the_list
+    )
+    sessions = _still_upcoming(kept)[:HOME_SESSIONS]
     if not sessions:
         return None
     return Section(
@@ -34,8 +60,24 @@ def upcoming_sessions_section(request: HttpRequest) -> Section | None:
     )
 
 
+def _before_any_next_start(courses: list[CoursePage]) -> bool:
+    """Whether the kept courses are still exact: a course's next date and its place change
+    only when that date passes, and courses below the list only move further down."""
+    now = timezone.now()
+    return all(course.next_start is None or course.next_start > now for course in courses)
+
+
 def topic_courses_section(request: HttpRequest, topic: Topic) -> Section | None:
-    courses = list(catalogue_courses(filters=CatalogueFilters(topic=topic.slug))[:TOPIC_COURSES])
+    courses = cached_until_published(
+        f"peer-learning:topic-courses:{topic.pk}",
+        # The section shows no topics: the catalogue's prefetch of them would be wasted.
+        lambda: list(
+            catalogue_courses(filters=CatalogueFilters(topic=topic.slug)).prefetch_related(None)[
+                :TOPIC_COURSES
+            ]
+        ),
+        still_valid=_before_any_next_start,
+    )
     if not courses:
         return None
     return Section(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from hub.discussions.events import member_name
 from hub.discussions.models import (
@@ -52,6 +53,43 @@ def open_flags() -> QuerySet[Flag]:
     """The moderation queue: open reports, oldest first, with what a moderator needs."""
     return Flag.objects.filter(resolved_at__isnull=True).select_related(
         "message__channel", "message__author__profile", "reporter__profile"
+    )
+
+
+def may_read_flag_report(viewer: Viewer) -> bool:
+    """The report of flagged messages is for moderators and for editors (who publish pages)."""
+    return is_moderator(viewer) or (
+        is_network_member(viewer) and PagePermissionPolicy().user_has_permission(viewer, "publish")
+    )
+
+
+def flagged_messages(*, viewer: Viewer) -> QuerySet[Message]:
+    """Messages with open reports, the longest waiting first, each with `report_count`,
+    `first_reported_at` and its `open_flags`.
+
+    Moderators see every one, as in their queue; an editor who does not moderate sees those of
+    the channels they may read (open channels and private ones they belong to).
+    """
+    if not may_read_flag_report(viewer):
+        return Message.objects.none()
+    open_flags = Flag.objects.filter(resolved_at__isnull=True)
+    messages = Message.objects.filter(Exists(open_flags.filter(message=OuterRef("pk"))))
+    if not is_moderator(viewer):
+        messages = messages.filter(
+            channel__in=Channel.objects.filter(
+                Q(visibility=ChannelVisibility.OPEN) | Q(memberships__user=viewer)
+            )
+        )
+    return (
+        messages.annotate(
+            report_count=Count("flags", filter=Q(flags__resolved_at__isnull=True)),
+            first_reported_at=Min("flags__created_at", filter=Q(flags__resolved_at__isnull=True)),
+        )
+        .select_related("channel")
+        .prefetch_related(
+            Prefetch("flags", queryset=open_flags.order_by("created_at"), to_attr="open_flags")
+        )
+        .order_by("first_reported_at", "pk")
     )
 
 

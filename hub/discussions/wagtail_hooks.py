@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, URLResolver, include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -14,14 +14,33 @@ from hub.discussions.admin_views import (
     ModerationLogView,
     flag_decide_view,
 )
+from hub.discussions.reports import FlaggedMessagesReport
+from hub.discussions.selectors import may_read_flag_report
 
 
 @hooks.register("register_admin_urls")
-def moderation_urls() -> list[URLPattern]:
+def moderation_urls() -> list[URLPattern | URLResolver]:
     return [
         path("meldungen/", FlagQueueView.as_view(), name="discussions_flag_queue"),
         path("meldungen/<int:pk>/entscheiden/", flag_decide_view, name="discussions_flag_decide"),
         path("moderationsprotokoll/", ModerationLogView.as_view(), name="discussions_log"),
+        path(
+            "berichte/austausch/",
+            include(
+                (
+                    [
+                        path("gemeldet/", FlaggedMessagesReport.as_view(), name="flagged"),
+                        path(
+                            "gemeldet/ergebnisse/",
+                            FlaggedMessagesReport.as_view(results_only=True),
+                            name="flagged_results",
+                        ),
+                    ],
+                    "discussions_reports",
+                ),
+                namespace="discussions_reports",
+            ),
+        ),
     ]
 
 
@@ -41,4 +60,20 @@ def flag_queue_menu_item() -> MenuItem:
 def moderation_log_menu_item() -> MenuItem:
     return ModeratorMenuItem(
         _("Moderationsprotokoll"), reverse("discussions_log"), icon_name="list-ul", order=340
+    )
+
+
+class FlagReportMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return may_read_flag_report(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def flag_report_menu_item() -> MenuItem:
+    return FlagReportMenuItem(
+        _("Gemeldete Nachrichten"),
+        reverse("discussions_reports:flagged"),
+        name="discussions-flagged",
+        icon_name="warning",
+        order=770,
     )

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Revision, WorkflowState
 
 from hub.models import HomePage, KnowledgeIndexPage, PracticePage, Topic
+from hub.page_cache import (
+    PUBLISHED_VALUE_SECONDS,
+    cached_until_published,
+    published_fragment_key,
+)
 from hub.sections import home_sections, topic_sections
 from members.models import Profile
 from members.selectors import ProfileView, Viewer, profile_view
@@ -38,19 +48,173 @@ def published_practice_pages() -> QuerySet[PracticePage]:
     )
 
 
+def _teaser_pages() -> QuerySet[PracticePage]:
+    """Published practice pages with only the columns a teaser shows, newest first."""
+    return (
+        PracticePage.objects.live()
+        .public()
+        .select_related("organisation")
+        .only(
+            "title",
+            "slug",
+            "url_path",
+            "first_published_at",
+            "summary",
+            "review_date",
+            "organisation__name",
+        )
+        .order_by("-first_published_at")
+    )
+
+
+@dataclass(frozen=True)
+class TopicLink:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ArticleTeaser:
+    """A practice page as the lists show it (templates/includes/article_card.html)."""
+
+    title: str
+    url: str
+    first_published_at: datetime | None
+    organisation: str
+    summary: str
+    is_stale: bool
+    topics: tuple[TopicLink, ...]
+
+
+# A slug reverse() leaves as it is, to be replaced by each topic's own.
+_SLUG_MARK = "topic-slug-mark"
+
+
+def topic_links(topics: Iterable[Topic]) -> list[TopicLink]:
+    """Links to topic pages, resolving the URL pattern once rather than once per topic."""
+    pattern = reverse("knowledge:topic", args=[_SLUG_MARK])
+    return [TopicLink(topic.name, pattern.replace(_SLUG_MARK, topic.slug)) for topic in topics]
+
+
+def _page_urls(pages: Sequence[PracticePage], request: HttpRequest | None) -> dict[int, str]:
+    """Each page's URL as Wagtail's `get_url` gives it, with one tree walk per parent.
+
+    Siblings share their URL up to their own slug, so one page per parent is resolved through
+    the site tree and the others reuse its prefix. A URL that does not end in the page's slug
+    (another routing) is resolved for every page.
+    """
+    prefixes: dict[str, str | None] = {}
+    urls = {}
+    for page in pages:
+        parent_path = page.url_path[: -len(page.slug) - 1]
+        if parent_path not in prefixes:
+            url = page.get_url(request) or ""
+            ending = _quoted_slug(page.slug) + "/"
+            prefixes[parent_path] = url[: -len(ending)] if url.endswith(ending) else None
+            urls[page.pk] = url
+            continue
+        prefix = prefixes[parent_path]
+        urls[page.pk] = (
+            prefix + _quoted_slug(page.slug) + "/"
+            if prefix is not None
+            else page.get_url(request) or ""
+        )
+    return urls
+
+
+def _quoted_slug(slug: str) -> str:
+    # What reverse() does to each part of a path (Wagtail slugs may hold umlauts).
+    return quote(slug, safe=RFC3986_SUBDELIMS + "~:@")
+
+
+def article_teasers(
+    pages: Iterable[PracticePage], request: HttpRequest | None
+) -> list[ArticleTeaser]:
+    """Teasers of the given pages with one query for all their topics."""
+    pages = list(pages)
+    pattern = reverse("knowledge:topic", args=[_SLUG_MARK])
+    topics: dict[int, list[TopicLink]] = {page.pk: [] for page in pages}
+    for page_id, name, slug in (
+        PracticePage.topics.through.objects.filter(practicepage_id__in=topics)
+        .order_by("topic__name")
+        .values_list("practicepage_id", "topic__name", "topic__slug")
+    ):
+        topics[page_id].append(TopicLink(name, pattern.replace(_SLUG_MARK, slug)))
+    urls = _page_urls(pages, request)
+    return [
+        ArticleTeaser(
+            title=page.title,
+            url=urls[page.pk],
+            first_published_at=page.first_published_at,
+            organisation=page.organisation.name if page.organisation else "",
+            summary=page.summary,
+            is_stale=page.is_stale,
+            topics=tuple(topics[page.pk]),
+        )
+        for page in pages
+    ]
+
+
 def knowledge_index() -> KnowledgeIndexPage | None:
-    return KnowledgeIndexPage.objects.live().first()
+    return cached_until_published(
+        "knowledge-index", lambda: KnowledgeIndexPage.objects.live().first()
+    )
 
 
-def _paginate(pages: QuerySet[PracticePage], page_number: Any) -> PaginatorPage:
-    return Paginator(pages, PAGE_SIZE).get_page(page_number)
+class _CountedPaginator(Paginator):
+    """A paginator told the number of items, which costs more to count than a page to read."""
+
+    def __init__(self, object_list: QuerySet[PracticePage], per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
 
 
-def knowledge_index_context(*, page_number: Any) -> dict[str, Any]:
+class LazyTeasers(Sequence[ArticleTeaser]):
+    """Teasers read on first use: a list whose rendering comes from the fragment cache (see
+    `teaser_list_key`) is never read from the database."""
+
+    def __init__(self, pages: Iterable[PracticePage], request: HttpRequest) -> None:
+        self._pages = pages
+        self._request = request
+
+    @cached_property
+    def _teasers(self) -> list[ArticleTeaser]:
+        return article_teasers(self._pages, self._request)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._teasers[index]
+
+    def __len__(self) -> int:
+        return len(self._teasers)
+
+
+def teaser_list_key(request: HttpRequest, *parts: object) -> str:
+    """What a rendered list of teasers varies on besides published content and language: the
+    host (page URLs), the day ("möglicherweise veraltet") and the list's own `parts`."""
+    return published_fragment_key(request.get_host(), timezone.localdate(), *parts)
+
+
+def _teaser_page(
+    pages: QuerySet[PracticePage], *, scope: str, request: HttpRequest
+) -> dict[str, Any]:
+    count = cached_until_published(f"practice-pages:{scope}:count", pages.count)
+    page = _CountedPaginator(pages, PAGE_SIZE, count).get_page(request.GET.get("seite"))
+    page.object_list = LazyTeasers(page.object_list, request)
     return {
-        "articles": _paginate(published_practice_pages(), page_number),
-        # Without article counts: counting over every article costs more than the whole page.
-        "topics": Topic.objects.order_by("name"),
+        "articles": page,
+        "articles_key": teaser_list_key(request, scope, page.number),
+        "fragment_seconds": PUBLISHED_VALUE_SECONDS,
+    }
+
+
+def knowledge_index_context(*, request: HttpRequest) -> dict[str, Any]:
+    return {
+        **_teaser_page(_teaser_pages(), scope="all", request=request),
+        "topics": topic_links(Topic.objects.order_by("name")),
     }
 
 
@@ -63,10 +227,17 @@ def topic_page_context(*, slug: str, request: HttpRequest) -> dict[str, Any] | N
     topic = topic_by_slug(slug)
     if topic is None:
         return None
+    # Filed under the topic, tested page by page in date order: the newest twenty are found
+    # without sorting all of the topic's articles first.
+    filed_under_topic = Exists(
+        PracticePage.topics.through.objects.filter(
+            practicepage_id=OuterRef("pk"), topic_id=topic.pk
+        )
+    )
     return {
         "topic": topic,
-        "articles": _paginate(
-            published_practice_pages().filter(topics=topic), request.GET.get("seite")
+        **_teaser_page(
+            _teaser_pages().filter(filed_under_topic), scope=f"topic-{topic.pk}", request=request
         ),
         "sections": topic_sections(request, topic),
         "knowledge_index": knowledge_index(),
@@ -112,7 +283,9 @@ def featured_teasers(*, home: HomePage, request: HttpRequest) -> list[Teaser]:
 def home_page_context(*, home: HomePage, request: HttpRequest) -> dict[str, Any]:
     return {
         "featured": featured_teasers(home=home, request=request),
-        "latest_articles": list(published_practice_pages()[:LATEST_ON_HOME]),
+        "latest_articles": LazyTeasers(_teaser_pages()[:LATEST_ON_HOME], request),
+        "latest_articles_key": teaser_list_key(request, "latest"),
+        "fragment_seconds": PUBLISHED_VALUE_SECONDS,
         "sections": home_sections(request),
         "knowledge_index": knowledge_index(),
     }

@@ -46,7 +46,7 @@ class KnowledgeIndexPage(Page):
         from hub.knowledge.selectors import knowledge_index_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(knowledge_index_context(page_number=request.GET.get("seite")))
+        context.update(knowledge_index_context(request=request))
         return context
 
 

@@ -4,16 +4,19 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
+from hub.knowledge.selectors import article_teasers
 from hub.models import HomePage, KnowledgeIndexPage, PracticePage, Topic
+from hub.page_cache import page_cache_clear
 from members.models import Visibility
 from members.services import member_delete, profile_update
-from tests.factories import MemberFactory, practice_page_create
+from tests.factories import MemberFactory, OrganisationFactory, practice_page_create
 
 
 class PracticePageTypeTests(WagtailPageTestCase):
@@ -205,6 +208,59 @@ def test_home_page_shows_featured_items_and_latest_articles(client, home_page, t
     assert "Unveröffentlicht" not in html
 
 
+def test_teasers_link_where_wagtail_serves_the_pages(client, topic):
+    """The lists resolve one URL per parent and derive the siblings' from it."""
+    vergabe = Topic.objects.create(name="Agile Vergabe")
+    plain = practice_page_create(title="Einfach", topics=(topic, vergabe))
+    umlaut = practice_page_create(title="Übergabe", slug="übergabe-im-amt")
+    request = RequestFactory().get("/wissen/", HTTP_HOST="localhost")
+
+    teasers = {
+        teaser.title: teaser
+        for teaser in article_teasers(
+            PracticePage.objects.filter(pk__in=[plain.pk, umlaut.pk]), request
+        )
+    }
+
+    assert teasers["Einfach"].url == plain.get_url(request) == "/wissen/einfach/"
+    assert teasers["Übergabe"].url == umlaut.get_url(request) == "/wissen/%C3%BCbergabe-im-amt/"
+    assert [link.name for link in teasers["Einfach"].topics] == ["Agile Vergabe", "E-Akte"]
+    assert teasers["Einfach"].topics[1].url == "/wissen/themen/e-akte/"
+    assert client.get(teasers["Übergabe"].url).status_code == 200
+
+
+@override_settings(KOLLEGIUM_PAGE_CACHE_SECONDS=0)
+def test_cached_teaser_lists_follow_publishing_and_renamed_organisations(client, topic):
+    organisation = OrganisationFactory(name="Stadt Altname")
+    practice_page_create(title="Erstes Beispiel", topics=(topic,), organisation=organisation)
+    urls = ("/", "/wissen/", f"/wissen/themen/{topic.slug}/")
+    for url in urls:
+        assert "Stadt Altname" in client.get(url).content.decode()
+
+    organisation.name = "Stadt Neuname"
+    organisation.save()
+    for url in urls:
+        html = client.get(url).content.decode()
+        assert "Stadt Neuname" in html and "Stadt Altname" not in html, url
+
+    practice_page_create(title="Zweites Beispiel", topics=(topic,))
+    for url in urls:
+        assert "Zweites Beispiel" in client.get(url).content.decode(), url
+
+
+def test_articles_in_a_private_section_stay_out_of_the_lists(client, topic):
+    hidden = practice_page_create(title="Nur für Angemeldete", topics=(topic,))
+    for url in ("/", "/wissen/", f"/wissen/themen/{topic.slug}/"):
+        assert "Nur für Angemeldete" in client.get(url).content.decode()
+
+    PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+
+    for url in ("/", "/wissen/", f"/wissen/themen/{topic.slug}/"):
+        html = client.get(url).content.decode()
+        assert "Nur für Angemeldete" not in html, url
+        assert "0 Beiträge" in html or url == "/", url
+
+
 def test_knowledge_index_lists_articles_and_topics(client, topic):
     practice_page_create(title="Beispiel eins", topics=(topic,))
 
@@ -267,20 +323,30 @@ def _queries(client, url):
 
 
 @pytest.mark.parametrize(
-    ("url", "expected"),
-    # Home and topic pages include two queries each for the courses section (peer_learning).
-    [("/", 13), ("/wissen/", 12), ("/wissen/themen/e-akte/", 9)],
+    ("url", "expected", "until_next_change"),
+    # Right after a change to published content the home page reads the knowledge index and
+    # the next sessions, the topic page the knowledge index and the topic's courses (two
+    # queries each with the check for private courses), the index and topic pages count the
+    # articles, and all read their teasers (two queries); until the next change these come
+    # from the cache.
+    [("/", 13, 8), ("/wissen/", 12, 9), ("/wissen/themen/e-akte/", 9, 3)],
 )
-def test_list_pages_need_a_fixed_number_of_queries(client, home_page, topic, url, expected):
+def test_list_pages_need_a_fixed_number_of_queries(
+    client, home_page, topic, url, expected, until_next_change
+):
     """Pinned: the count must not grow with the number of articles, topics or authors."""
     for number in range(3):
         practice_page_create(title=f"Beispiel {number}", topics=(topic,))
     client.get(url)  # Warm Wagtail's site-root cache, as in production.
     with override_settings(KOLLEGIUM_PAGE_CACHE_SECONDS=0):
+        page_cache_clear()
         few = _queries(client, url)
         for number in range(25):
             extra = Topic.objects.create(name=f"Thema {number}")
             practice_page_create(title=f"Weiteres Beispiel {number}", topics=(topic, extra))
+        page_cache_clear()
         many = _queries(client, url)
+        unchanged = _queries(client, url)
 
     assert (few, many) == (expected, expected)
+    assert unchanged == until_next_change
