@@ -89,7 +89,7 @@ class RateLimited(Exception):
 def _broadcast_on_commit(channel_id: int, payload: dict[str, Any]) -> None:
     def send() -> None:
         async_to_sync(get_channel_layer().group_send)(
-            discussion_group(channel_id), discussion_event(payload)
+            discussion_group(channel_id), discussion_event(channel_id, payload)
         )
 
     transaction.on_commit(send)
@@ -97,7 +97,9 @@ def _broadcast_on_commit(channel_id: int, payload: dict[str, Any]) -> None:
 
 def _tell_member_on_commit(user_id: int, payload: dict[str, Any]) -> None:
     def send() -> None:
-        async_to_sync(get_channel_layer().group_send)(member_group(user_id), member_event(payload))
+        async_to_sync(get_channel_layer().group_send)(
+            member_group(user_id), member_event(user_id, payload)
+        )
 
     transaction.on_commit(send)
 
@@ -295,7 +297,9 @@ def _notify(message: Message, answered_author_id: int | None) -> None:
     """Tell members mentioned by name ("@Anzeigename") and the author answered; only members
     of the channel, who may read it, and never the author themselves."""
     recipients: dict[int, str] = {}
-    for user_id, name in mentionable_members(channel=message.channel):
+    # Most messages mention nobody; then the channel's member list is not needed.
+    mentioned = mentionable_members(channel=message.channel) if "@" in message.source else ()
+    for user_id, name in mentioned:
         if user_id != message.author_id and re.search(
             rf"(?<!\w)@{re.escape(name)}(?!\w)", message.source, flags=re.IGNORECASE
         ):

@@ -21,6 +21,8 @@ from hub.discussions.services import (
     message_post,
     reaction_toggle,
 )
+from hub.fanout import local_fanout
+from hub.realtime import discussion_group, member_group
 from members.roles import Role
 from tests.discussions.sockets import (
     connect,
@@ -361,3 +363,32 @@ async def test_a_crowd_opening_a_channel_at_once_keeps_every_tab_connected(
         assert await receive_until(tab, "pong") == {"type": "pong"}
     for tab in tabs:
         await tab.disconnect()
+
+
+async def test_a_process_subscribes_to_a_group_once_for_all_its_tabs(open_channel, author, reader):
+    tabs = [await connect(author), await connect(author), await connect(reader)]
+    for tab in tabs:
+        await open_channel_on(tab, open_channel)
+    fanout = local_fanout()
+    layer_groups = fanout.layer.groups
+
+    subscribed = {
+        group: set(layer_groups.get(group, {}))
+        for group in (discussion_group(open_channel.pk), member_group(author.pk))
+    }
+    local_tabs = len(fanout.groups[discussion_group(open_channel.pk)])
+    await database_sync_to_async(message_post)(
+        author=author, channel=open_channel, source="An alle Tabs", reply_to_id=None
+    )
+    delivered = [await receive_until(tab, "message.new") for tab in tabs]
+    for tab in tabs:
+        await tab.disconnect()
+
+    assert subscribed == {
+        discussion_group(open_channel.pk): {fanout.channel_name},
+        member_group(author.pk): {fanout.channel_name},
+    }
+    assert local_tabs == 3
+    assert {event["message"]["html"] for event in delivered} == {"<p>An alle Tabs</p>"}
+    assert fanout.groups == {}
+    assert discussion_group(open_channel.pk) not in layer_groups
