@@ -179,6 +179,30 @@ def channel_leave(*, user: User, channel: Channel) -> None:
 
 
 @transaction.atomic
+def channel_members_set(*, channel: Channel, users: Iterable[User]) -> None:
+    """Make exactly these people the members of a private channel whose membership another
+    part of the platform decides (a course session's channel). Only approved members are
+    added; newcomers start with everything read; the open tabs of those removed stop
+    receiving the channel."""
+    if not channel.is_private:
+        raise ValueError("Only private channels have their members set.")
+    wanted = {user.pk for user in users if is_network_member(user)}
+    current = set(Membership.objects.filter(channel=channel).values_list("user_id", flat=True))
+    newest = channel.messages.order_by("-id").values_list("id", flat=True).first() or 0
+    Membership.objects.bulk_create(
+        [
+            Membership(channel=channel, user_id=user_id, last_read_id=newest)
+            for user_id in sorted(wanted - current)
+        ],
+        ignore_conflicts=True,
+    )
+    removed = current - wanted
+    Membership.objects.filter(channel=channel, user_id__in=removed).delete()
+    for user_id in sorted(removed):
+        _tell_member_on_commit(user_id, {"type": "channel.revoked", "channel": channel.pk})
+
+
+@transaction.atomic
 def channel_invite(*, inviter: User, channel: Channel, invitee: User) -> Invitation:
     if not can_post(viewer=inviter, channel=channel):
         raise PermissionDenied(_("Nur Mitglieder des Kanals können einladen."))

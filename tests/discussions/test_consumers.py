@@ -14,6 +14,7 @@ from hub.discussions.services import (
     channel_invite,
     channel_join,
     channel_leave,
+    channel_members_set,
     member_mute,
     message_delete,
     message_edit,
@@ -363,6 +364,24 @@ async def test_a_crowd_opening_a_channel_at_once_keeps_every_tab_connected(
         assert await receive_until(tab, "pong") == {"type": "pong"}
     for tab in tabs:
         await tab.disconnect()
+
+
+async def test_members_removed_by_a_membership_sync_stop_receiving(private_channel, author, reader):
+    await database_sync_to_async(channel_members_set)(
+        channel=private_channel, users=[author, reader]
+    )
+    socket = await connect(reader)
+    await open_channel_on(socket, private_channel)
+
+    await database_sync_to_async(channel_members_set)(channel=private_channel, users=[author])
+    revoked = await receive_until(socket, "channel.revoked")
+    await database_sync_to_async(message_post)(
+        author=author, channel=private_channel, source="Nur noch für uns", reply_to_id=None
+    )
+
+    assert revoked == {"type": "channel.revoked", "channel": private_channel.pk}
+    assert all(event["type"] != "message.new" for event in await drain(socket))
+    await socket.disconnect()
 
 
 async def test_a_process_subscribes_to_a_group_once_for_all_its_tabs(open_channel, author, reader):
