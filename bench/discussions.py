@@ -1,16 +1,17 @@
 """Benchmark: live delivery of discussion messages over real websockets.
 
 One Daphne process serves the real ASGI application on a fresh SQLite database; N signed-in
-clients (the `websockets` library, over TCP on loopback) open one channel; one of them posts M
+clients (the `websockets` library, over TCP on loopback) open one channel; one of them posts
 messages at a fixed rate through the socket. Reports delivery latency p50/p99 (post sent →
 message.new received), delivered messages per second, losses, and the Daphne process's memory
-per idle connection (connected, channel open, nothing sent), with the in-memory layer and with
-the Redis pub/sub layer. The same scenario against a minimal broadcast server written with bare
-`websockets` gives the floor. Server (Daphne, Redis, the floor server) and load (this process)
-run pinned to different cores when the machine has two or more.
+per idle connection ("KiB/Verb.": connected, nothing sent; "+Kanal": after every tab opened the
+channel and heard of every other, which leaves garbage behind), with the in-memory layer and
+with the Redis pub/sub layer. The same scenario against a minimal broadcast server written with
+bare `websockets` gives the floor. Server (Daphne, Redis, the floor server) and load (this
+process) run pinned to different cores when the machine has two or more.
 
     make bench
-    python -m bench.discussions --scenarios 100:20 500:2 --messages 100
+    python -m bench.discussions --scenarios 100:20 500:2 --seconds 10 --layers memory redis
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import websockets
 from tests.engines.servers import EngineUnavailable, redis_server
 
 SERVER_CORE, LOAD_CORE = 0, 1
-# No frame for this long: the presence exchange after opening the channel is over.
+# Settled: no frame for this long and the server idle over it.
 QUIET_SECONDS = 1.0
 DEFAULT_SCENARIOS = ["100:20", "500:2", "50:20", "200:20", "500:20"]
 
@@ -57,6 +58,22 @@ def rss_kib(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def settle(pid: int, last_frame: list[float]) -> None:
+    """Until no frame arrived for a while and the server is idle: the presence exchange after
+    opening the channel (every tab hears of every other) is over."""
+    while True:
+        used = cpu_seconds(pid)
+        await asyncio.sleep(QUIET_SECONDS)
+        server_idle = cpu_seconds(pid) - used < 0.05 * QUIET_SECONDS
+        if server_idle and time.perf_counter() - last_frame[0] >= QUIET_SECONDS:
+            return
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -219,11 +236,11 @@ async def measure(
                     latencies.append(now - sent_at[number])
 
     listeners = [asyncio.create_task(listen(connection)) for connection in sockets]
+    await settle(pid, last_frame)
+    kib_connected = (rss_kib(pid) - before) / clients
     await client.open(sockets)
-    await asyncio.sleep(QUIET_SECONDS)
-    while time.perf_counter() - last_frame[0] < QUIET_SECONDS:
-        await asyncio.sleep(0.1)
-    kib_per_connection = (rss_kib(pid) - before) / clients
+    await settle(pid, last_frame)
+    kib_open = (rss_kib(pid) - before) / clients
     messages = max(1, round(rate * seconds))
     started = time.perf_counter()
     for number in range(messages):
@@ -244,7 +261,8 @@ async def measure(
         "p99": percentile(latencies, 0.99) * 1000 if latencies else float("nan"),
         "per_second": len(latencies) / elapsed,
         "lost": expected - len(latencies),
-        "kib": kib_per_connection,
+        "kib": kib_connected,
+        "kib_open": kib_open,
     }
 
 
@@ -261,7 +279,7 @@ def scenario(text: str) -> tuple[int, float]:
 
 HEADER = (
     f"{'Aufbau':<20}{'N':>5}{'msg/s':>7}{'p50 ms':>9}{'p99 ms':>9}{'zugestellt/s':>14}"
-    f"{'verloren':>10}{'KiB/Verb.':>11}{'p99/Boden':>11}"
+    f"{'verloren':>10}{'KiB/Verb.':>11}{'+Kanal':>8}{'p99/Boden':>11}"
 )
 
 
@@ -271,7 +289,8 @@ def print_row(
     ratio = f"{result['p99'] / floor:.1f}×" if floor and label != FLOOR_LABEL else ""
     print(
         f"{label:<20}{clients:>5}{rate:>7g}{result['p50']:>9.1f}{result['p99']:>9.1f}"
-        f"{result['per_second']:>14.0f}{result['lost']:>10}{result['kib']:>11.1f}{ratio:>11}",
+        f"{result['per_second']:>14.0f}{result['lost']:>10}{result['kib']:>11.1f}"
+        f"{result['kib_open']:>8.1f}{ratio:>11}",
         flush=True,
     )
 

@@ -111,6 +111,9 @@ class Fanout:
                 await self.dispatch(message)
             except Exception:
                 logger.exception("Live event could not be delivered")
+            # Writing to a socket only buffers, and a queued event is received without waiting:
+            # hand the loop back after each event so the text goes out and frames come in.
+            await asyncio.sleep(0)
 
     async def _renew(self) -> None:
         while True:
