@@ -220,6 +220,10 @@ async def measure(
     client: Kollegium | Floor, address: str, pid: int, clients: int, rate: float, seconds: float
 ) -> dict[str, float]:
     """Connect and open the channel, wait for quiet, take the idle memory, then send."""
+    # One connection first, not counted: the first one sets up the layer and its client.
+    (first,) = await client.connect(address, 1)
+    await first.close()
+    await asyncio.sleep(0.5)
     before = rss_kib(pid)
     sockets = await client.connect(address, clients)
     sent_at: dict[int, float] = {}
