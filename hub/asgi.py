@@ -21,8 +21,19 @@ except ConfigurationError as error:
 from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
+from django.urls import reverse
 
 from hub.routing import websocket_urlpatterns
+
+# Import the URL configuration (every app's views) now rather than on the first request or the
+# first live event that links somewhere: on a busy machine that takes seconds, and every event
+# behind it would wait.
+reverse("discussions:index")
+
+# Database work for websocket frames runs in a thread that gives up the interpreter lock on
+# every query; with the default 5 ms switch interval a busy event loop makes it wait that long
+# each time to get it back.
+sys.setswitchinterval(0.0005)
 
 application = ProtocolTypeRouter(
     {

@@ -8,10 +8,13 @@ sent is decided by services that call `hub.realtime`.
 from __future__ import annotations
 
 import json
+import secrets
 from typing import Any, ClassVar
 
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from hub.fanout import Fanout, encode, local_fanout
 from hub.realtime import member_group
 
 # Room for a message at its length limit even when every character is JSON-escaped.
@@ -21,23 +24,61 @@ CLOSE_UNAUTHENTICATED = 4401
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     """Frames from the browser are dicts with a `type`; `frame_fields` names, per type, the
-    fields it needs and their types, so every handler receives a validated frame."""
+    fields it needs and their types, so every handler receives a validated frame.
 
-    group_name: str | None = None
+    Group events arrive through the process's fan-out (`hub.fanout`), not through a layer
+    channel of the socket's own: `group_event` receives them already encoded."""
+
     frame_fields: ClassVar[dict[str, dict[str, type | tuple[type, ...]]]] = {"ping": {}}
+    fanout: Fanout | None = None
+    connection = ""
+    user: Any = None
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        # Channels' own loop would open a layer channel per socket and start a helper task per
+        # frame; the fan-out makes the first unnecessary and a plain loop avoids the second.
+        self.scope = scope
+        self.channel_layer = None
+        self.base_send = send
+        try:
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
 
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        self.group_name = member_group(user.pk)
-        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        # Everything later needs only the member: keep the loaded user, not the request's
+        # session, cookies and headers.
+        self.user = getattr(user, "_wrapped", user)
+        self.scope = {"type": "websocket", "user": self.user}
+        # Presence tells tabs apart by this, without revealing anything else about them.
+        self.connection = secrets.token_hex(8)
+        self.fanout = local_fanout()
+        await self.fanout.subscribe(member_group(self.user.pk), self)
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
-        if self.group_name:
-            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+        if self.fanout is not None:
+            await self.fanout.unsubscribe(member_group(self.user.pk), self)
+
+    async def send_text(self, text: str) -> None:
+        await self.base_send({"type": "websocket.send", "text": text})
+
+    async def send_json(self, content: Any, close: bool = False) -> None:
+        await self.send_text(encode(content))
+        if close:
+            await self.close()
+
+    async def group_event(self, group: str, payload: dict[str, Any], text: str) -> None:
+        await self.send_text(text)
+
+    def answer(self, payload: dict[str, Any]) -> dict[str, Any] | None:
+        """What this tab says back when another tab announces itself; nothing by default."""
+        return None
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if text_data is None or len(text_data.encode()) > MAX_FRAME_BYTES:
@@ -69,9 +110,6 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def frame_ping(self, frame: dict[str, Any]) -> None:
         await self.send_json({"type": "pong"})
-
-    async def member_event(self, event: dict[str, Any]) -> None:
-        await self.send_json(event["payload"])
 
     async def send_error(self, code: str, message: str, **context: Any) -> None:
         await self.send_json({"type": "error", "code": code, "message": message, **context})

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-MEMBER_EVENT = "member.event"
+# Envelopes on the channel layer. A process subscribes to a group once and fans events out to
+# its sockets (hub.fanout), so a group event names its group; a direct event answers one socket.
+GROUP_EVENT = "live.group"
+DIRECT_EVENT = "live.direct"
+
+
+def _group_event(group: str, payload: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(payload.get("type"), str):
+        raise ValueError("An event payload needs a string 'type'.")
+    return {"type": GROUP_EVENT, "group": group, "payload": payload}
 
 
 def member_group(user_id: int) -> str:
@@ -16,14 +25,9 @@ def member_group(user_id: int) -> str:
     return f"member.{int(user_id)}"
 
 
-def member_event(payload: dict[str, Any]) -> dict[str, Any]:
+def member_event(user_id: int, payload: dict[str, Any]) -> dict[str, Any]:
     """Wrap a JSON-safe payload (a dict with a 'type') for delivery to a member's tabs."""
-    if not isinstance(payload.get("type"), str):
-        raise ValueError("An event payload needs a string 'type'.")
-    return {"type": MEMBER_EVENT, "payload": payload}
-
-
-DISCUSSION_EVENT = "discussion.event"
+    return _group_event(member_group(user_id), payload)
 
 
 def discussion_group(channel_id: int) -> str:
@@ -31,8 +35,6 @@ def discussion_group(channel_id: int) -> str:
     return f"discussion.{int(channel_id)}"
 
 
-def discussion_event(payload: dict[str, Any]) -> dict[str, Any]:
+def discussion_event(channel_id: int, payload: dict[str, Any]) -> dict[str, Any]:
     """Wrap a JSON-safe payload (a dict with a 'type') for delivery to a channel's readers."""
-    if not isinstance(payload.get("type"), str):
-        raise ValueError("An event payload needs a string 'type'.")
-    return {"type": DISCUSSION_EVENT, "payload": payload}
+    return _group_event(discussion_group(channel_id), payload)

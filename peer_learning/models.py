@@ -204,6 +204,16 @@ class Session(models.Model):
     status = models.CharField(
         _("Status"), max_length=10, choices=SessionStatus, default=SessionStatus.PLANNED
     )
+    # A private discussion channel for the session's participants and trainers, opened by a
+    # trainer; its members follow the registrations (peer_learning.services).
+    channel = models.OneToOneField(
+        "discussions.Channel",
+        verbose_name=_("Kanal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="course_session",
+    )
     # RFC 5545 SEQUENCE: calendars replace an event when it grows.
     sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

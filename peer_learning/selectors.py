@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import WorkflowState
 
+from hub.discussions.models import Channel
+from hub.discussions.selectors import can_read
 from members.models import Profile, User
 from members.selectors import Viewer, is_network_member, profile_view
 from peer_learning.models import (
@@ -382,3 +384,13 @@ def feed_sessions(*, user: User) -> QuerySet[Session]:
         .distinct()
         .order_by("starts_at")
     )
+
+
+def session_channel(*, session: Session, viewer: Viewer) -> Channel | None:
+    """The session's discussion channel, for those who may read it."""
+    if session.channel_id is None:
+        return None
+    channel = Channel.objects.filter(pk=session.channel_id).first()
+    if channel is None or not can_read(viewer=viewer, channel=channel):
+        return None
+    return channel

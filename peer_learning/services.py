@@ -15,12 +15,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Page, WorkflowState
 
+from hub.discussions.models import Channel, ChannelVisibility
+from hub.discussions.services import channel_create, channel_members_set
 from hub.models import topic_slug
 from hub.tasks import enqueue_on_commit
 from members.models import User
@@ -106,6 +108,8 @@ def registration_create(*, session_id: int, user: User) -> RegistrationOutcome:
             registration.cancelled_at = None
             registration.reminded_at = None
             registration.save()
+            if registration.status == RegistrationStatus.CONFIRMED:
+                _sync_session_channel(session)
             enqueue_on_commit(tasks.send_registration_mail, registration.pk, registration.status)
             return RegistrationOutcome(registration=registration, created=True)
     except IntegrityError:
@@ -143,6 +147,7 @@ def registration_cancel(*, session_id: int, user: User) -> Registration:
     if held_seat:
         _release_seat(session_id)
         _promote_waitlist(session_id)
+        _sync_session_channel(registration.session)
     return registration
 
 
@@ -171,7 +176,46 @@ def _promote_waitlist(session_id: int) -> list[int]:
         candidate.save(update_fields=["status", "confirmed_at", "queued_at"])
         promoted.append(candidate.pk)
         enqueue_on_commit(tasks.send_registration_mail, candidate.pk, "promoted")
+    if promoted:
+        _sync_session_channel(session)
     return promoted
+
+
+def _sync_session_channel(session: Session) -> None:
+    """The session's channel holds its trainers and everyone with a seat, nobody else."""
+    channel = Channel.objects.filter(course_session__pk=session.pk).first()
+    if channel is None:
+        return
+    members = User.objects.filter(
+        Q(taught_courses__pk=session.course_id)
+        | Q(course_registrations__session=session, course_registrations__status__in=SEAT_HOLDING)
+    ).distinct()
+    channel_members_set(channel=channel, users=members)
+
+
+@transaction.atomic
+def session_channel_open(*, session_id: int, user: User) -> Channel:
+    """A trainer opens the session's private channel, or finds the one already open; either way
+    its members are brought in line with the registrations."""
+    session = Session.objects.select_for_update().select_related("course").get(pk=session_id)
+    _require_trainer(course=session.course, user=user)
+    if session.channel_id is None:
+        if session.is_cancelled:
+            raise ValidationError(
+                _("Für einen abgesagten Termin kann kein Kanal angelegt werden."), code="cancelled"
+            )
+        starts = timezone.localtime(session.starts_at)
+        session.channel = channel_create(
+            creator=user,
+            name=f"{session.course.title[:60]} · {starts:%d.%m.%Y}",
+            description=_("Austausch der Teilnehmenden des Termins am %(date)s.")
+            % {"date": f"{starts:%d.%m.%Y, %H:%M}"},
+            visibility=ChannelVisibility.PRIVATE,
+            topics=session.course.topics.all(),
+        )
+        session.save(update_fields=["channel", "updated_at"])
+    _sync_session_channel(session)
+    return session.channel
 
 
 def _require_trainer(*, course: CoursePage, user: User) -> None:

@@ -31,6 +31,7 @@ urlpatterns = [
     path("meine-impulse/termine/<int:pk>/", views.session_manage, name="session_manage"),
     path("meine-impulse/termine/<int:pk>/bearbeiten/", views.session_edit, name="session_edit"),
     path("meine-impulse/termine/<int:pk>/absagen/", views.session_cancel, name="session_cancel"),
+    path("meine-impulse/termine/<int:pk>/kanal/", views.session_channel, name="session_channel"),
     path(
         "meine-impulse/termine/<int:pk>/anwesenheit/",
         views.session_attendance,

@@ -178,6 +178,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "view": view,
             "session": session,
+            "session_channel": selectors.session_channel(session=session, viewer=request.user),
             "google_link": google_calendar_link(session, with_meeting_link=with_link),
             "outlook_link": outlook_calendar_link(session, with_meeting_link=with_link),
         },
@@ -559,6 +560,26 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+@rate_limited("session_write", limit=30, period=3600)
+def session_channel(request: HttpRequest, pk: int) -> HttpResponse:
+    _member_required(request)
+    session = _own_session_or_404(request, pk)
+    had_channel = session.channel_id is not None
+    try:
+        channel = services.session_channel_open(session_id=session.pk, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("peer_learning:session_manage", pk=session.pk)
+    if not had_channel:
+        messages.success(
+            request,
+            _("Der Kanal ist angelegt. Trainer*innen und alle mit Platz sind Mitglieder."),
+        )
+    return redirect("discussions:channel", slug=channel.slug)
+
+
+@login_required
 @require_GET
 def session_manage(request: HttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
@@ -576,6 +597,7 @@ def session_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "feedback": selectors.session_feedback(session=session),
             "rating": selectors.course_average_rating(course=session.course),
             "message_form": MessageForm(),
+            "session_channel": selectors.session_channel(session=session, viewer=request.user),
         },
     )
 

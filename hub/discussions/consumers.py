@@ -3,16 +3,17 @@
 A tab opens the channels it shows ("channel.open"), then posts, types and marks read over the
 same socket. Every frame re-checks access through the selectors, because membership can end
 while the socket stays open; posting goes through the same service as the HTML form.
+Deliveries need no check: a tab is subscribed to a channel only after `channel.open` was
+allowed, and a revocation (a member leaving a private channel) unsubscribes it before any
+later event of that channel is handed out.
 """
 
 from __future__ import annotations
 
-import contextlib
-import secrets
 from typing import Any, ClassVar
 
 from channels.db import database_sync_to_async
-from channels.exceptions import ChannelFull
+from channels.layers import get_channel_layer
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from hub.consumers import LiveConsumer
@@ -63,33 +64,35 @@ class DiscussionConsumer(LiveConsumer):
         "typing": {"channel": int},
         "channel.read": {"channel": int, "message_id": int},
     }
+    open_channels: frozenset[int] = frozenset()
+    member: dict[str, Any] | None = None
 
     async def connect(self) -> None:
-        self.open_channels: set[int] = set()
-        # Presence tells tabs apart without revealing the layer's channel names.
-        self.connection = secrets.token_hex(8)
-        self.member: dict[str, Any] = {}
         user = self.scope.get("user")
         if user is not None and user.is_authenticated:
             self.member = await database_sync_to_async(_load_member)(user.pk)
         await super().connect()
 
     async def disconnect(self, code: int) -> None:
-        for channel_id in list(self.open_channels):
+        for channel_id in tuple(self.open_channels):
             await self._close_channel(channel_id)
         await super().disconnect(code)
 
     async def frame_channel_open(self, frame: dict[str, Any]) -> None:
         channel_id = frame["channel"]
-        channel = await database_sync_to_async(_readable)(self.scope["user"], channel_id)
+        channel = await database_sync_to_async(_readable)(self.user, channel_id)
         if channel is None:
             await self.send_error("forbidden", NOT_READABLE, channel=channel_id)
             return
         if channel_id not in self.open_channels:
-            self.open_channels.add(channel_id)
-            await self.channel_layer.group_add(discussion_group(channel_id), self.channel_name)
-            await self._announce(channel_id, "joined", reply_channel=self.channel_name)
-        await self.send_json({"type": "channel.opened", "channel": channel_id})
+            # Most tabs show one channel: a new frozenset costs less than an empty set each.
+            self.open_channels = self.open_channels | {channel_id}
+            await self.fanout.subscribe(discussion_group(channel_id), self)
+            # Confirmed first, so the tab hears who is here after it knows the channel is open.
+            await self.send_json({"type": "channel.opened", "channel": channel_id})
+            await self._announce(channel_id, "joined", ask_who_is_here=True)
+        else:
+            await self.send_json({"type": "channel.opened", "channel": channel_id})
 
     async def frame_channel_close(self, frame: dict[str, Any]) -> None:
         await self._close_channel(frame["channel"])
@@ -106,7 +109,7 @@ class DiscussionConsumer(LiveConsumer):
             return
         try:
             message_id = await database_sync_to_async(_post)(
-                self.scope["user"], channel_id, frame["body"], reply_to
+                self.user, channel_id, frame["body"], reply_to
             )
         except services.RateLimited as error:
             await self.send_error("rate_limited", str(error), retry_after=error.seconds, **context)
@@ -119,59 +122,54 @@ class DiscussionConsumer(LiveConsumer):
 
     async def frame_typing(self, frame: dict[str, Any]) -> None:
         channel_id = frame["channel"]
-        if await database_sync_to_async(_postable)(self.scope["user"], channel_id) is None:
+        if await database_sync_to_async(_postable)(self.user, channel_id) is None:
             await self.send_error("forbidden", NOT_READABLE, channel=channel_id)
             return
-        await self.channel_layer.group_send(
+        await get_channel_layer().group_send(
             discussion_group(channel_id),
-            discussion_event(events.typing(channel_id=channel_id, member=self.member)),
+            discussion_event(channel_id, events.typing(channel_id=channel_id, member=self.member)),
         )
 
     async def frame_channel_read(self, frame: dict[str, Any]) -> None:
         channel_id = frame["channel"]
         marked = await database_sync_to_async(_mark_read)(
-            self.scope["user"], channel_id, frame["message_id"]
+            self.user, channel_id, frame["message_id"]
         )
         if not marked:
             await self.send_error("forbidden", NOT_READABLE, channel=channel_id)
 
-    async def discussion_event(self, event: dict[str, Any]) -> None:
-        payload = event["payload"]
-        if payload.get("channel") not in self.open_channels:
-            return
-        reply_channel = event.get("reply_channel")
-        if reply_channel and reply_channel != self.channel_name:
-            # A newcomer opened the channel: tell them that this tab is here too.
-            here = events.presence(
-                channel_id=payload["channel"],
-                member=self.member,
-                connection=self.connection,
-                state="here",
-            )
-            # Presence is best effort: when many tabs open at once the newcomer's queue can be
-            # full, and a lost "here" must not break this tab's connection.
-            with contextlib.suppress(ChannelFull):
-                await self.channel_layer.send(reply_channel, discussion_event(here))
-        await self.send_json(payload)
-
-    async def member_event(self, event: dict[str, Any]) -> None:
-        payload = event["payload"]
-        if payload.get("type") == "channel.revoked":
+    async def group_event(self, group: str, payload: dict[str, Any], text: str) -> None:
+        if payload["type"] == "channel.revoked":
+            # Leave the channel's group before anything else of it can arrive.
             await self._close_channel(payload["channel"])
-        await super().member_event(event)
+        await super().group_event(group, payload, text)
+
+    def answer(self, payload: dict[str, Any]) -> dict[str, Any] | None:
+        """A newcomer opened a channel this tab shows: tell them that this tab is here too."""
+        if payload["type"] != events.PRESENCE or payload["state"] != "joined":
+            return None
+        return events.presence(
+            channel_id=payload["channel"],
+            member=self.member,
+            connection=self.connection,
+            state="here",
+        )
 
     async def _close_channel(self, channel_id: int) -> None:
         if channel_id not in self.open_channels:
             return
+        self.open_channels = self.open_channels - {channel_id}
+        await self.fanout.unsubscribe(discussion_group(channel_id), self)
         await self._announce(channel_id, "left")
-        self.open_channels.discard(channel_id)
-        await self.channel_layer.group_discard(discussion_group(channel_id), self.channel_name)
 
-    async def _announce(self, channel_id: int, state: str, reply_channel: str = "") -> None:
+    async def _announce(self, channel_id: int, state: str, ask_who_is_here: bool = False) -> None:
         payload = events.presence(
             channel_id=channel_id, member=self.member, connection=self.connection, state=state
         )
-        message = discussion_event(payload)
-        if reply_channel:
-            message["reply_channel"] = reply_channel
-        await self.channel_layer.group_send(discussion_group(channel_id), message)
+        message = discussion_event(channel_id, payload)
+        if ask_who_is_here:
+            message["reply_to"] = {
+                "channel": self.fanout.channel_name,
+                "connection": self.connection,
+            }
+        await get_channel_layer().group_send(discussion_group(channel_id), message)

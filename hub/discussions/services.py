@@ -89,7 +89,7 @@ class RateLimited(Exception):
 def _broadcast_on_commit(channel_id: int, payload: dict[str, Any]) -> None:
     def send() -> None:
         async_to_sync(get_channel_layer().group_send)(
-            discussion_group(channel_id), discussion_event(payload)
+            discussion_group(channel_id), discussion_event(channel_id, payload)
         )
 
     transaction.on_commit(send)
@@ -97,7 +97,9 @@ def _broadcast_on_commit(channel_id: int, payload: dict[str, Any]) -> None:
 
 def _tell_member_on_commit(user_id: int, payload: dict[str, Any]) -> None:
     def send() -> None:
-        async_to_sync(get_channel_layer().group_send)(member_group(user_id), member_event(payload))
+        async_to_sync(get_channel_layer().group_send)(
+            member_group(user_id), member_event(user_id, payload)
+        )
 
     transaction.on_commit(send)
 
@@ -174,6 +176,30 @@ def channel_leave(*, user: User, channel: Channel) -> None:
     if deleted and channel.is_private:
         # Open tabs stop receiving the channel they may no longer read.
         _tell_member_on_commit(user.pk, {"type": "channel.revoked", "channel": channel.pk})
+
+
+@transaction.atomic
+def channel_members_set(*, channel: Channel, users: Iterable[User]) -> None:
+    """Make exactly these people the members of a private channel whose membership another
+    part of the platform decides (a course session's channel). Only approved members are
+    added; newcomers start with everything read; the open tabs of those removed stop
+    receiving the channel."""
+    if not channel.is_private:
+        raise ValueError("Only private channels have their members set.")
+    wanted = {user.pk for user in users if is_network_member(user)}
+    current = set(Membership.objects.filter(channel=channel).values_list("user_id", flat=True))
+    newest = channel.messages.order_by("-id").values_list("id", flat=True).first() or 0
+    Membership.objects.bulk_create(
+        [
+            Membership(channel=channel, user_id=user_id, last_read_id=newest)
+            for user_id in sorted(wanted - current)
+        ],
+        ignore_conflicts=True,
+    )
+    removed = current - wanted
+    Membership.objects.filter(channel=channel, user_id__in=removed).delete()
+    for user_id in sorted(removed):
+        _tell_member_on_commit(user_id, {"type": "channel.revoked", "channel": channel.pk})
 
 
 @transaction.atomic
@@ -295,7 +321,9 @@ def _notify(message: Message, answered_author_id: int | None) -> None:
     """Tell members mentioned by name ("@Anzeigename") and the author answered; only members
     of the channel, who may read it, and never the author themselves."""
     recipients: dict[int, str] = {}
-    for user_id, name in mentionable_members(channel=message.channel):
+    # Most messages mention nobody; then the channel's member list is not needed.
+    mentioned = mentionable_members(channel=message.channel) if "@" in message.source else ()
+    for user_id, name in mentioned:
         if user_id != message.author_id and re.search(
             rf"(?<!\w)@{re.escape(name)}(?!\w)", message.source, flags=re.IGNORECASE
         ):

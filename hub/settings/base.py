@@ -135,17 +135,21 @@ if REDIS_URL:
             "KEY_PREFIX": "kollegium",
         }
     }
+    # Pub/sub: a group event is published once and reaches each subscribed process once; every
+    # process subscribes to a group once and fans out to its own sockets (hub/fanout.py).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # A busy channel can send hundreds of events at once; the default capacity of 100
-            # per consumer would drop group messages silently.
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "kollegium", "capacity": 2000},
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "kollegium"},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # All of the process's events share the fan-out's one channel; the default capacity of 100
+    # would drop events silently when a busy channel sends hundreds at once.
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 5000}}
+    }
 
 # Search: Elasticsearch when ELASTICSEARCH_URL is set, the database otherwise. Wagtail's own
 # admin search always stays on the database.

@@ -14,6 +14,7 @@ from hub.discussions.services import (
     channel_invite,
     channel_join,
     channel_leave,
+    channel_members_set,
     member_mute,
     message_delete,
     message_edit,
@@ -21,6 +22,8 @@ from hub.discussions.services import (
     message_post,
     reaction_toggle,
 )
+from hub.fanout import local_fanout
+from hub.realtime import discussion_group, member_group
 from members.roles import Role
 from tests.discussions.sockets import (
     connect,
@@ -361,3 +364,50 @@ async def test_a_crowd_opening_a_channel_at_once_keeps_every_tab_connected(
         assert await receive_until(tab, "pong") == {"type": "pong"}
     for tab in tabs:
         await tab.disconnect()
+
+
+async def test_members_removed_by_a_membership_sync_stop_receiving(private_channel, author, reader):
+    await database_sync_to_async(channel_members_set)(
+        channel=private_channel, users=[author, reader]
+    )
+    socket = await connect(reader)
+    await open_channel_on(socket, private_channel)
+
+    await database_sync_to_async(channel_members_set)(channel=private_channel, users=[author])
+    revoked = await receive_until(socket, "channel.revoked")
+    await database_sync_to_async(message_post)(
+        author=author, channel=private_channel, source="Nur noch für uns", reply_to_id=None
+    )
+
+    assert revoked == {"type": "channel.revoked", "channel": private_channel.pk}
+    assert all(event["type"] != "message.new" for event in await drain(socket))
+    await socket.disconnect()
+
+
+async def test_a_process_subscribes_to_a_group_once_for_all_its_tabs(open_channel, author, reader):
+    tabs = [await connect(author), await connect(author), await connect(reader)]
+    for tab in tabs:
+        await open_channel_on(tab, open_channel)
+    fanout = local_fanout()
+    layer_groups = fanout.layer.groups
+
+    subscribed = {
+        group: set(layer_groups.get(group, {}))
+        for group in (discussion_group(open_channel.pk), member_group(author.pk))
+    }
+    local_tabs = len(fanout.groups[discussion_group(open_channel.pk)])
+    await database_sync_to_async(message_post)(
+        author=author, channel=open_channel, source="An alle Tabs", reply_to_id=None
+    )
+    delivered = [await receive_until(tab, "message.new") for tab in tabs]
+    for tab in tabs:
+        await tab.disconnect()
+
+    assert subscribed == {
+        discussion_group(open_channel.pk): {fanout.channel_name},
+        member_group(author.pk): {fanout.channel_name},
+    }
+    assert local_tabs == 3
+    assert {event["message"]["html"] for event in delivered} == {"<p>An alle Tabs</p>"}
+    assert fanout.groups == {}
+    assert discussion_group(open_channel.pk) not in layer_groups

@@ -46,7 +46,8 @@ def test_event_sent_from_this_process_reaches_a_consumer_in_a_daphne_process(
             assert json.loads(await asyncio.wait_for(socket.recv(), 5)) == {"type": "pong"}
             layer = RedisChannelLayer(hosts=[redis_server.url], prefix="kollegium-test")
             await layer.group_send(
-                member_group(member.pk), member_event({"type": "notification.new", "count": 1})
+                member_group(member.pk),
+                member_event(member.pk, {"type": "notification.new", "count": 1}),
             )
             received = json.loads(await asyncio.wait_for(socket.recv(), 5))
             await layer.flush()

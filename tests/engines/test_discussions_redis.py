@@ -25,20 +25,25 @@ pytestmark = [
 BURST = 1000
 
 
-def redis_layers(url: str) -> dict:
-    return {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # The same capacity as production (hub/settings/base.py).
-            "CONFIG": {"hosts": [url], "prefix": "kollegium-discussions-test", "capacity": 2000},
-        }
-    }
+LAYERS = {
+    # What production uses (hub/settings/base.py).
+    "pubsub": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {}},
+    # The list-based layer works as well: each process joins a group once.
+    "core": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"capacity": 2000}},
+}
+
+
+@pytest.fixture(params=sorted(LAYERS))
+def channel_layers(request, redis_server) -> dict:
+    layer = LAYERS[request.param]
+    config = {"hosts": [redis_server.url], "prefix": "kollegium-discussions-test"}
+    return {"default": {"BACKEND": layer["BACKEND"], "CONFIG": {**layer["CONFIG"], **config}}}
 
 
 @pytest.fixture
-def two_workers(redis_server, daphne_server_factory):
+def two_workers(channel_layers, daphne_server_factory):
     overrides = {
-        "CHANNEL_LAYERS": redis_layers(redis_server.url),
+        "CHANNEL_LAYERS": channel_layers,
         # The burst tests delivery, not the per-member rate limit.
         "DISCUSSIONS_POST_RATE_COUNT": BURST * 2,
     }

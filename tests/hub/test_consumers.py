@@ -53,7 +53,7 @@ async def test_member_receives_events_sent_to_their_group(member_headers):
     assert connected
 
     await get_channel_layer().group_send(
-        member_group(member.pk), member_event({"type": "notification.new", "count": 3})
+        member_group(member.pk), member_event(member.pk, {"type": "notification.new", "count": 3})
     )
 
     assert await communicator.receive_json_from() == {"type": "notification.new", "count": 3}
@@ -89,4 +89,4 @@ async def test_invalid_frames_get_an_error_and_the_socket_stays_usable(member_he
 def test_group_names_follow_channels_rules():
     assert member_group(42) == "member.42"
     with pytest.raises(ValueError, match="type"):
-        member_event({"count": 1})
+        member_event(42, {"count": 1})
