@@ -98,39 +98,19 @@ def java_lowercase(text: str) -> str:
     return "".join(char.lower()[0] for char in text)
 
 
-def german_normalize(token: str) -> str:
-    """Lucene's GermanNormalizationFilter: umlauts and ß folded, "ae", "oe", "ue" to a, o, u.
+# GermanNormalizationFilter's state machine drops an "e" after "a" or "o", and after a "u" that
+# follows an ordinary letter (not after "au", "eu", "qu", "ie", ...): one regular expression
+# says the same, and umlauts and ß are then folded with a translation table.
+_UMLAUT_E = re.compile(r"(?<=[ao])e|(?<=^u)e|(?<=[^aoueiqyäöü]u)e")
+_UMLAUT_FOLDING = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 
-    A small state machine: the "e" after a, o or u is dropped, except after "u" that follows
-    a vowel ("neue", "Bauer") or "q" ("Quelle"), where "ue" is no umlaut.
-    """
-    if not token:
-        return token
-    ordinary, vowel, umlaut = 0, 1, 2
-    state = ordinary
-    out: list[str] = []
-    for char in token:
-        if char in "ao":
-            state = umlaut
-        elif char == "u":
-            state = umlaut if state == ordinary else vowel
-        elif char == "e":
-            if state == umlaut:
-                state = vowel
-                continue
-            state = vowel
-        elif char in "iqy":
-            state = vowel
-        elif char in "äöü":
-            char = {"ä": "a", "ö": "o", "ü": "u"}[char]
-            state = vowel
-        elif char == "ß":
-            char = "ss"
-            state = ordinary
-        else:
-            state = ordinary
-        out.append(char)
-    return "".join(out)
+
+def german_normalize(token: str) -> str:
+    """Lucene's GermanNormalizationFilter: umlauts and ß folded, "ae", "oe", "ue" to a, o, u,
+    except where "ue" is no umlaut ("neue", "Bauer", "Quelle")."""
+    if "e" in token:
+        token = _UMLAUT_E.sub("", token)
+    return token.translate(_UMLAUT_FOLDING)
 
 
 _STEM_FOLDING = str.maketrans("äàáâöòóôïìíîüùúû", "aaaaooooiiiiuuuu")
@@ -195,6 +175,10 @@ def _char_type(char: str) -> int:
     return _DELIMITER
 
 
+# Letters and digits that are no delimiter for Lucene either (it treats ² ³ ¹ ¼ ½ ¾ as one).
+_PLAIN_WORD = re.compile(r"[^\W_\u00b2\u00b3\u00b9\u00bc-\u00be]+")
+
+
 def split_word_delimiters(token: str) -> list[str]:
     """Lucene's WordDelimiterGraphFilter with the flags this chain uses: word and number parts,
     joined words, no splitting on case change or between letters and digits.
@@ -203,6 +187,8 @@ def split_word_delimiters(token: str) -> list[str]:
     joined ("E-Akte" -> "EAkte", "E", "Akte"), sorted as Lucene sorts them (by start, longer
     first).
     """
+    if _PLAIN_WORD.fullmatch(token):
+        return [token]
     subwords: list[tuple[int, int]] = []
     start = None
     for index, char in enumerate(token):
@@ -289,6 +275,7 @@ class GermanChain:
         self._prefixes = frozenset(
             part[:length] for part in self.word_parts for length in range(1, len(part) + 1)
         )
+        self._heads = frozenset(part[:WORD_PART_MIN_LENGTH] for part in self.word_parts)
         self.stopwords = frozenset(
             normalize_word(word) for word in (seed_stopwords() if stopwords is None else stopwords)
         )
@@ -326,14 +313,19 @@ class GermanChain:
         if utf16_length < COMPOUND_MIN_LENGTH:
             return []
         found = []
-        prefixes, word_parts = self._prefixes, self.word_parts
-        for start in range(len(token) - WORD_PART_MIN_LENGTH + 1):
-            for end in range(start + 1, min(start + WORD_PART_MAX_LENGTH, len(token)) + 1):
+        heads, prefixes, word_parts = self._heads, self._prefixes, self.word_parts
+        length = len(token)
+        for start in range(length - WORD_PART_MIN_LENGTH + 1):
+            if token[start : start + WORD_PART_MIN_LENGTH] not in heads:
+                continue
+            for end in range(
+                start + WORD_PART_MIN_LENGTH, min(start + WORD_PART_MAX_LENGTH, length) + 1
+            ):
                 candidate = token[start:end]
-                if candidate not in prefixes:
-                    break
-                if end - start >= WORD_PART_MIN_LENGTH and candidate in word_parts:
+                if candidate in word_parts:
                     found.append(candidate)
+                elif candidate not in prefixes:
+                    break
         return found
 
     def elasticsearch_settings(self) -> dict:

@@ -1,5 +1,6 @@
 """The German analysis chain, rule by rule, and the issue's examples."""
 
+import itertools
 import unicodedata
 
 import pytest
@@ -132,6 +133,40 @@ def test_lowercase_is_per_character_like_java():
 )
 def test_german_normalization(word, normalized):
     assert german_normalize(word) == normalized
+
+
+def lucene_normalization_state_machine(token: str) -> str:
+    """GermanNormalizationFilter as Lucene writes it, letter by letter: the oracle for the
+    regular expression the chain uses."""
+    ordinary, vowel, umlaut = 0, 1, 2
+    state, out = ordinary, []
+    for char in token:
+        if char in "ao":
+            state = umlaut
+        elif char == "u":
+            state = umlaut if state == ordinary else vowel
+        elif char == "e":
+            deleted = state == umlaut
+            state = vowel
+            if deleted:
+                continue
+        elif char in "iqy":
+            state = vowel
+        elif char in "äöü":
+            char, state = {"ä": "a", "ö": "o", "ü": "u"}[char], vowel
+        elif char == "ß":
+            char, state = "ss", ordinary
+        else:
+            state = ordinary
+        out.append(char)
+    return "".join(out)
+
+
+def test_german_normalization_agrees_with_lucenes_state_machine():
+    for length in range(1, 6):
+        for letters in itertools.product("aouebiqyäüß", repeat=length):
+            word = "".join(letters)
+            assert german_normalize(word) == lucene_normalization_state_machine(word), word
 
 
 @pytest.mark.parametrize(
