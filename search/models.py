@@ -43,7 +43,9 @@ class WordPart(models.Model):
             "wenn der Suchindex neu aufgebaut wurde (manage.py search_index rebuild)."
         ),
     )
-    normalized = models.CharField(max_length=2 * analysis.WORD_PART_MAX_LENGTH, unique=True)
+    normalized = models.CharField(
+        max_length=2 * analysis.WORD_PART_MAX_LENGTH, unique=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("Wortbestandteil")

@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('text', models.CharField(help_text='Ein einzelnes Wort aus Buchstaben (3 bis 20), z. B. „beteiligung“. Es wirkt erst, wenn der Suchindex neu aufgebaut wurde (manage.py search_index rebuild).', max_length=20, unique=True, verbose_name='Wortbestandteil')),
-                ('normalized', models.CharField(max_length=40, unique=True)),
+                ('normalized', models.CharField(blank=True, editable=False, max_length=40, unique=True)),
             ],
             options={
                 'verbose_name': 'Wortbestandteil',
