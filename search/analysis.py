@@ -309,7 +309,9 @@ class GermanChain:
     def decompound(self, token: str) -> list[str]:
         """Lucene's DictionaryCompoundWordTokenFilter: every listed word part inside the token,
         by start and then length (lengths counted in UTF-16 units, as Java does)."""
-        utf16_length = len(token) + sum(1 for char in token if ord(char) > 0xFFFF)
+        utf16_length = len(token)
+        if token and max(token) > "\uffff":
+            utf16_length += sum(1 for char in token if char > "\uffff")
         if utf16_length < COMPOUND_MIN_LENGTH:
             return []
         found = []
