@@ -372,7 +372,10 @@ class GermanChain:
         return {
             "analysis": {
                 "char_filter": {
-                    "kollegium_compose": {"type": "mapping", "mappings": _composition_rules()},
+                    "kollegium_compose": {
+                        "type": "mapping",
+                        "mappings": list(_composition_rules()),
+                    },
                     "kollegium_gender_forms": {
                         "type": "pattern_replace",
                         "pattern": _GENDER_SEPARATOR_JAVA,
@@ -411,8 +414,8 @@ class GermanChain:
 
 
 @cache
-def _composition_rules() -> list[str]:
-    """`mapping` char filter rules composing every decomposed Latin letter ("u\u0308=>ü")."""
+def _composition_rules() -> tuple[str, ...]:
+    """`mapping` char filter rules composing every decomposed Latin letter (u + U+0308 => ü)."""
     rules = []
     for low, high in _COMPOSED_LATIN_RANGES:
         for code in range(low, high + 1):
@@ -420,7 +423,7 @@ def _composition_rules() -> list[str]:
             decomposed = unicodedata.normalize("NFD", char)
             if decomposed != char and unicodedata.normalize("NFC", decomposed) == char:
                 rules.append(f"{decomposed}=>{char}")
-    return rules
+    return tuple(rules)
 
 
 # Word lists: the project's seed files plus what editors added ----------------------------------
