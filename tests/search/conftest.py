@@ -42,8 +42,7 @@ class World:
 
 def build_world() -> World:
     topics = {
-        name: Topic.objects.create(name=name)
-        for name in ("Bürgerbeteiligung", "E-Akte", "Vergabe")
+        name: Topic.objects.create(name=name) for name in ("Bürgerbeteiligung", "E-Akte", "Vergabe")
     }
     kommune = OrganisationFactory(name="Stadt Kassel", level="kommune", state=FederalState.HE)
     land = OrganisationFactory(name="Staatskanzlei Sachsen", level="land", state=FederalState.SN)

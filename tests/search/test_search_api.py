@@ -172,6 +172,10 @@ def test_did_you_mean_for_a_typo(world):
 def test_autocomplete_offers_titles_and_words(world):
     suggestions = autocomplete("Bürgerbet", viewer=world.anonymous)
 
-    assert {"label": "Bürgerbeteiligung in der Kommune", "url": world.practice.url, "kind": "practice"} in suggestions
+    assert {
+        "label": "Bürgerbeteiligung in der Kommune",
+        "url": world.practice.url,
+        "kind": "practice",
+    } in suggestions
     assert any(item["kind"] == "query" for item in suggestions)
     assert autocomplete("Vertraul", viewer=world.anonymous) == []
