@@ -521,16 +521,23 @@ def elasticsearch_refresh() -> None:
 
 
 def elasticsearch_counts() -> dict[str, int]:
-    """Documents per kind in the index behind the alias."""
+    """Things per kind in the index behind the alias (a profile's variants count once)."""
 
     def count(client: Elasticsearch) -> dict[str, int]:
         response = client.search(
             index=alias_name(),
             size=0,
-            aggs={"kinds": {"terms": {"field": "kind", "size": 20}}},
+            aggs={
+                "kinds": {
+                    "terms": {"field": "kind", "size": 20},
+                    "aggs": {
+                        "things": {"cardinality": {"field": "key", "precision_threshold": 40000}}
+                    },
+                }
+            },
         )
         return {
-            bucket["key"]: bucket["doc_count"]
+            bucket["key"]: bucket["things"]["value"]
             for bucket in response["aggregations"]["kinds"]["buckets"]
         }
 
