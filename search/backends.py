@@ -346,8 +346,11 @@ def _guarded(call):
         raise ElasticsearchUnavailable("recently unreachable")
     try:
         return call(_client())
-    except (TransportError, ApiError, BulkIndexError) as error:
+    except TransportError as error:
+        # Unreachable or timed out: spare the next requests the wait.
         cache.set(_DOWN_CACHE_KEY, True, ELASTICSEARCH_RETRY_SECONDS)
+        raise ElasticsearchUnavailable(str(error)) from error
+    except (ApiError, BulkIndexError) as error:
         raise ElasticsearchUnavailable(str(error)) from error
 
 
