@@ -42,6 +42,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m bench.catalogue --database sqlite
 	$(BIN)/python -m bench.catalogue --database postgresql
 	$(BIN)/python -m bench.discussions --clients 50 200 500 --messages 100 --rate 20
+	$(BIN)/python -m bench.analysis
 
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
