@@ -26,7 +26,7 @@ from search.backends import (
     get_search_backend,
 )
 from search.models import Audience, Kind, Term
-from search.query import Clause, parse
+from search.query import Clause, full_form, parse
 from search.types import FacetValue, SearchHit, SearchRequest, SearchResults
 
 __all__ = [
@@ -130,7 +130,9 @@ def suggestion_for(clauses: list[Clause], audiences: frozenset[str]) -> str | No
     words = []
     for clause in clauses:
         replacement = None
-        if len(clause.text.split()) == 1 and not database.matches_anything([clause], audiences):
+        if len(clause.text.split()) == 1 and not database.matches_anything(
+            [full_form(clause)], audiences
+        ):
             replacement = _close_word(clause.text)
         words.append(replacement or clause.text)
         changed = changed or replacement is not None
@@ -147,7 +149,7 @@ def _answer(query: Query, backend: str) -> SearchResults:
             logger.warning("Elasticsearch unavailable; the database answers", exc_info=True)
             results = DatabaseSearchBackend().search(query)
             results = replace(results, degraded=True)
-    if query.clauses and results.total < 3:
+    if query.clauses:
         results = replace(results, suggestion=suggestion_for(query.clauses, query.audiences))
     return results
 
@@ -181,7 +183,7 @@ def autocomplete(text: str, *, viewer: Any, limit: int = 8) -> list[dict]:
     if not titles:
         titles = [
             {"label": entry.title, "url": entry.url, "kind": entry.kind}
-            for entry in DatabaseSearchBackend().title_suggestions(clauses, audiences, limit)
+            for entry in DatabaseSearchBackend().title_suggestions(text, audiences, limit)
         ]
     suggestions = titles[: max(1, limit - limit // 3)]
     last_word = text.split()[-1].lower() if text.split() else ""

@@ -28,10 +28,18 @@ from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 from elasticsearch.helpers import BulkIndexError
 
 from hub.health import CheckResult
+from search.analysis import query_tokens
 from search.documents import alias_name, new_index
 from search.highlight import highlight
 from search.models import EntryTopic, OutboxItem, SearchEntry
-from search.query import Clause, all_tokens, fts5_expression, tsquery_expression
+from search.query import (
+    Clause,
+    all_tokens,
+    fts5_expression,
+    fts5_string,
+    tsquery_expression,
+    tsquery_lexeme,
+)
 from search.types import FacetValue, SearchHit, SearchRequest, SearchResults
 
 logger = logging.getLogger(__name__)
@@ -267,25 +275,20 @@ class DatabaseSearchBackend:
         )
 
     def title_suggestions(
-        self, prefix_clauses: list[Clause], audiences: frozenset[str], limit: int
+        self, text: str, audiences: frozenset[str], limit: int
     ) -> list[SearchEntry]:
-        """Entries whose title starts words with what was typed (the last word a prefix)."""
-        if not prefix_clauses:
+        """Entries whose title has every word typed, the last one as a prefix."""
+        words = [tokens[0] for tokens in (query_tokens(word) for word in text.split()) if tokens]
+        if not words:
             return []
-        *complete, last = [
-            alt.tokens for clause in prefix_clauses for alt in clause.alternatives[:1]
-        ]
-        tokens = [token for group in complete for token in group]
+        *complete, last = words
         if connection.vendor == "postgresql":
-            lexemes = [f"'{t.replace(chr(39), chr(39) * 2)}':A" for t in tokens]
-            lexemes += [f"'{t.replace(chr(39), chr(39) * 2)}':*A" for t in last]
-            condition = RawSQL(
-                "SELECT id FROM search_searchentry WHERE search_vector @@ to_tsquery('simple', %s)",
-                [" & ".join(lexemes)],
-            )
+            lexemes = [f"{tsquery_lexeme(token)}:A" for token in complete]
+            lexemes.append(f"{tsquery_lexeme(last)}:*A")
+            condition = RawSQL(_POSTGRESQL_MATCH_IDS, [" & ".join(lexemes)])  # noqa: S611
         else:
-            terms = ['"' + t.replace('"', '""') + '"' for t in tokens]
-            terms += ['"' + t.replace('"', '""') + '"*' for t in last]
+            terms = [fts5_string(token) for token in complete]
+            terms.append(fts5_string(last) + "*")
             condition = RawSQL(  # noqa: S611
                 _SQLITE_MATCH_IDS, ["title_tokens : (" + " AND ".join(terms) + ")"]
             )
