@@ -122,7 +122,9 @@
     } else if (event.key === "Enter" && active >= 0 && !list.hidden) {
       event.preventDefault();
       window.location.assign(options[active].dataset.url);
-    } else if (event.key === "Escape") {
+    } else if (event.key === "Escape" && !list.hidden) {
+      // Close the list only; a second Escape clears the field as browsers do.
+      event.preventDefault();
       close();
     }
   });
