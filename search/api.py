@@ -139,13 +139,15 @@ def suggestion_for(clauses: list[Clause], audiences: frozenset[str]) -> str | No
     return " ".join(words) if changed else None
 
 
-def _answer(query: Query, backend: str) -> SearchResults:
+def _answer(query: Query, backend: str, *, fall_back: bool = True) -> SearchResults:
     if backend == "database":
         results = DatabaseSearchBackend().search(query)
     else:
         try:
             results = elasticsearch_search(query, baseline=backend == "elasticsearch-baseline")
         except ElasticsearchUnavailable:
+            if not fall_back:
+                raise
             logger.warning("Elasticsearch unavailable; the database answers", exc_info=True)
             results = DatabaseSearchBackend().search(query)
             results = replace(results, degraded=True)
@@ -162,10 +164,11 @@ def search(request: SearchRequest, *, viewer: Any) -> SearchResults:
 
 def search_with_backend(request: SearchRequest, *, viewer: Any, backend: str) -> SearchResults:
     """For benchmarks: force "database", "elasticsearch" (must be configured) or
-    "elasticsearch-baseline" (the plain `german`-analysed field)."""
+    "elasticsearch-baseline" (the plain `german`-analysed field). No fallback: a benchmark
+    must fail rather than measure the database under the wrong name."""
     if backend not in BACKEND_CHOICES:
         raise ValueError(f"Unknown backend {backend!r}; choose one of {BACKEND_CHOICES}")
-    return _answer(_query(request, viewer), backend)
+    return _answer(_query(request, viewer), backend, fall_back=False)
 
 
 def autocomplete(text: str, *, viewer: Any, limit: int = 8) -> list[dict]:

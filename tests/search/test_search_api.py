@@ -179,3 +179,18 @@ def test_autocomplete_offers_titles_and_words(world):
     } in suggestions
     assert any(item["kind"] == "query" for item in suggestions)
     assert autocomplete("Vertraul", viewer=world.anonymous) == []
+
+
+def test_benchmarks_choose_the_backend_and_never_fall_back(db, settings):
+    from django.contrib.auth.models import AnonymousUser
+
+    from search.api import search_with_backend
+    from search.backends import ElasticsearchUnavailable
+
+    settings.ELASTICSEARCH_URL = ""
+    request = SearchRequest(text="Kommune")
+    assert search_with_backend(request, viewer=AnonymousUser(), backend="database").total == 0
+    with pytest.raises(ElasticsearchUnavailable):
+        search_with_backend(request, viewer=AnonymousUser(), backend="elasticsearch")
+    with pytest.raises(ValueError, match="Unknown backend"):
+        search_with_backend(request, viewer=AnonymousUser(), backend="solr")
