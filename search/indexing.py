@@ -306,7 +306,8 @@ _COUNTERS: dict[str, Callable[[], QuerySet]] = {
         status=SessionStatus.CANCELLED
     ),
     Kind.MESSAGE: _indexable_messages,
-    Kind.PROFILE: _indexable_profiles,
+    # A name only its owner may see keeps the profile out of search altogether.
+    Kind.PROFILE: lambda: _indexable_profiles().exclude(display_name_visibility=Visibility.PRIVATE),
 }
 
 _GENERATORS: list[tuple[str, Callable[[], Iterator[tuple[str, list[Item]]]]]] = [

@@ -181,3 +181,18 @@ def test_indexing_errors_never_break_a_write(plain_world, indexed, monkeypatch):
     with indexed():
         page = practice_page_create(title="Trotzdem gespeichert")
     assert page.live
+
+
+def test_demo_seeder_rebuilds_only_a_lagging_index(plain_world):
+    from hub.demo import DemoReport
+    from search.demo import index_is_current, seed_search_index
+
+    report = DemoReport()
+    assert index_is_current()
+    seed_search_index(None, report)
+    assert report.created == {}
+
+    SearchEntry.objects.filter(kind="message").delete()
+    assert not index_is_current()
+    seed_search_index(None, report)
+    assert index_is_current() and report.created["Sucheinträge"] == SearchEntry.objects.count()
