@@ -7,7 +7,7 @@ per-token cache at first ("kalt") and known on the second pass ("warm"). Prints 
 tokens/s and per-query p50/p95.
 
     make bench
-    python -m bench.analysis --texts 5000 --words 300 --queries 2000
+    python -m bench.analysis --texts 1000 --words 300 --queries 2000
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--texts", type=int, default=5000)
+    parser.add_argument("--texts", type=int, default=1000)
     parser.add_argument("--words", type=int, default=300)
     parser.add_argument("--queries", type=int, default=2000)
     args = parser.parse_args()

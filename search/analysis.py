@@ -283,6 +283,19 @@ class GermanChain:
 
     def tokens(self, text: str) -> list[str]:
         result: list[str] = []
+        for analysed in self._analysed_words(text):
+            result.extend(analysed)
+        return result
+
+    def token_groups(self, text: str) -> list[tuple[str, ...]]:
+        """The tokens of each word that yields any, without repeats: the word's own token
+        first, then its parts and joined forms."""
+        return [
+            tuple(dict.fromkeys(analysed)) for analysed in self._analysed_words(text) if analysed
+        ]
+
+    def _analysed_words(self, text: str) -> list[tuple[str, ...]]:
+        words = []
         cache = self._token_cache
         for raw in _WHITESPACE_SPLIT.split(compose_text(text)):
             if not raw:
@@ -292,8 +305,8 @@ class GermanChain:
                 if len(cache) >= _TOKEN_CACHE_SIZE:
                     cache.clear()
                 analysed = cache[raw] = self._analyse(raw)
-            result.extend(analysed)
-        return result
+            words.append(analysed)
+        return words
 
     def _analyse(self, raw: str) -> tuple[str, ...]:
         out: list[str] = []
@@ -359,7 +372,10 @@ class GermanChain:
         return {
             "analysis": {
                 "char_filter": {
-                    "kollegium_compose": {"type": "mapping", "mappings": _composition_rules()},
+                    "kollegium_compose": {
+                        "type": "mapping",
+                        "mappings": list(_composition_rules()),
+                    },
                     "kollegium_gender_forms": {
                         "type": "pattern_replace",
                         "pattern": _GENDER_SEPARATOR_JAVA,
@@ -398,8 +414,8 @@ class GermanChain:
 
 
 @cache
-def _composition_rules() -> list[str]:
-    """`mapping` char filter rules composing every decomposed Latin letter ("u\u0308=>ü")."""
+def _composition_rules() -> tuple[str, ...]:
+    """`mapping` char filter rules composing every decomposed Latin letter (u + U+0308 => ü)."""
     rules = []
     for low, high in _COMPOSED_LATIN_RANGES:
         for code in range(low, high + 1):
@@ -407,7 +423,7 @@ def _composition_rules() -> list[str]:
             decomposed = unicodedata.normalize("NFD", char)
             if decomposed != char and unicodedata.normalize("NFC", decomposed) == char:
                 rules.append(f"{decomposed}=>{char}")
-    return rules
+    return tuple(rules)
 
 
 # Word lists: the project's seed files plus what editors added ----------------------------------
@@ -523,6 +539,14 @@ def query_tokens(text: str) -> list[str]:
     """The chain for query text: the same chain as for stored text, compound parts included
     (see the module docstring). Same tokens as the `kollegium_german_search` analyzer."""
     return _lists().chain.tokens(text)
+
+
+def query_token_groups(text: str) -> list[tuple[str, ...]]:
+    """`query_tokens` grouped by the word they come from, for backends without positions:
+    a word matches if any token of its group matches ("Datenportal" -> ("datenportal", "dat",
+    "portal")); all groups together are what Elasticsearch's search analyzer stacks at one
+    position each. Stop words yield no group."""
+    return _lists().chain.token_groups(text)
 
 
 @dataclass(frozen=True)

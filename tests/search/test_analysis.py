@@ -14,6 +14,7 @@ from search.analysis import (
     index_tokens,
     java_lowercase,
     light_stem,
+    query_token_groups,
     query_tokens,
     seed_stopwords,
     seed_synonym_groups,
@@ -266,6 +267,18 @@ def test_ten_thousand_characters(chain):
 def test_a_long_run_without_spaces_is_cut_like_lucene():
     assert [len(token) for token in whitespace_tokens("x" * 600)] == [255, 255, 90]
     assert [len(token) for token in whitespace_tokens("😀" * 200)] == [128, 72]
+
+
+def test_query_token_groups_keep_each_words_alternatives_together():
+    groups = query_token_groups("Datenportal für die Kommunen")
+
+    assert groups == [("datenportal", "dat", "portal"), ("kommun",)]
+    assert set(query_tokens("Datenportal für die Kommunen")) == {
+        "datenportal",
+        "dat",
+        "portal",
+        "kommun",
+    }
 
 
 def test_public_functions_agree_with_the_chain(chain):

@@ -14,7 +14,7 @@ public class StemmerTokenFilterFactory implements TokenFilterFactory {
 
     @AnalysisSettings
     public interface Settings {
-        @StringSetting(path = "language", defaultValue = "english")
+        @StringSetting(path = "language", defaultValue = "porter")
         String language();
     }
 
