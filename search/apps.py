@@ -10,12 +10,17 @@ class SearchConfig(AppConfig):
         from django.db import transaction
         from django.db.models.signals import post_delete, post_save
 
-        from hub import health
+        from hub import demo, health
+        from search import receivers
         from search.analysis import lists_changed
         from search.backends import get_search_backend
+        from search.demo import seed_search_index
         from search.models import SynonymGroup, WordPart
 
         health.register("search", lambda: get_search_backend().health())
+        receivers.connect()
+        # Last: after every seeder that creates content.
+        demo.register("search", seed_search_index, order=1000)
 
         def analysis_lists_changed(**_kwargs: object) -> None:
             transaction.on_commit(lists_changed)

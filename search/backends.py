@@ -1,22 +1,108 @@
 """One search interface over two engines, chosen by settings.
 
 Without ELASTICSEARCH_URL the database answers (SQLite FTS5, PostgreSQL full-text search);
-with it, an Elasticsearch cluster through the official client.
+with it, an Elasticsearch cluster through the official client, and the database index is kept
+as well: it answers while the cluster is down.
+
+Both engines get the same input (clauses from `search.query`, the viewer's audiences) and
+return the same `SearchResults`, so facets, permissions and paging behave alike.
 """
 
 from __future__ import annotations
 
-from functools import cache
+import functools
+import logging
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
-from elasticsearch import Elasticsearch
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+from elasticsearch.helpers import BulkIndexError
 
 from hub.health import CheckResult
+from search.analysis import query_tokens
+from search.documents import alias_name, new_index
+from search.highlight import highlight
+from search.models import EntryTopic, OutboxItem, SearchEntry
+from search.query import (
+    Clause,
+    all_tokens,
+    fts5_expression,
+    fts5_string,
+    tsquery_expression,
+    tsquery_lexeme,
+)
+from search.types import FacetValue, SearchHit, SearchRequest, SearchResults
+
+logger = logging.getLogger(__name__)
+
+FTS_TABLE = "search_entry_fts"
+# Fixed SQL: user input only ever reaches it as a bound parameter.
+_SQLITE_MATCH_IDS = "SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH %s"
+_POSTGRESQL_MATCH_IDS = (
+    "SELECT id FROM search_searchentry WHERE search_vector @@ to_tsquery('simple', %s)"
+)
+# Title matches count four times as much as body matches.
+TITLE_WEIGHT = 4.0
+
+
+@dataclass(frozen=True)
+class Query:
+    """A search request made concrete for a backend: parsed clauses and who is asking."""
+
+    request: SearchRequest
+    clauses: list[Clause]
+    audiences: frozenset[str]
+    facet_labels: dict[str, dict[str, str]]
+
+
+def facet_values(
+    counts: dict[str, int], labels: dict[str, str], selected: Iterable[str]
+) -> list[FacetValue]:
+    """Known values with hits, plus the selected ones (so they can be unticked), by count."""
+    selected = set(selected)
+    values = [
+        FacetValue(value=value, label=labels[value], count=counts.get(value, 0), selected=True)
+        for value in selected
+        if value in labels
+    ]
+    values += [
+        FacetValue(value=value, label=labels[value], count=count, selected=False)
+        for value, count in counts.items()
+        if value in labels and value not in selected and count
+    ]
+    return sorted(values, key=lambda facet: (-facet.count, facet.label))
+
+
+def page_bounds(total: int, request: SearchRequest) -> tuple[int, int]:
+    """The page actually shown (out-of-range pages fall back to the nearest one) and the page
+    count."""
+    num_pages = max(1, math.ceil(total / request.page_size))
+    return min(max(1, request.page), num_pages), num_pages
+
+
+def _day_start(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _day_end(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.max))
 
 
 class DatabaseSearchBackend:
     name = "database"
+
+    @property
+    def engine(self) -> str:
+        return connection.vendor
 
     def health(self) -> CheckResult:
         """Prove the database can do full-text search, not merely that it answers."""
@@ -32,6 +118,186 @@ class DatabaseSearchBackend:
                 return CheckResult(ok=False, backend=self.name, error="unsupported database")
         return CheckResult(ok=True, backend=engine)
 
+    # --- matching ---
+
+    def _match_ids(self, clauses: list[Clause], *, require_all: bool) -> RawSQL:
+        if connection.vendor == "postgresql":
+            return RawSQL(  # noqa: S611
+                _POSTGRESQL_MATCH_IDS, [tsquery_expression(clauses, require_all=require_all)]
+            )
+        return RawSQL(  # noqa: S611
+            _SQLITE_MATCH_IDS, [fts5_expression(clauses, require_all=require_all)]
+        )
+
+    def _ranked_sql(
+        self, clauses: list[Clause], *, require_all: bool, filtered: QuerySet, sort: str
+    ) -> tuple[str, list]:
+        """SQL for (id, score) of matching rows within `filtered`, best (or newest) first.
+        Only the ORM's own SQL and constants are put together; user input is in the params."""
+        filter_sql, filter_params = filtered.values("id").query.sql_with_params()
+        order = "e.date DESC NULLS LAST, score DESC, e.id" if sort == "date" else "score DESC, e.id"
+        if connection.vendor == "postgresql":
+            sql = (
+                "SELECT e.id, ts_rank_cd(e.search_vector, q) AS score "  # noqa: S608
+                "FROM search_searchentry e, to_tsquery('simple', %s) q "
+                f"WHERE e.search_vector @@ q AND e.id IN ({filter_sql}) ORDER BY {order}"
+            )
+            return sql, [tsquery_expression(clauses, require_all=require_all), *filter_params]
+        sql = (
+            f"SELECT e.id, -bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) AS score "  # noqa: S608
+            f"FROM {FTS_TABLE} JOIN search_searchentry e ON e.id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s AND e.id IN ({filter_sql}) ORDER BY {order}"
+        )
+        return sql, [fts5_expression(clauses, require_all=require_all), *filter_params]
+
+    # --- filtering ---
+
+    @staticmethod
+    def _filters(query: Query, *, leave_out: str = "") -> Q:
+        request = query.request
+        condition = Q(audience__in=query.audiences)
+        if request.kinds and leave_out != "kind":
+            condition &= Q(kind__in=request.kinds)
+        if request.topics and leave_out != "topic":
+            condition &= Q(
+                id__in=EntryTopic.objects.filter(slug__in=request.topics).values("entry_id")
+            )
+        if request.administration_levels and leave_out != "administration_level":
+            condition &= Q(administration_level__in=request.administration_levels)
+        if request.states and leave_out != "state":
+            condition &= Q(state__in=request.states)
+        if request.date_from:
+            condition &= Q(date__gte=_day_start(request.date_from))
+        if request.date_to:
+            condition &= Q(date__lte=_day_end(request.date_to))
+        return condition
+
+    def _base(self, query: Query, require_all: bool, *, leave_out: str = "") -> QuerySet:
+        entries = SearchEntry.objects.filter(self._filters(query, leave_out=leave_out))
+        if query.clauses:
+            entries = entries.filter(id__in=self._match_ids(query.clauses, require_all=require_all))
+        return entries
+
+    def _facets(self, query: Query, require_all: bool) -> dict[str, list[FacetValue]]:
+        request = query.request
+        selected = {
+            "kind": request.kinds,
+            "topic": request.topics,
+            "administration_level": request.administration_levels,
+            "state": request.states,
+        }
+        facets = {}
+        for name, column in (
+            ("kind", "kind"),
+            ("administration_level", "administration_level"),
+            ("state", "state"),
+        ):
+            rows = (
+                self._base(query, require_all, leave_out=name)
+                .order_by()
+                .values_list(column)
+                .annotate(count=Count("id"))
+            )
+            facets[name] = facet_values(dict(rows), query.facet_labels[name], selected[name])
+        topic_rows = (
+            EntryTopic.objects.filter(
+                entry_id__in=self._base(query, require_all, leave_out="topic").values("id")
+            )
+            .order_by()
+            .values_list("slug")
+            .annotate(count=Count("id"))
+        )
+        facets["topic"] = facet_values(
+            dict(topic_rows), query.facet_labels["topic"], selected["topic"]
+        )
+        return facets
+
+    # --- answering ---
+
+    def matches_anything(self, clauses: list[Clause], audiences: frozenset[str]) -> bool:
+        return (
+            SearchEntry.objects.filter(audience__in=audiences)
+            .filter(id__in=self._match_ids(clauses, require_all=True))
+            .exists()
+        )
+
+    def search(self, query: Query) -> SearchResults:
+        request = query.request
+        require_all = True
+        total = self._base(query, require_all).count()
+        if not total and len(query.clauses) > 1:
+            # Nothing has every word: show what has some of them rather than nothing.
+            require_all = False
+            total = self._base(query, require_all).count()
+        page, num_pages = page_bounds(total, request)
+        offset = (page - 1) * request.page_size
+        if query.clauses:
+            sql, params = self._ranked_sql(
+                query.clauses,
+                require_all=require_all,
+                filtered=SearchEntry.objects.filter(self._filters(query)),
+                sort=request.sort,
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, request.page_size, offset])
+                scored = cursor.fetchall()
+        else:
+            scored = [
+                (pk, 0.0)
+                for pk in self._base(query, require_all)
+                .order_by("-date", "-id")
+                .values_list("id", flat=True)[offset : offset + request.page_size]
+            ]
+        entries = SearchEntry.objects.in_bulk([pk for pk, _score in scored])
+        tokens = all_tokens(query.clauses)
+        hits = [
+            SearchHit(
+                kind=entries[pk].kind,
+                key=entries[pk].key,
+                title=entries[pk].title,
+                url=entries[pk].url,
+                snippet=highlight(entries[pk].text or entries[pk].title, tokens),
+                date=entries[pk].date,
+                score=float(score or 0.0),
+            )
+            for pk, score in scored
+            if pk in entries
+        ]
+        return SearchResults(
+            hits=hits,
+            total=total,
+            page=page,
+            num_pages=num_pages,
+            facets=self._facets(query, require_all),
+            suggestion=None,
+            backend=connection.vendor,
+            degraded=False,
+        )
+
+    def title_suggestions(
+        self, text: str, audiences: frozenset[str], limit: int
+    ) -> list[SearchEntry]:
+        """Entries whose title has every word typed, the last one as a prefix."""
+        words = [tokens[0] for tokens in (query_tokens(word) for word in text.split()) if tokens]
+        if not words:
+            return []
+        *complete, last = words
+        if connection.vendor == "postgresql":
+            lexemes = [f"{tsquery_lexeme(token)}:A" for token in complete]
+            lexemes.append(f"{tsquery_lexeme(last)}:*A")
+            condition = RawSQL(_POSTGRESQL_MATCH_IDS, [" & ".join(lexemes)])  # noqa: S611
+        else:
+            terms = [fts5_string(token) for token in complete]
+            terms.append(fts5_string(last) + "*")
+            condition = RawSQL(  # noqa: S611
+                _SQLITE_MATCH_IDS, ["title_tokens : (" + " AND ".join(terms) + ")"]
+            )
+        return list(
+            SearchEntry.objects.filter(audience__in=audiences, id__in=condition)
+            .order_by("-date", "id")
+            .only("title", "url", "kind")[:limit]
+        )
+
 
 class ElasticsearchSearchBackend:
     name = "elasticsearch"
@@ -46,7 +312,7 @@ class ElasticsearchSearchBackend:
         return CheckResult(ok=True, backend=self.name)
 
 
-@cache
+@functools.cache
 def _elasticsearch_backend(url: str, timeout: int) -> ElasticsearchSearchBackend:
     return ElasticsearchSearchBackend(url, timeout)
 
@@ -55,3 +321,439 @@ def get_search_backend() -> DatabaseSearchBackend | ElasticsearchSearchBackend:
     if settings.ELASTICSEARCH_URL:
         return _elasticsearch_backend(settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_TIMEOUT)
     return DatabaseSearchBackend()
+
+
+# --- Elasticsearch: writing, with the outbox for when the cluster cannot be reached --------
+
+# After a failed request the cluster is left alone this long, so pages stay fast.
+ELASTICSEARCH_RETRY_SECONDS = 30
+_DOWN_CACHE_KEY = "search:elasticsearch-down"
+BULK_CHUNK = 1000
+
+
+class ElasticsearchUnavailable(Exception):
+    """The cluster could not be reached or refused the request."""
+
+
+def _client() -> Elasticsearch:
+    backend = get_search_backend()
+    if not isinstance(backend, ElasticsearchSearchBackend):
+        raise ElasticsearchUnavailable("ELASTICSEARCH_URL is not set")
+    return backend.client
+
+
+def _guarded(call):
+    """Run a request against the cluster; turn every transport or API failure into
+    ElasticsearchUnavailable and remember the outage for a short while."""
+    if cache.get(_DOWN_CACHE_KEY):
+        raise ElasticsearchUnavailable("recently unreachable")
+    try:
+        return call(_client())
+    except TransportError as error:
+        # Unreachable or timed out: spare the next requests the wait.
+        cache.set(_DOWN_CACHE_KEY, True, ELASTICSEARCH_RETRY_SECONDS)
+        raise ElasticsearchUnavailable(str(error)) from error
+    except (ApiError, BulkIndexError) as error:
+        raise ElasticsearchUnavailable(str(error)) from error
+
+
+def _document(entry: SearchEntry) -> dict:
+    return {
+        "_index": alias_name(),
+        "_id": entry.entry_id,
+        "_source": {
+            "entry_id": entry.entry_id,
+            "key": entry.key,
+            "kind": entry.kind,
+            "audience": entry.audience,
+            "title": entry.title,
+            "text": entry.text,
+            "url": entry.url,
+            "topics": entry.topics,
+            "administration_level": entry.administration_level,
+            "state": entry.state,
+            "date": entry.date.isoformat() if entry.date else None,
+        },
+    }
+
+
+def _actions(entry_ids: list[str]) -> list[dict]:
+    present = {
+        entry.entry_id: entry for entry in SearchEntry.objects.filter(entry_id__in=entry_ids)
+    }
+    actions = []
+    for entry_id in entry_ids:
+        if entry_id in present:
+            actions.append(_document(present[entry_id]))
+        else:
+            actions.append({"_op_type": "delete", "_index": alias_name(), "_id": entry_id})
+    return actions
+
+
+def _send(client: Elasticsearch, entry_ids: list[str]) -> None:
+    _ensure_alias(client)
+    _ok, errors = helpers.bulk(
+        client, _actions(entry_ids), chunk_size=BULK_CHUNK, raise_on_error=False
+    )
+    # Deleting what the index never had is fine; anything else is a failure to retry.
+    failures = [
+        error
+        for error in errors
+        if not ("delete" in error and error["delete"].get("status") == 404)
+    ]
+    if failures:
+        raise BulkIndexError(f"{len(failures)} documents failed", failures)
+
+
+def _ensure_alias(client: Elasticsearch) -> None:
+    if not client.indices.exists_alias(name=alias_name()):
+        _create_index(client)
+
+
+def _create_index(client: Elasticsearch) -> str:
+    index = new_index()
+    index.create(using=client)
+    client.indices.update_aliases(actions=[{"add": {"index": index._name, "alias": alias_name()}}])
+    return index._name
+
+
+def _to_outbox(entry_ids: list[str], error: str) -> None:
+    existing = set(
+        OutboxItem.objects.filter(entry_id__in=entry_ids).values_list("entry_id", flat=True)
+    )
+    OutboxItem.objects.bulk_create(
+        [
+            OutboxItem(entry_id=entry_id, last_error=error[:1000])
+            for entry_id in entry_ids
+            if entry_id not in existing
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def elasticsearch_sync_entries(entry_ids: list[str]) -> None:
+    """Send the current state of these entries to Elasticsearch, if it is configured; when it
+    cannot be reached they wait in the outbox for `outbox_replay`."""
+    if not settings.ELASTICSEARCH_URL or not entry_ids:
+        return
+    try:
+        _guarded(lambda client: _send(client, entry_ids))
+    except ElasticsearchUnavailable as error:
+        logger.warning("Elasticsearch unavailable, %d changes to the outbox", len(entry_ids))
+        _to_outbox(entry_ids, str(error))
+
+
+def outbox_replay(*, batch_size: int = 500, progress=None) -> int:
+    """Send every waiting change; returns how many were sent. Raises ElasticsearchUnavailable
+    when the cluster is still down (what is left stays in the outbox)."""
+    cache.delete(_DOWN_CACHE_KEY)
+    sent = 0
+    while True:
+        batch = list(OutboxItem.objects.order_by("id")[:batch_size])
+        if not batch:
+            return sent
+        entry_ids = [item.entry_id for item in batch]
+        try:
+            _guarded(lambda client, entry_ids=entry_ids: _send(client, entry_ids))
+        except ElasticsearchUnavailable as error:
+            OutboxItem.objects.filter(pk__in=[item.pk for item in batch]).update(
+                attempts=F("attempts") + 1, last_error=str(error)[:1000]
+            )
+            raise
+        OutboxItem.objects.filter(pk__in=[item.pk for item in batch]).delete()
+        sent += len(batch)
+        if progress:
+            progress(len(batch))
+
+
+def elasticsearch_rebuild(progress=None) -> str | None:
+    """Fill a new index from the database index, then swap the alias to it atomically and
+    drop the old indexes. Changes written meanwhile are sent again after the swap."""
+    if not settings.ELASTICSEARCH_URL:
+        return None
+    started = timezone.now()
+
+    def rebuild(client: Elasticsearch) -> str:
+        index = new_index()
+        index.create(using=client)
+        name = index._name
+        entries = SearchEntry.objects.order_by("id").iterator(chunk_size=BULK_CHUNK)
+        actions = ({**_document(entry), "_index": name} for entry in entries)
+        for ok, item in helpers.streaming_bulk(
+            client, actions, chunk_size=BULK_CHUNK, raise_on_error=False
+        ):
+            if not ok:
+                raise BulkIndexError("document failed", [item])
+            if progress:
+                progress(1)
+        client.indices.refresh(index=name)
+        old = list(client.indices.get_alias(name=alias_name(), ignore_unavailable=True))
+        client.indices.update_aliases(
+            actions=[
+                *({"remove": {"index": old_name, "alias": alias_name()}} for old_name in old),
+                {"add": {"index": name, "alias": alias_name()}},
+            ]
+        )
+        for old_name in old:
+            client.indices.delete(index=old_name, ignore_unavailable=True)
+        return name
+
+    cache.delete(_DOWN_CACHE_KEY)
+    name = _guarded(rebuild)
+    changed = list(
+        SearchEntry.objects.filter(indexed_at__gte=started).values_list("entry_id", flat=True)
+    )
+    elasticsearch_sync_entries(changed)
+    return name
+
+
+def elasticsearch_create_index() -> None:
+    """Create an empty index behind the alias unless it exists (first start, tests)."""
+    _guarded(_ensure_alias)
+
+
+def elasticsearch_delete_indexes() -> None:
+    """Remove every index of this prefix (tests clean up their own)."""
+
+    def delete(client: Elasticsearch) -> None:
+        client.indices.delete(index=f"{alias_name()}-*", ignore_unavailable=True)
+
+    _guarded(delete)
+
+
+def elasticsearch_refresh() -> None:
+    if settings.ELASTICSEARCH_URL:
+        _guarded(lambda client: client.indices.refresh(index=alias_name()))
+
+
+def elasticsearch_counts() -> dict[str, int]:
+    """Things per kind in the index behind the alias (a profile's variants count once)."""
+
+    def count(client: Elasticsearch) -> dict[str, int]:
+        response = client.search(
+            index=alias_name(),
+            size=0,
+            aggs={
+                "kinds": {
+                    "terms": {"field": "kind", "size": 20},
+                    "aggs": {
+                        "things": {"cardinality": {"field": "key", "precision_threshold": 40000}}
+                    },
+                }
+            },
+        )
+        return {
+            bucket["key"]: bucket["things"]["value"]
+            for bucket in response["aggregations"]["kinds"]["buckets"]
+        }
+
+    return _guarded(count)
+
+
+# --- Elasticsearch: answering ---------------------------------------------------------------
+
+
+def _facet_filters(request: SearchRequest) -> dict[str, dict]:
+    filters = {}
+    if request.kinds:
+        filters["kind"] = {"terms": {"kind": sorted(request.kinds)}}
+    if request.topics:
+        filters["topic"] = {"terms": {"topics": sorted(request.topics)}}
+    if request.administration_levels:
+        filters["administration_level"] = {
+            "terms": {"administration_level": sorted(request.administration_levels)}
+        }
+    if request.states:
+        filters["state"] = {"terms": {"state": sorted(request.states)}}
+    return filters
+
+
+_FACET_FIELDS = {
+    "kind": "kind",
+    "topic": "topics",
+    "administration_level": "administration_level",
+    "state": "state",
+}
+
+
+def _match_query(query: Query, *, require_all: bool, baseline: bool) -> dict:
+    suffix = ".baseline" if baseline else ""
+    clauses = []
+    boosts = []
+    for clause in query.clauses:
+        alternatives = clause.alternatives[:1] if baseline else clause.alternatives
+        options = []
+        for alternative in alternatives:
+            if alternative.phrase:
+                options.append({"match_phrase": {f"content{suffix}": alternative.text}})
+            else:
+                options.append(
+                    {
+                        "match": {
+                            f"content{suffix}": {
+                                "query": alternative.text,
+                                "operator": "and",
+                                "fuzziness": "AUTO",
+                                "prefix_length": 1,
+                            }
+                        }
+                    }
+                )
+            boosts.append(
+                {"match": {f"title{suffix}": {"query": alternative.text, "boost": TITLE_WEIGHT}}}
+            )
+        clauses.append({"bool": {"should": options, "minimum_should_match": 1}})
+    if require_all:
+        return {"bool": {"must": clauses, "should": boosts}}
+    return {"bool": {"should": clauses + boosts, "minimum_should_match": 1}}
+
+
+def _base_filters(query: Query) -> list[dict]:
+    request = query.request
+    filters: list[dict] = [{"terms": {"audience": sorted(query.audiences)}}]
+    date_range = {}
+    if request.date_from:
+        date_range["gte"] = _day_start(request.date_from).isoformat()
+    if request.date_to:
+        date_range["lte"] = _day_end(request.date_to).isoformat()
+    if date_range:
+        filters.append({"range": {"date": date_range}})
+    return filters
+
+
+def _search_body(query: Query, *, require_all: bool, baseline: bool, page: int) -> dict:
+    request = query.request
+    facet_filters = _facet_filters(request)
+    if query.clauses:
+        must = [_match_query(query, require_all=require_all, baseline=baseline)]
+    else:
+        must = [{"match_all": {}}]
+    aggregations = {}
+    for name, field in _FACET_FIELDS.items():
+        others = [condition for other, condition in facet_filters.items() if other != name]
+        aggregations[name] = {
+            "filter": {"bool": {"filter": others}},
+            "aggs": {"values": {"terms": {"field": field, "size": 100}}},
+        }
+    if request.sort == "date" or not query.clauses:
+        sort = [{"date": {"order": "desc", "missing": "_last"}}, "_score", {"entry_id": "asc"}]
+    else:
+        sort = ["_score", {"entry_id": "asc"}]
+    return {
+        "query": {"bool": {"must": must, "filter": _base_filters(query)}},
+        "post_filter": {"bool": {"filter": list(facet_filters.values())}},
+        "aggs": aggregations,
+        "sort": sort,
+        "from": (page - 1) * request.page_size,
+        "size": request.page_size,
+        "track_total_hits": True,
+        "highlight": {
+            "pre_tags": ["<mark>"],
+            "post_tags": ["</mark>"],
+            "encoder": "html",
+            "require_field_match": False,
+            "fields": {
+                ("text.baseline" if baseline else "text"): {
+                    "fragment_size": 240,
+                    "number_of_fragments": 1,
+                }
+            },
+        },
+    }
+
+
+def elasticsearch_search(query: Query, *, baseline: bool = False) -> SearchResults:
+    request = query.request
+
+    def run(client: Elasticsearch, require_all: bool, page: int) -> dict:
+        return client.search(
+            index=alias_name(),
+            body=_search_body(query, require_all=require_all, baseline=baseline, page=page),
+        )
+
+    require_all = True
+    response = _guarded(lambda client: run(client, require_all, request.page))
+    total = response["hits"]["total"]["value"]
+    if not total and len(query.clauses) > 1:
+        require_all = False
+        response = _guarded(lambda client: run(client, require_all, request.page))
+        total = response["hits"]["total"]["value"]
+    page, num_pages = page_bounds(total, request)
+    if page != request.page:
+        response = _guarded(lambda client: run(client, require_all, page))
+    tokens = all_tokens(query.clauses)
+    hits = []
+    for hit in response["hits"]["hits"]:
+        source = hit["_source"]
+        fragments = next(iter(hit.get("highlight", {}).values()), [])
+        snippet = (
+            mark_safe(fragments[0])  # noqa: S308 - Elasticsearch escaped it (encoder html)
+            if fragments
+            else highlight(source.get("text") or source["title"], tokens)
+        )
+        hits.append(
+            SearchHit(
+                kind=source["kind"],
+                key=source["key"],
+                title=source["title"],
+                url=source["url"],
+                snippet=snippet,
+                date=datetime.fromisoformat(source["date"]) if source.get("date") else None,
+                score=float(hit.get("_score") or 0.0),
+            )
+        )
+    selected = {
+        "kind": request.kinds,
+        "topic": request.topics,
+        "administration_level": request.administration_levels,
+        "state": request.states,
+    }
+    facets = {
+        name: facet_values(
+            {
+                bucket["key"]: bucket["doc_count"]
+                for bucket in response["aggregations"][name]["values"]["buckets"]
+            },
+            query.facet_labels[name],
+            selected[name],
+        )
+        for name in _FACET_FIELDS
+    }
+    return SearchResults(
+        hits=hits,
+        total=total,
+        page=page,
+        num_pages=num_pages,
+        facets=facets,
+        suggestion=None,
+        backend="elasticsearch",
+        degraded=False,
+    )
+
+
+def elasticsearch_title_suggestions(text: str, audiences: frozenset[str], limit: int) -> list[dict]:
+    def run(client: Elasticsearch) -> dict:
+        return client.search(
+            index=alias_name(),
+            query={
+                "bool": {
+                    "must": [
+                        # Every word typed, the last one as a prefix, in the title.
+                        {"match_bool_prefix": {"title": {"query": text, "operator": "and"}}}
+                    ],
+                    "filter": [{"terms": {"audience": sorted(audiences)}}],
+                }
+            },
+            size=limit,
+            source=["title", "url", "kind"],
+        )
+
+    response = _guarded(run)
+    return [
+        {
+            "label": hit["_source"]["title"],
+            "url": hit["_source"]["url"],
+            "kind": hit["_source"]["kind"],
+        }
+        for hit in response["hits"]["hits"]
+    ]
