@@ -8,6 +8,8 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from hub import health
+        from search import receivers
         from search.backends import get_search_backend
 
         health.register("search", lambda: get_search_backend().health())
+        receivers.connect()

@@ -152,7 +152,9 @@ else:
 ELASTICSEARCH_URL = env_url(
     "ELASTICSEARCH_URL", schemes={"http", "https"}, example="http://host:9200"
 )
-ELASTICSEARCH_INDEX_PREFIX = env_str("ELASTICSEARCH_INDEX_PREFIX", "kollegium")
+# Index names start with the prefix; the content index is reached through the alias
+# `<prefix>content`, so several sites (or test runs) share one cluster.
+SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "kollegium-")
 ELASTICSEARCH_TIMEOUT = env_int("ELASTICSEARCH_TIMEOUT", 5, minimum=1)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 

@@ -1,0 +1,216 @@
+"""The query API (Contract B): what the search page, the autocomplete endpoint, seeders and
+benchmarks call. Permissions are applied here, once, for every backend."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from typing import Any
+
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from hub.discussions.models import ChannelVisibility, Membership
+from hub.models import Topic
+from members.models import AdministrationLevel, FederalState
+from members.selectors import is_network_member
+from search.backends import DatabaseSearchBackend, Query, get_search_backend
+from search.models import Audience, Kind, Term
+from search.query import Clause, parse
+from search.types import FacetValue, SearchHit, SearchRequest, SearchResults
+
+__all__ = [
+    "FacetValue",
+    "SearchHit",
+    "SearchRequest",
+    "SearchResults",
+    "autocomplete",
+    "search",
+    "search_with_backend",
+    "viewer_audiences",
+]
+
+logger = logging.getLogger(__name__)
+
+BACKEND_CHOICES = ("database", "elasticsearch", "elasticsearch-baseline")
+MAX_PAGE_SIZE = 100
+
+
+def viewer_audiences(viewer: Any) -> frozenset[str]:
+    """The audiences whose entries the viewer may see, the same rules as the pages: members
+    read open channels and the private channels they belong to and see members-only profile
+    fields; visitors and pending accounts see public content only."""
+    if not is_network_member(viewer):
+        return frozenset({Audience.PUBLIC, Audience.OUTSIDERS})
+    private_channels = Membership.objects.filter(
+        user=viewer, channel__visibility=ChannelVisibility.PRIVATE
+    ).values_list("channel_id", flat=True)
+    return frozenset(
+        {Audience.PUBLIC, Audience.MEMBERS, *(Audience.channel(pk) for pk in private_channels)}
+    )
+
+
+def facet_labels() -> dict[str, dict[str, str]]:
+    return {
+        "kind": {value: str(label) for value, label in Kind.choices},
+        "topic": dict(Topic.objects.values_list("slug", "name")),
+        "administration_level": {value: str(label) for value, label in AdministrationLevel.choices},
+        "state": {value: str(label) for value, label in FederalState.choices},
+    }
+
+
+def _clean(request: SearchRequest, labels: dict[str, dict[str, str]]) -> SearchRequest:
+    """Unknown facet values, sorts and page sizes are dropped rather than failing."""
+    return SearchRequest(
+        text=request.text,
+        kinds=frozenset(request.kinds) & labels["kind"].keys(),
+        topics=frozenset(request.topics) & labels["topic"].keys(),
+        administration_levels=frozenset(request.administration_levels)
+        & labels["administration_level"].keys(),
+        states=frozenset(request.states) & labels["state"].keys(),
+        date_from=request.date_from,
+        date_to=request.date_to,
+        sort=request.sort if request.sort in ("relevance", "date") else "relevance",
+        page=max(1, request.page),
+        page_size=min(max(1, request.page_size), MAX_PAGE_SIZE),
+    )
+
+
+def _query(request: SearchRequest, viewer: Any) -> Query:
+    labels = facet_labels()
+    return Query(
+        request=_clean(request, labels),
+        clauses=parse(request.text),
+        audiences=viewer_audiences(viewer),
+        facet_labels=labels,
+    )
+
+
+def _close_word(word: str) -> str | None:
+    """The closest, then most common, vocabulary word within a small edit distance."""
+    lowered = word.lower()
+    if len(lowered) < 4 or Term.objects.filter(word=lowered).exists():
+        return None
+    # Typos rarely hit the first letter; that keeps the candidates few.
+    candidates = dict(
+        Term.objects.annotate(length=Length("word"))
+        .filter(
+            word__startswith=lowered[0],
+            length__gte=len(lowered) - 2,
+            length__lte=len(lowered) + 2,
+        )
+        .values_list("word", "document_frequency")[:20_000]
+    )
+    close = difflib.get_close_matches(lowered, candidates, n=5, cutoff=0.75)
+    if not close:
+        return None
+    return max(
+        close,
+        key=lambda candidate: (
+            round(difflib.SequenceMatcher(None, lowered, candidate).ratio(), 2),
+            candidates[candidate],
+        ),
+    )
+
+
+def suggestion_for(clauses: list[Clause], audiences: frozenset[str]) -> str | None:
+    """ "Meinten Sie …?": the query with unknown words replaced by close words of the index."""
+    database = DatabaseSearchBackend()
+    changed = False
+    words = []
+    for clause in clauses:
+        replacement = None
+        if len(clause.text.split()) == 1 and not database.matches_anything([clause], audiences):
+            replacement = _close_word(clause.text)
+        words.append(replacement or clause.text)
+        changed = changed or replacement is not None
+    return " ".join(words) if changed else None
+
+
+def _answer(query: Query, backend: str) -> SearchResults:
+    from search.backends import ElasticsearchUnavailable, elasticsearch_search
+
+    if backend == "database":
+        results = DatabaseSearchBackend().search(query)
+    else:
+        try:
+            results = elasticsearch_search(query, baseline=backend == "elasticsearch-baseline")
+        except ElasticsearchUnavailable:
+            logger.warning("Elasticsearch unavailable; the database answers", exc_info=True)
+            results = DatabaseSearchBackend().search(query)
+            results = _replace(results, degraded=True)
+    if query.clauses and results.total < 3:
+        results = _replace(results, suggestion=suggestion_for(query.clauses, query.audiences))
+    return results
+
+
+def _replace(results: SearchResults, **changes: Any) -> SearchResults:
+    from dataclasses import replace
+
+    return replace(results, **changes)
+
+
+def search(request: SearchRequest, *, viewer: Any) -> SearchResults:
+    """Search everything the viewer may see."""
+    backend = "elasticsearch" if get_search_backend().name == "elasticsearch" else "database"
+    return _answer(_query(request, viewer), backend)
+
+
+def search_with_backend(request: SearchRequest, *, viewer: Any, backend: str) -> SearchResults:
+    """For benchmarks: force "database", "elasticsearch" (must be configured) or
+    "elasticsearch-baseline" (the plain `german`-analysed field)."""
+    if backend not in BACKEND_CHOICES:
+        raise ValueError(f"Unknown backend {backend!r}; choose one of {BACKEND_CHOICES}")
+    return _answer(_query(request, viewer), backend)
+
+
+def autocomplete(text: str, *, viewer: Any, limit: int = 8) -> list[dict]:
+    """Suggestions while typing: titles the viewer may see, then words of the index."""
+    clauses = parse(text)
+    if not clauses or limit < 1:
+        return []
+    audiences = viewer_audiences(viewer)
+    from search.backends import ElasticsearchUnavailable, elasticsearch_title_suggestions
+
+    titles: list[dict] = []
+    if get_search_backend().name == "elasticsearch":
+        try:
+            titles = elasticsearch_title_suggestions(text, audiences, limit)
+        except ElasticsearchUnavailable:
+            titles = []
+    if not titles:
+        titles = [
+            {"label": entry.title, "url": entry.url, "kind": entry.kind}
+            for entry in DatabaseSearchBackend().title_suggestions(clauses, audiences, limit)
+        ]
+    suggestions = titles[: max(1, limit - limit // 3)]
+    last_word = text.split()[-1].lower() if text.split() else ""
+    if len(last_word) >= 2:
+        head = " ".join(text.split()[:-1])
+        words = Term.objects.filter(word__startswith=last_word).order_by(
+            "-document_frequency", "word"
+        )[: limit - len(suggestions)]
+        search_url = reverse("search:search")
+        for term in words:
+            query_text = f"{head} {term.word}".strip()
+            suggestions.append(
+                {
+                    "label": query_text,
+                    "url": f"{search_url}?{urlencode({'q': query_text})}",
+                    "kind": "query",
+                }
+            )
+    return suggestions[:limit]
+
+
+def related_topics(text: str, *, limit: int = 6) -> list[Topic]:
+    """Topics to explore when nothing was found: those whose name or description shares a
+    word with the query, else the first topics of the taxonomy."""
+    words = [word for word in text.split() if len(word) >= 4][:10]
+    condition = Q()
+    for word in words:
+        condition |= Q(name__icontains=word) | Q(description__icontains=word)
+    topics = list(Topic.objects.filter(condition)[:limit]) if words else []
+    return topics or list(Topic.objects.all()[:limit])

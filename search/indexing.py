@@ -1,0 +1,466 @@
+"""What goes into the search index, and keeping the index in step with the content.
+
+Every searchable thing belongs to a *source* ("practice:42", "course:7", "message:9",
+"profile:3"). Refreshing a source recomputes all its entries from the database and replaces the
+stored ones, so the same code serves publishing, unpublishing, deleting and rebuilding. A
+practice page owns the entries of its attached documents, a course those of its sessions.
+
+The database index is always written; Elasticsearch additionally when configured, through
+`search.backends` (which keeps an outbox when the cluster cannot be reached).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from html import unescape
+
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from hub.discussions.events import member_name
+from hub.discussions.models import Channel, ChannelVisibility, Message
+from hub.models import PracticePage
+from members.models import Approval, Profile, Visibility
+from peer_learning.models import CoursePage, Session, SessionStatus
+from search.analysis import index_tokens
+from search.extraction import document_text
+from search.models import Audience, EntryTopic, Kind, SearchEntry, Term
+
+logger = logging.getLogger(__name__)
+
+_VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,40}")
+# Audiences whose words may be offered to anyone as suggestions.
+_SHARED_AUDIENCES = frozenset({Audience.PUBLIC, Audience.OUTSIDERS})
+
+
+@dataclass(frozen=True)
+class Item:
+    """One search entry before it is stored."""
+
+    entry_id: str
+    key: str
+    kind: str
+    audience: str
+    title: str
+    text: str
+    url: str
+    topics: tuple[str, ...] = ()
+    administration_level: str = ""
+    state: str = ""
+    date: datetime | None = None
+    source: str = field(default="", compare=False)
+
+
+def plain_text(html: str) -> str:
+    return unescape(strip_tags(html)).strip()
+
+
+# --- What each content type contributes ---------------------------------------------------
+
+
+def _live_practice_pages() -> QuerySet[PracticePage]:
+    return PracticePage.objects.live().public().prefetch_related("topics")
+
+
+def practice_items(page: PracticePage) -> list[Item]:
+    source = f"practice:{page.pk}"
+    topics = tuple(sorted(topic.slug for topic in page.topics.all()))
+    common = {
+        "audience": Audience.PUBLIC,
+        "topics": topics,
+        "administration_level": page.administration_level,
+        "state": page.state,
+        "date": page.last_published_at or page.first_published_at,
+        "source": source,
+    }
+    body = page.body.stream_block.get_searchable_content(page.body)
+    items = [
+        Item(
+            entry_id=source,
+            key=source,
+            kind=Kind.PRACTICE,
+            title=page.title,
+            text="\n".join([page.summary, *(plain_text(part) for part in body)]),
+            url=page.url or "",
+            **common,
+        )
+    ]
+    seen: set[int] = set()
+    for block in page.body:
+        if block.block_type != "document" or block.value["document"] is None:
+            continue
+        document = block.value["document"]
+        if document.pk in seen:
+            continue
+        seen.add(document.pk)
+        key = f"document:{page.pk}-{document.pk}"
+        items.append(
+            Item(
+                entry_id=key,
+                key=key,
+                kind=Kind.DOCUMENT,
+                title=document.title,
+                text="\n".join(
+                    [block.value.get("description") or "", _stored_document_text(document)]
+                ),
+                url=document.url,
+                **common,
+            )
+        )
+    return items
+
+
+def _stored_document_text(document) -> str:
+    try:
+        with document.open_file() as file:
+            return document_text(document.file.name, file)
+    except Exception:
+        logger.warning("Could not open document %s for indexing", document.pk, exc_info=True)
+        return ""
+
+
+def _live_courses() -> QuerySet[CoursePage]:
+    return CoursePage.objects.live().public().prefetch_related("topics")
+
+
+def course_items(course: CoursePage) -> list[Item]:
+    source = f"course:{course.pk}"
+    topics = tuple(sorted(topic.slug for topic in course.topics.all()))
+    items = [
+        Item(
+            entry_id=source,
+            key=source,
+            kind=Kind.COURSE,
+            audience=Audience.PUBLIC,
+            title=course.title,
+            text="\n".join([course.summary, plain_text(course.description), course.prerequisites]),
+            url=course.url or "",
+            topics=topics,
+            date=course.last_published_at or course.first_published_at,
+            source=source,
+        )
+    ]
+    sessions = course.sessions.exclude(status=SessionStatus.CANCELLED).order_by("starts_at")
+    for session in sessions:
+        key = f"session:{session.pk}"
+        when = date_format(timezone.localtime(session.starts_at), "DATETIME_FORMAT")
+        items.append(
+            Item(
+                entry_id=key,
+                key=key,
+                kind=Kind.SESSION,
+                audience=Audience.PUBLIC,
+                title=_("%(course)s am %(date)s") % {"course": course.title, "date": when},
+                text="\n".join([session.get_delivery_display(), session.location, course.summary]),
+                url=reverse("peer_learning:session", kwargs={"pk": session.pk}),
+                topics=topics,
+                date=session.starts_at,
+                source=source,
+            )
+        )
+    return items
+
+
+def _indexable_messages() -> QuerySet[Message]:
+    return Message.objects.filter(deleted_at__isnull=True, hidden_at__isnull=True).select_related(
+        "channel", "author__profile"
+    )
+
+
+def message_items(message: Message, channel_topics: tuple[str, ...] | None = None) -> list[Item]:
+    channel = message.channel
+    if channel_topics is None:
+        channel_topics = tuple(sorted(channel.topics.values_list("slug", flat=True)))
+    audience = (
+        Audience.MEMBERS
+        if channel.visibility == ChannelVisibility.OPEN
+        else Audience.channel(channel.pk)
+    )
+    key = f"message:{message.pk}"
+    return [
+        Item(
+            entry_id=key,
+            key=key,
+            kind=Kind.MESSAGE,
+            audience=audience,
+            title=_("%(author)s in #%(channel)s")
+            % {"author": member_name(message.author), "channel": channel.name},
+            text=plain_text(message.html),
+            url=reverse("discussions:permalink", kwargs={"pk": message.pk}),
+            topics=channel_topics,
+            date=message.created_at,
+            source=key,
+        )
+    ]
+
+
+def _indexable_profiles() -> QuerySet[Profile]:
+    return (
+        Profile.objects.filter(user__is_active=True, user__approval=Approval.APPROVED)
+        .select_related("organisation")
+        .prefetch_related("expertise", "interests")
+    )
+
+
+def _profile_variant(profile: Profile, levels: set[str]) -> dict | None:
+    """What a viewer who sees `levels` finds of the profile, like `members.selectors.profile_view`:
+    None when the name itself is hidden from them (then the directory hides the profile)."""
+
+    def visible(name: str) -> bool:
+        return getattr(profile, Profile.VISIBILITY_FIELDS[name]) in levels
+
+    if not visible("display_name"):
+        return None
+    organisation = profile.organisation if visible("organisation") else None
+    parts = [
+        organisation.name if organisation else "",
+        profile.position if visible("position") else "",
+        profile.bio if visible("bio") else "",
+    ]
+    if visible("expertise"):
+        parts.append(", ".join(tag.name for tag in profile.expertise.all()))
+    if visible("interests"):
+        parts.append(", ".join(tag.name for tag in profile.interests.all()))
+    return {
+        "title": profile.display_name,
+        "text": "\n".join(part for part in parts if part),
+        "administration_level": organisation.level if organisation else "",
+        "state": organisation.state if organisation else "",
+    }
+
+
+def profile_items(profile: Profile) -> list[Item]:
+    key = f"profile:{profile.pk}"
+    public = _profile_variant(profile, {Visibility.PUBLIC})
+    members = _profile_variant(profile, {Visibility.PUBLIC, Visibility.MEMBERS})
+    common = {
+        "key": key,
+        "kind": Kind.PROFILE,
+        "url": reverse("members:profile", kwargs={"pk": profile.pk}),
+        "source": key,
+    }
+    if members is None:
+        return []
+    if public == members:
+        return [Item(entry_id=key, audience=Audience.PUBLIC, **common, **members)]
+    items = [Item(entry_id=f"{key}:members", audience=Audience.MEMBERS, **common, **members)]
+    if public is not None:
+        items.append(
+            Item(entry_id=f"{key}:public", audience=Audience.OUTSIDERS, **common, **public)
+        )
+    return items
+
+
+# --- Sources: loading one thing by its source name, or all of a type ----------------------
+
+
+def _one(queryset: QuerySet, pk: str, build: Callable[..., list[Item]]) -> list[Item]:
+    instance = queryset.filter(pk=int(pk)).first()
+    return build(instance) if instance is not None else []
+
+
+def _all_messages() -> Iterator[tuple[str, list[Item]]]:
+    topics_by_channel = {
+        channel.pk: tuple(sorted(topic.slug for topic in channel.topics.all()))
+        for channel in Channel.objects.prefetch_related("topics")
+    }
+    for message in _indexable_messages().iterator(chunk_size=2000):
+        yield (
+            f"message:{message.pk}",
+            message_items(message, topics_by_channel[message.channel_id]),
+        )
+
+
+def _all_of(
+    prefix: str, queryset: Callable[[], QuerySet], build: Callable[..., list[Item]]
+) -> Callable[[], Iterator[tuple[str, list[Item]]]]:
+    def generate() -> Iterator[tuple[str, list[Item]]]:
+        for instance in queryset().iterator(chunk_size=500):
+            yield f"{prefix}:{instance.pk}", build(instance)
+
+    return generate
+
+
+_LOADERS: dict[str, Callable[[str], list[Item]]] = {
+    "practice": lambda pk: _one(_live_practice_pages(), pk, practice_items),
+    "course": lambda pk: _one(_live_courses(), pk, course_items),
+    "message": lambda pk: _one(_indexable_messages(), pk, message_items),
+    "profile": lambda pk: _one(_indexable_profiles(), pk, profile_items),
+}
+
+_COUNTERS: dict[str, Callable[[], QuerySet]] = {
+    Kind.PRACTICE: _live_practice_pages,
+    Kind.COURSE: _live_courses,
+    Kind.SESSION: lambda: Session.objects.filter(course__in=_live_courses()).exclude(
+        status=SessionStatus.CANCELLED
+    ),
+    Kind.MESSAGE: _indexable_messages,
+    Kind.PROFILE: _indexable_profiles,
+}
+
+_GENERATORS: list[tuple[str, Callable[[], Iterator[tuple[str, list[Item]]]]]] = [
+    ("practice", _all_of("practice", _live_practice_pages, practice_items)),
+    ("course", _all_of("course", _live_courses, course_items)),
+    ("message", _all_messages),
+    ("profile", _all_of("profile", _indexable_profiles, profile_items)),
+]
+
+
+def source_items(source: str) -> list[Item]:
+    """The entries a source should have now; [] when it is gone, unpublished or hidden."""
+    prefix, _sep, pk = source.partition(":")
+    return _LOADERS[prefix](pk)
+
+
+def database_counts() -> dict[str, int]:
+    """How many searchable things of each kind the content holds (documents not counted:
+    they live inside page bodies)."""
+    return {kind: queryset().count() for kind, queryset in _COUNTERS.items()}
+
+
+# --- Writing the database index -----------------------------------------------------------
+
+
+def _words(title: str, text: str) -> set[str]:
+    return {word.lower() for word in _VOCABULARY_WORD.findall(f"{title}\n{text}")}
+
+
+def _entry(item: Item) -> SearchEntry:
+    return SearchEntry(
+        entry_id=item.entry_id,
+        key=item.key,
+        source=item.source or item.key,
+        kind=item.kind,
+        audience=item.audience,
+        title=item.title[:300],
+        text=item.text,
+        url=item.url,
+        topics=list(item.topics),
+        administration_level=item.administration_level,
+        state=item.state,
+        date=item.date,
+        title_tokens=" ".join(index_tokens(item.title)),
+        tokens=" ".join(index_tokens(item.text)),
+    )
+
+
+def _vocabulary_delta(entries: Iterable[SearchEntry], sign: int, delta: Counter) -> None:
+    for entry in entries:
+        if entry.audience in _SHARED_AUDIENCES:
+            for word in _words(entry.title, entry.text):
+                delta[word] += sign
+
+
+def _apply_vocabulary(delta: Counter) -> None:
+    changes = {word: change for word, change in delta.items() if change}
+    if not changes:
+        return
+    Term.objects.bulk_create(
+        [Term(word=word) for word, change in changes.items() if change > 0],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    by_change: dict[int, list[str]] = {}
+    for word, change in changes.items():
+        by_change.setdefault(change, []).append(word)
+    for change, words in by_change.items():
+        for start in range(0, len(words), 500):
+            Term.objects.filter(word__in=words[start : start + 500]).update(
+                document_frequency=F("document_frequency") + change
+            )
+    Term.objects.filter(document_frequency__lte=0).delete()
+
+
+def _store(sources: list[str], items: list[Item]) -> list[str]:
+    """Replace the entries of `sources` with `items`; returns every entry id touched."""
+    with transaction.atomic():
+        old = list(SearchEntry.objects.filter(source__in=sources))
+        new = [_entry(item) for item in items]
+        delta: Counter = Counter()
+        _vocabulary_delta(old, -1, delta)
+        _vocabulary_delta(new, +1, delta)
+        SearchEntry.objects.filter(source__in=sources).delete()
+        SearchEntry.objects.bulk_create(new, batch_size=500)
+        EntryTopic.objects.bulk_create(
+            [EntryTopic(entry=entry, slug=slug) for entry in new for slug in entry.topics],
+            batch_size=1000,
+        )
+        _apply_vocabulary(delta)
+    return sorted({entry.entry_id for entry in old} | {entry.entry_id for entry in new})
+
+
+def _push(entry_ids: list[str]) -> None:
+    from search.backends import elasticsearch_sync_entries
+
+    elasticsearch_sync_entries(entry_ids)
+
+
+def refresh(source: str) -> None:
+    """Bring the entries of one source up to date in every index."""
+    _push(_store([source], source_items(source)))
+
+
+def refresh_quietly(source: str) -> None:
+    """For signal receivers: indexing is derived data and must never break a write."""
+    try:
+        refresh(source)
+    except Exception:
+        logger.exception("Could not index %s", source)
+
+
+def index_items(items: Iterable[Item]) -> None:
+    """Store ready-made items (seeders, benchmarks), replacing their sources' entries."""
+    items = list(items)
+    sources = sorted({item.source or item.key for item in items})
+    _push(_store(sources, items))
+
+
+def _batches(progress: Callable[[int], None] | None) -> Iterator[list[tuple[str, list[Item]]]]:
+    batch: list[tuple[str, list[Item]]] = []
+    for _name, generate in _GENERATORS:
+        for pair in generate():
+            batch.append(pair)
+            if len(batch) >= 500:
+                yield batch
+                batch = []
+            if progress:
+                progress(1)
+    if batch:
+        yield batch
+
+
+def total_sources() -> int:
+    return sum(
+        queryset().count()
+        for kind, queryset in _COUNTERS.items()
+        if kind != Kind.SESSION  # sessions come with their course
+    )
+
+
+def rebuild(progress: Callable[[int], None] | None = None) -> int:
+    """Recreate the database index from the content, then Elasticsearch's (a new index behind
+    the alias). `progress` is called with the number of sources done. Returns entries stored."""
+    with transaction.atomic():
+        EntryTopic.objects.all().delete()
+        # Without dependent rows left, one DELETE statement instead of loading every entry.
+        SearchEntry.objects.all()._raw_delete(SearchEntry.objects.db)
+        Term.objects.all().delete()
+        stored = 0
+        for batch in _batches(progress):
+            items = [item for _source, source_items_ in batch for item in source_items_]
+            _store([source for source, _items in batch], items)
+            stored += len(items)
+    from search.backends import elasticsearch_rebuild
+
+    elasticsearch_rebuild()
+    return stored

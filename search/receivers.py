@@ -1,0 +1,116 @@
+"""Keep the search index in step with the content: every change schedules a refresh of the
+affected sources after the transaction commits (a rolled-back write leaves the index alone).
+Indexing errors are logged by `search.indexing.refresh_quietly`, never raised."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from wagtail.documents import get_document_model
+from wagtail.models import ReferenceIndex
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from hub.discussions.models import Channel, Message
+from hub.models import PracticePage
+from members.models import Organisation, Profile, User
+from peer_learning.models import CoursePage, Session
+from search.indexing import refresh_quietly
+
+
+def schedule(*sources: str) -> None:
+    for source in sources:
+        transaction.on_commit(lambda source=source: refresh_quietly(source))
+
+
+def _page_prefix(page: Any) -> str:
+    return "practice" if isinstance(page, PracticePage) else "course"
+
+
+def page_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Published, unpublished, moved or deleted: the refresh reads what is live now."""
+    schedule(f"{_page_prefix(instance)}:{instance.pk}")
+
+
+def page_moved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A move changes the address of a practice page or course (and may take it live)."""
+    specific = instance.specific_deferred
+    if isinstance(specific, (PracticePage, CoursePage)):
+        schedule(f"{_page_prefix(specific)}:{instance.pk}")
+
+
+def session_changed(sender: Any, instance: Session, **kwargs: Any) -> None:
+    schedule(f"course:{instance.course_id}")
+
+
+def message_changed(sender: Any, instance: Message, **kwargs: Any) -> None:
+    schedule(f"message:{instance.pk}")
+
+
+def channel_changed(sender: Any, instance: Channel, **kwargs: Any) -> None:
+    """Visibility and topics decide who finds a channel's messages."""
+    if kwargs.get("action", "post_add").startswith("pre_") or kwargs.get("created"):
+        return
+    message_ids = instance.messages.values_list("pk", flat=True)
+    schedule(*(f"message:{pk}" for pk in message_ids))
+
+
+def profile_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if not isinstance(instance, Profile) or kwargs.get("action", "post_").startswith("pre_"):
+        return
+    schedule(f"profile:{instance.pk}")
+
+
+def user_changed(sender: Any, instance: User, **kwargs: Any) -> None:
+    """Approval and deactivation decide whether a profile is found at all."""
+    profile_id = Profile.objects.filter(user=instance).values_list("pk", flat=True).first()
+    if profile_id is not None:
+        schedule(f"profile:{profile_id}")
+
+
+def organisation_changed(sender: Any, instance: Organisation, **kwargs: Any) -> None:
+    profile_ids = Profile.objects.filter(organisation=instance).values_list("pk", flat=True)
+    schedule(*(f"profile:{pk}" for pk in profile_ids))
+
+
+def document_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A replaced file or new title changes the entries of every page that attaches it."""
+    references = ReferenceIndex.get_references_to(instance).filter(
+        content_type__app_label=PracticePage._meta.app_label,
+        content_type__model=PracticePage._meta.model_name,
+    )
+    page_ids = {int(pk) for pk in references.values_list("object_id", flat=True)}
+    schedule(*(f"practice:{pk}" for pk in sorted(page_ids)))
+
+
+def connect() -> None:
+    for page_model in (PracticePage, CoursePage):
+        page_published.connect(
+            page_changed, sender=page_model, dispatch_uid=f"search-pub-{page_model.__name__}"
+        )
+        page_unpublished.connect(
+            page_changed, sender=page_model, dispatch_uid=f"search-unpub-{page_model.__name__}"
+        )
+        post_delete.connect(
+            page_changed, sender=page_model, dispatch_uid=f"search-del-{page_model.__name__}"
+        )
+    post_page_move.connect(page_moved, dispatch_uid="search-page-move")
+    for signal in (post_save, post_delete):
+        signal.connect(session_changed, sender=Session, dispatch_uid=f"search-session-{signal}")
+        signal.connect(message_changed, sender=Message, dispatch_uid=f"search-message-{signal}")
+        signal.connect(profile_changed, sender=Profile, dispatch_uid=f"search-profile-{signal}")
+    post_save.connect(channel_changed, sender=Channel, dispatch_uid="search-channel")
+    m2m_changed.connect(
+        channel_changed, sender=Channel.topics.through, dispatch_uid="search-channel-topics"
+    )
+    post_save.connect(user_changed, sender=User, dispatch_uid="search-user")
+    post_save.connect(organisation_changed, sender=Organisation, dispatch_uid="search-organisation")
+    for through in (Profile.expertise.through, Profile.interests.through):
+        m2m_changed.connect(
+            profile_changed, sender=through, dispatch_uid=f"search-tags-{through.__name__}"
+        )
+    for signal in (post_save, post_delete):
+        signal.connect(
+            document_changed, sender=get_document_model(), dispatch_uid=f"search-document-{signal}"
+        )

@@ -1,0 +1,56 @@
+"""The values of the query API (Contract B), shared by `search.api` and the backends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils.safestring import SafeString
+
+FACET_NAMES = ("kind", "topic", "administration_level", "state")
+SORTS = ("relevance", "date")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    text: str
+    kinds: frozenset[str] = frozenset()
+    topics: frozenset[str] = frozenset()
+    administration_levels: frozenset[str] = frozenset()
+    states: frozenset[str] = frozenset()
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 20
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    key: str
+    title: str
+    url: str
+    snippet: SafeString
+    date: datetime | None
+    score: float
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    hits: list[SearchHit]
+    total: int
+    page: int
+    num_pages: int
+    facets: dict[str, list[FacetValue]]
+    suggestion: str | None
+    backend: str
+    degraded: bool

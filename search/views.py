@@ -1,0 +1,105 @@
+"""The search page and the suggestions the search field shows while typing."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from hub.ratelimit import rate_limit_exceeded
+from search import api
+from search.forms import FACET_PARAMETERS, SearchForm, page_number, search_request
+from search.models import Kind
+from search.query import MAX_QUERY_LENGTH
+
+# Suggestions are requested on every keystroke (debounced in the browser).
+SUGGESTIONS_PER_MINUTE = 120
+
+
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    form.is_valid()
+    notes = []
+    page = page_number(request.GET.get("seite"))
+    if page is None:
+        notes.append(_("Die Seitenzahl war ungültig; angezeigt wird die erste Seite."))
+        page = 1
+    search = search_request(form, request.GET, page)
+    has_filters = any(request.GET.getlist(name) for name in FACET_PARAMETERS) or any(
+        request.GET.get(name) for name in ("von", "bis")
+    )
+    if form.truncated:
+        notes.append(
+            _("Ihre Suchanfrage war sehr lang; gesucht wurde mit den ersten %(count)d Zeichen.")
+            % {"count": MAX_QUERY_LENGTH}
+        )
+    context = {
+        "form": form,
+        "notes": notes,
+        "query": search.text,
+        "results": None,
+        "script_texts": {
+            "available": _("%(count)s Vorschläge. Mit den Pfeiltasten auswählen."),
+            "kinds": {**{kind.value: str(kind.label) for kind in Kind}, "query": _("Suche")},
+        },
+    }
+    if search.text or has_filters:
+        results = api.search(search, viewer=request.user)
+        requested = {
+            name: set(request.GET.getlist(parameter))
+            for parameter, name in FACET_PARAMETERS.items()
+        }
+        known = {
+            name: {facet.value for facet in values if facet.selected}
+            for name, values in results.facets.items()
+        }
+        if any(requested[name] - known[name] for name in requested):
+            notes.append(_("Unbekannte Filter wurden nicht berücksichtigt."))
+        if results.page != page:
+            notes.append(
+                _("Diese Seite gibt es nicht; angezeigt wird Seite %(page)d.")
+                % {"page": results.page}
+            )
+        params = request.GET.copy()
+        params.pop("seite", None)
+        context.update(
+            results=results,
+            hits=[(hit, Kind(hit.kind).label) for hit in results.hits],
+            query_string=params.urlencode(),
+            facet_groups=_facet_groups(results),
+            related_topics=api.related_topics(search.text) if not results.total else [],
+        )
+    return render(request, "search/search.html", context)
+
+
+def _facet_groups(results: api.SearchResults) -> list[dict]:
+    legends = {
+        "kind": _("Art"),
+        "topic": _("Thema"),
+        "administration_level": _("Verwaltungsebene"),
+        "state": _("Bundesland"),
+    }
+    return [
+        {"parameter": parameter, "legend": legends[name], "values": results.facets[name]}
+        for parameter, name in FACET_PARAMETERS.items()
+        if results.facets[name]
+    ]
+
+
+@require_GET
+def suggestions(request: HttpRequest) -> JsonResponse:
+    who = (
+        str(request.user.pk)
+        if request.user.is_authenticated
+        else request.META.get("REMOTE_ADDR", "")
+    )
+    if rate_limit_exceeded(
+        scope="search-suggestions", key=who, limit=SUGGESTIONS_PER_MINUTE, period=60
+    ):
+        return JsonResponse(
+            {"error": _("Zu viele Anfragen. Bitte warten Sie einen Moment.")}, status=429
+        )
+    text = " ".join(request.GET.get("q", "").split())[:100]
+    return JsonResponse({"suggestions": api.autocomplete(text, viewer=request.user)})

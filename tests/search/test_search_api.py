@@ -1,0 +1,181 @@
+"""The behaviour of search, the same on every backend: who finds what, facets, highlights,
+sorting, paging and bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.api import SearchRequest, autocomplete, search
+
+
+def keys(results):
+    return [hit.key for hit in results.hits]
+
+
+def test_published_practice_page_is_found_with_highlights(world):
+    results = search(SearchRequest(text="Beteiligung"), viewer=world.anonymous)
+
+    assert results.hits[0].key == f"practice:{world.practice.pk}"
+    assert results.hits[0].title == "Bürgerbeteiligung in der Kommune"
+    assert "<mark>Beteiligung</mark>" in results.hits[0].snippet
+    assert results.degraded is False
+
+
+def test_drafts_are_never_found(world):
+    for viewer in (world.anonymous, world.member):
+        results = search(SearchRequest(text="Losverfahren Haushaltsplanung"), viewer=viewer)
+        assert f"practice:{world.draft.pk}" not in keys(results)
+        assert search(SearchRequest(text="Geheimer Entwurf"), viewer=viewer).total == 0
+
+
+def test_private_channel_messages_only_for_its_members(world):
+    member_results = search(SearchRequest(text="Losverfahren"), viewer=world.member)
+    insider_results = search(SearchRequest(text="Losverfahren"), viewer=world.outsider_member)
+    anonymous_results = search(SearchRequest(text="Losverfahren"), viewer=world.anonymous)
+
+    assert f"message:{world.open_message.pk}" in keys(member_results)
+    assert f"message:{world.private_message.pk}" not in keys(member_results)
+    assert f"message:{world.private_message.pk}" in keys(insider_results)
+    assert not any(key.startswith("message:") for key in keys(anonymous_results))
+
+
+def test_pending_accounts_see_only_public_content(world):
+    results = search(SearchRequest(text="Losverfahren"), viewer=world.pending)
+
+    assert not any(key.startswith("message:") for key in keys(results))
+    assert search(SearchRequest(text="Wartend"), viewer=world.member).total == 0
+
+
+def test_members_only_profile_fields_only_for_members(world):
+    profile_key = f"profile:{world.public_profile_owner.profile.pk}"
+
+    by_position = search(SearchRequest(text="Bürgerbüro"), viewer=world.anonymous)
+    by_bio_anonymous = search(SearchRequest(text="Losverfahren"), viewer=world.anonymous)
+    by_bio_member = search(SearchRequest(text="Losverfahren"), viewer=world.member)
+    hidden_profile = search(SearchRequest(text="Intern"), viewer=world.anonymous)
+
+    assert profile_key in keys(by_position)
+    assert profile_key not in keys(by_bio_anonymous)
+    assert profile_key in keys(by_bio_member)
+    assert keys(by_bio_member).count(profile_key) == 1
+    assert f"profile:{world.members_only_owner.profile.pk}" not in keys(hidden_profile)
+
+
+def test_courses_and_sessions_are_found(world):
+    results = search(SearchRequest(text="Vergabe"), viewer=world.anonymous)
+
+    assert f"course:{world.course.pk}" in keys(results)
+    assert f"session:{world.session.pk}" in keys(results)
+
+
+def test_facets_count_and_filter(world):
+    everything = search(SearchRequest(text="Kommune"), viewer=world.anonymous)
+    only_courses = search(
+        SearchRequest(text="Kommune", kinds=frozenset({"course"})), viewer=world.anonymous
+    )
+    by_topic = search(
+        SearchRequest(text="Kommune", topics=frozenset({world.topics["Vergabe"].slug})),
+        viewer=world.anonymous,
+    )
+
+    assert set(everything.facets) == {"kind", "topic", "administration_level", "state"}
+    kinds = {facet.value: facet for facet in everything.facets["kind"]}
+    assert kinds["practice"].count == 1 and kinds["course"].count == 1
+    assert kinds["practice"].label == "Praxisbeispiel"
+    assert keys(only_courses) == [f"course:{world.course.pk}"]
+    # Other values of a facet keep their counts, so a second one can be ticked as well.
+    course_kinds = {facet.value: facet for facet in only_courses.facets["kind"]}
+    assert course_kinds["course"].selected and course_kinds["practice"].count == 1
+    assert keys(by_topic) == [f"course:{world.course.pk}"]
+    topics = {facet.value: facet for facet in by_topic.facets["topic"]}
+    assert topics[world.topics["Vergabe"].slug].selected
+    assert topics[world.topics["Bürgerbeteiligung"].slug].count == 1
+    assert topics[world.topics["Bürgerbeteiligung"].slug].label == "Bürgerbeteiligung"
+
+
+def test_kind_filter_and_unknown_values(world):
+    results = search(
+        SearchRequest(text="Losverfahren", kinds=frozenset({"message", "nonsense"})),
+        viewer=world.member,
+    )
+    assert {hit.kind for hit in results.hits} == {"message"}
+
+    unknown = search(
+        SearchRequest(text="Beteiligung", topics=frozenset({"gibt-es-nicht"})),
+        viewer=world.anonymous,
+    )
+    assert unknown.total >= 1
+
+
+def test_state_and_level_facets(world):
+    results = search(
+        SearchRequest(text="Akte Beteiligung", states=frozenset({"SN"})), viewer=world.anonymous
+    )
+    assert keys(results) and all(hit.kind == "practice" for hit in results.hits)
+    assert results.hits[0].title == "E-Akte im Landesamt"
+    levels = {facet.value for facet in results.facets["administration_level"]}
+    assert "land" in levels
+
+
+def test_sort_by_date_puts_newest_first(world):
+    results = search(SearchRequest(text="Losverfahren", sort="date"), viewer=world.member)
+    dates = [hit.date for hit in results.hits if hit.date]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_pagination_and_out_of_range_pages(world):
+    first = search(SearchRequest(text="", page_size=2), viewer=world.anonymous)
+    second = search(SearchRequest(text="", page=2, page_size=2), viewer=world.anonymous)
+    beyond = search(SearchRequest(text="", page=999, page_size=2), viewer=world.anonymous)
+
+    assert first.total >= 4 and first.num_pages >= 2
+    assert not set(keys(first)) & set(keys(second))
+    assert beyond.page == beyond.num_pages and beyond.hits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"',
+        "*",
+        ":",
+        "(",
+        "AND",
+        "Kommune AND (",
+        'title:"Bürger',
+        "'; DROP TABLE search_searchentry; --",
+        "1 OR 1=1",
+        "x" * 10_000,
+        "NEAR(a b)",
+        "\\",
+        "-Kommune",
+    ],
+)
+def test_bad_input_never_fails(world, text):
+    results = search(SearchRequest(text=text), viewer=world.member)
+
+    assert results.total >= 0
+    assert search(SearchRequest(text="Beteiligung"), viewer=world.anonymous).total >= 1
+
+
+def test_phrase_in_quotes(world):
+    results = search(SearchRequest(text='"elektronische Akte"'), viewer=world.anonymous)
+    assert keys(results) and results.hits[0].title == "E-Akte im Landesamt"
+    assert search(SearchRequest(text='"Akte elektronische"'), viewer=world.anonymous).total == 0
+
+
+def test_did_you_mean_for_a_typo(world):
+    results = search(SearchRequest(text="Bürgerhaushlt"), viewer=world.anonymous)
+    assert results.suggestion == "bürgerhaushalt"
+
+
+def test_autocomplete_offers_titles_and_words(world):
+    suggestions = autocomplete("Bürgerbet", viewer=world.anonymous)
+
+    assert {
+        "label": "Bürgerbeteiligung in der Kommune",
+        "url": world.practice.url,
+        "kind": "practice",
+    } in suggestions
+    assert any(item["kind"] == "query" for item in suggestions)
+    assert autocomplete("Vertraul", viewer=world.anonymous) == []
