@@ -90,24 +90,32 @@ def score_by_category(outcomes: Sequence[Outcome]) -> dict[str, Scores]:
     return table
 
 
-def run_judged_set(backend: str, *, viewer: Any = None) -> list[Outcome]:
+def run_judged_set(
+    backend: str, *, viewer: Any = None, follow_suggestion: bool = False
+) -> list[Outcome]:
     """Every judged query through `search.api.search_with_backend`, as an anonymous visitor.
 
-    Needs the demo content in the database and in the backend's index.
+    With `follow_suggestion`, a query whose answer offers "Meinten Sie …?" is judged by the
+    results of the suggested query: what a user sees after one click. Needs the demo content in
+    the database and in the backend's index.
     """
     from django.contrib.auth.models import AnonymousUser
-    from search.api import SearchRequest, search_with_backend
 
     from hub.models import PracticePage
+    from search.api import SearchRequest, search_with_backend
 
+    viewer = viewer if viewer is not None else AnonymousUser()
     slugs = {f"practice:{pk}": slug for pk, slug in PracticePage.objects.values_list("pk", "slug")}
+
+    def ask(text: str) -> Any:
+        request = SearchRequest(text=text, kinds=frozenset({"practice"}), page_size=CUTOFF)
+        return search_with_backend(request, viewer=viewer, backend=backend)
+
     outcomes = []
     for judgement in judgements():
-        results = search_with_backend(
-            SearchRequest(text=judgement.text, kinds=frozenset({"practice"}), page_size=CUTOFF),
-            viewer=viewer if viewer is not None else AnonymousUser(),
-            backend=backend,
-        )
+        results = ask(judgement.text)
+        if follow_suggestion and results.suggestion:
+            results = ask(results.suggestion)
         ranked = tuple(slugs.get(hit.key, hit.key) for hit in results.hits[:CUTOFF])
         outcomes.append(Outcome(judgement=judgement, ranked=ranked, total=results.total))
     return outcomes
