@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+from dataclasses import replace
 from typing import Any
 
 from django.db.models import Q
@@ -16,7 +17,14 @@ from hub.discussions.models import ChannelVisibility, Membership
 from hub.models import Topic
 from members.models import AdministrationLevel, FederalState
 from members.selectors import is_network_member
-from search.backends import DatabaseSearchBackend, Query, get_search_backend
+from search.backends import (
+    DatabaseSearchBackend,
+    ElasticsearchUnavailable,
+    Query,
+    elasticsearch_search,
+    elasticsearch_title_suggestions,
+    get_search_backend,
+)
 from search.models import Audience, Kind, Term
 from search.query import Clause, parse
 from search.types import FacetValue, SearchHit, SearchRequest, SearchResults
@@ -130,8 +138,6 @@ def suggestion_for(clauses: list[Clause], audiences: frozenset[str]) -> str | No
 
 
 def _answer(query: Query, backend: str) -> SearchResults:
-    from search.backends import ElasticsearchUnavailable, elasticsearch_search
-
     if backend == "database":
         results = DatabaseSearchBackend().search(query)
     else:
@@ -140,16 +146,10 @@ def _answer(query: Query, backend: str) -> SearchResults:
         except ElasticsearchUnavailable:
             logger.warning("Elasticsearch unavailable; the database answers", exc_info=True)
             results = DatabaseSearchBackend().search(query)
-            results = _replace(results, degraded=True)
+            results = replace(results, degraded=True)
     if query.clauses and results.total < 3:
-        results = _replace(results, suggestion=suggestion_for(query.clauses, query.audiences))
+        results = replace(results, suggestion=suggestion_for(query.clauses, query.audiences))
     return results
-
-
-def _replace(results: SearchResults, **changes: Any) -> SearchResults:
-    from dataclasses import replace
-
-    return replace(results, **changes)
 
 
 def search(request: SearchRequest, *, viewer: Any) -> SearchResults:
@@ -172,8 +172,6 @@ def autocomplete(text: str, *, viewer: Any, limit: int = 8) -> list[dict]:
     if not clauses or limit < 1:
         return []
     audiences = viewer_audiences(viewer)
-    from search.backends import ElasticsearchUnavailable, elasticsearch_title_suggestions
-
     titles: list[dict] = []
     if get_search_backend().name == "elasticsearch":
         try:

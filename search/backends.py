@@ -10,23 +10,27 @@ return the same `SearchResults`, so facets, permissions and paging behave alike.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
-from functools import cache
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
-from elasticsearch import Elasticsearch
+from django.utils.safestring import mark_safe
+from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+from elasticsearch.helpers import BulkIndexError
 
 from hub.health import CheckResult
+from search.documents import alias_name, new_index
 from search.highlight import highlight
-from search.models import EntryTopic, SearchEntry
+from search.models import EntryTopic, OutboxItem, SearchEntry
 from search.query import Clause, all_tokens, fts5_expression, tsquery_expression
 from search.types import FacetValue, SearchHit, SearchRequest, SearchResults
 
@@ -305,7 +309,7 @@ class ElasticsearchSearchBackend:
         return CheckResult(ok=True, backend=self.name)
 
 
-@cache
+@functools.cache
 def _elasticsearch_backend(url: str, timeout: int) -> ElasticsearchSearchBackend:
     return ElasticsearchSearchBackend(url, timeout)
 
@@ -316,36 +320,427 @@ def get_search_backend() -> DatabaseSearchBackend | ElasticsearchSearchBackend:
     return DatabaseSearchBackend()
 
 
-def elasticsearch_sync_entries(entry_ids: list[str]) -> None:
-    """Send the current state of these entries to Elasticsearch, if it is configured."""
-    if not settings.ELASTICSEARCH_URL or not entry_ids:
-        return
+# --- Elasticsearch: writing, with the outbox for when the cluster cannot be reached --------
 
-
-def elasticsearch_rebuild() -> None:
-    if not settings.ELASTICSEARCH_URL:
-        return
+# After a failed request the cluster is left alone this long, so pages stay fast.
+ELASTICSEARCH_RETRY_SECONDS = 30
+_DOWN_CACHE_KEY = "search:elasticsearch-down"
+BULK_CHUNK = 1000
 
 
 class ElasticsearchUnavailable(Exception):
     """The cluster could not be reached or refused the request."""
 
 
-def elasticsearch_search(query: Query, *, baseline: bool = False) -> SearchResults:
-    raise ElasticsearchUnavailable("not configured")
+def _client() -> Elasticsearch:
+    backend = get_search_backend()
+    if not isinstance(backend, ElasticsearchSearchBackend):
+        raise ElasticsearchUnavailable("ELASTICSEARCH_URL is not set")
+    return backend.client
 
 
-def elasticsearch_title_suggestions(text: str, audiences: frozenset[str], limit: int) -> list[dict]:
-    raise ElasticsearchUnavailable("not configured")
+def _guarded(call):
+    """Run a request against the cluster; turn every transport or API failure into
+    ElasticsearchUnavailable and remember the outage for a short while."""
+    if cache.get(_DOWN_CACHE_KEY):
+        raise ElasticsearchUnavailable("recently unreachable")
+    try:
+        return call(_client())
+    except (TransportError, ApiError, BulkIndexError) as error:
+        cache.set(_DOWN_CACHE_KEY, True, ELASTICSEARCH_RETRY_SECONDS)
+        raise ElasticsearchUnavailable(str(error)) from error
+
+
+def _document(entry: SearchEntry) -> dict:
+    return {
+        "_index": alias_name(),
+        "_id": entry.entry_id,
+        "_source": {
+            "entry_id": entry.entry_id,
+            "key": entry.key,
+            "kind": entry.kind,
+            "audience": entry.audience,
+            "title": entry.title,
+            "text": entry.text,
+            "url": entry.url,
+            "topics": entry.topics,
+            "administration_level": entry.administration_level,
+            "state": entry.state,
+            "date": entry.date.isoformat() if entry.date else None,
+        },
+    }
+
+
+def _actions(entry_ids: list[str]) -> list[dict]:
+    present = {
+        entry.entry_id: entry for entry in SearchEntry.objects.filter(entry_id__in=entry_ids)
+    }
+    actions = []
+    for entry_id in entry_ids:
+        if entry_id in present:
+            actions.append(_document(present[entry_id]))
+        else:
+            actions.append({"_op_type": "delete", "_index": alias_name(), "_id": entry_id})
+    return actions
+
+
+def _send(client: Elasticsearch, entry_ids: list[str]) -> None:
+    _ensure_alias(client)
+    _ok, errors = helpers.bulk(
+        client, _actions(entry_ids), chunk_size=BULK_CHUNK, raise_on_error=False
+    )
+    # Deleting what the index never had is fine; anything else is a failure to retry.
+    failures = [
+        error
+        for error in errors
+        if not ("delete" in error and error["delete"].get("status") == 404)
+    ]
+    if failures:
+        raise BulkIndexError(f"{len(failures)} documents failed", failures)
+
+
+def _ensure_alias(client: Elasticsearch) -> None:
+    if not client.indices.exists_alias(name=alias_name()):
+        _create_index(client)
+
+
+def _create_index(client: Elasticsearch) -> str:
+    index = new_index()
+    index.create(using=client)
+    client.indices.update_aliases(actions=[{"add": {"index": index._name, "alias": alias_name()}}])
+    return index._name
+
+
+def _to_outbox(entry_ids: list[str], error: str) -> None:
+    existing = set(
+        OutboxItem.objects.filter(entry_id__in=entry_ids).values_list("entry_id", flat=True)
+    )
+    OutboxItem.objects.bulk_create(
+        [
+            OutboxItem(entry_id=entry_id, last_error=error[:1000])
+            for entry_id in entry_ids
+            if entry_id not in existing
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def elasticsearch_sync_entries(entry_ids: list[str]) -> None:
+    """Send the current state of these entries to Elasticsearch, if it is configured; when it
+    cannot be reached they wait in the outbox for `outbox_replay`."""
+    if not settings.ELASTICSEARCH_URL or not entry_ids:
+        return
+    try:
+        _guarded(lambda client: _send(client, entry_ids))
+    except ElasticsearchUnavailable as error:
+        logger.warning("Elasticsearch unavailable, %d changes to the outbox", len(entry_ids))
+        _to_outbox(entry_ids, str(error))
+
+
+def outbox_replay(*, batch_size: int = 500, progress=None) -> int:
+    """Send every waiting change; returns how many were sent. Raises ElasticsearchUnavailable
+    when the cluster is still down (what is left stays in the outbox)."""
+    cache.delete(_DOWN_CACHE_KEY)
+    sent = 0
+    while True:
+        batch = list(OutboxItem.objects.order_by("id")[:batch_size])
+        if not batch:
+            return sent
+        entry_ids = [item.entry_id for item in batch]
+        try:
+            _guarded(lambda client, entry_ids=entry_ids: _send(client, entry_ids))
+        except ElasticsearchUnavailable as error:
+            OutboxItem.objects.filter(pk__in=[item.pk for item in batch]).update(
+                attempts=F("attempts") + 1, last_error=str(error)[:1000]
+            )
+            raise
+        OutboxItem.objects.filter(pk__in=[item.pk for item in batch]).delete()
+        sent += len(batch)
+        if progress:
+            progress(len(batch))
+
+
+def elasticsearch_rebuild(progress=None) -> str | None:
+    """Fill a new index from the database index, then swap the alias to it atomically and
+    drop the old indexes. Changes written meanwhile are sent again after the swap."""
+    if not settings.ELASTICSEARCH_URL:
+        return None
+    started = timezone.now()
+
+    def rebuild(client: Elasticsearch) -> str:
+        index = new_index()
+        index.create(using=client)
+        name = index._name
+        entries = SearchEntry.objects.order_by("id").iterator(chunk_size=BULK_CHUNK)
+        actions = ({**_document(entry), "_index": name} for entry in entries)
+        for ok, item in helpers.streaming_bulk(
+            client, actions, chunk_size=BULK_CHUNK, raise_on_error=False
+        ):
+            if not ok:
+                raise BulkIndexError("document failed", [item])
+            if progress:
+                progress(1)
+        client.indices.refresh(index=name)
+        old = list(client.indices.get_alias(name=alias_name(), ignore_unavailable=True))
+        client.indices.update_aliases(
+            actions=[
+                *({"remove": {"index": old_name, "alias": alias_name()}} for old_name in old),
+                {"add": {"index": name, "alias": alias_name()}},
+            ]
+        )
+        for old_name in old:
+            client.indices.delete(index=old_name, ignore_unavailable=True)
+        return name
+
+    cache.delete(_DOWN_CACHE_KEY)
+    name = _guarded(rebuild)
+    changed = list(
+        SearchEntry.objects.filter(indexed_at__gte=started).values_list("entry_id", flat=True)
+    )
+    elasticsearch_sync_entries(changed)
+    return name
 
 
 def elasticsearch_create_index() -> None:
-    return
+    """Create an empty index behind the alias unless it exists (first start, tests)."""
+    _guarded(_ensure_alias)
 
 
 def elasticsearch_delete_indexes() -> None:
-    return
+    """Remove every index of this prefix (tests clean up their own)."""
+
+    def delete(client: Elasticsearch) -> None:
+        client.indices.delete(index=f"{alias_name()}-*", ignore_unavailable=True)
+
+    _guarded(delete)
 
 
 def elasticsearch_refresh() -> None:
-    return
+    if settings.ELASTICSEARCH_URL:
+        _guarded(lambda client: client.indices.refresh(index=alias_name()))
+
+
+def elasticsearch_counts() -> dict[str, int]:
+    """Documents per kind in the index behind the alias."""
+
+    def count(client: Elasticsearch) -> dict[str, int]:
+        response = client.search(
+            index=alias_name(),
+            size=0,
+            aggs={"kinds": {"terms": {"field": "kind", "size": 20}}},
+        )
+        return {
+            bucket["key"]: bucket["doc_count"]
+            for bucket in response["aggregations"]["kinds"]["buckets"]
+        }
+
+    return _guarded(count)
+
+
+# --- Elasticsearch: answering ---------------------------------------------------------------
+
+
+def _facet_filters(request: SearchRequest) -> dict[str, dict]:
+    filters = {}
+    if request.kinds:
+        filters["kind"] = {"terms": {"kind": sorted(request.kinds)}}
+    if request.topics:
+        filters["topic"] = {"terms": {"topics": sorted(request.topics)}}
+    if request.administration_levels:
+        filters["administration_level"] = {
+            "terms": {"administration_level": sorted(request.administration_levels)}
+        }
+    if request.states:
+        filters["state"] = {"terms": {"state": sorted(request.states)}}
+    return filters
+
+
+_FACET_FIELDS = {
+    "kind": "kind",
+    "topic": "topics",
+    "administration_level": "administration_level",
+    "state": "state",
+}
+
+
+def _match_query(query: Query, *, require_all: bool, baseline: bool) -> dict:
+    suffix = ".baseline" if baseline else ""
+    clauses = []
+    boosts = []
+    for clause in query.clauses:
+        alternatives = clause.alternatives[:1] if baseline else clause.alternatives
+        options = []
+        for alternative in alternatives:
+            if alternative.phrase:
+                options.append({"match_phrase": {f"content{suffix}": alternative.text}})
+            else:
+                options.append(
+                    {
+                        "match": {
+                            f"content{suffix}": {
+                                "query": alternative.text,
+                                "operator": "and",
+                                "fuzziness": "AUTO",
+                                "prefix_length": 1,
+                            }
+                        }
+                    }
+                )
+            boosts.append(
+                {"match": {f"title{suffix}": {"query": alternative.text, "boost": TITLE_WEIGHT}}}
+            )
+        clauses.append({"bool": {"should": options, "minimum_should_match": 1}})
+    if require_all:
+        return {"bool": {"must": clauses, "should": boosts}}
+    return {"bool": {"should": clauses + boosts, "minimum_should_match": 1}}
+
+
+def _base_filters(query: Query) -> list[dict]:
+    request = query.request
+    filters: list[dict] = [{"terms": {"audience": sorted(query.audiences)}}]
+    date_range = {}
+    if request.date_from:
+        date_range["gte"] = _day_start(request.date_from).isoformat()
+    if request.date_to:
+        date_range["lte"] = _day_end(request.date_to).isoformat()
+    if date_range:
+        filters.append({"range": {"date": date_range}})
+    return filters
+
+
+def _search_body(query: Query, *, require_all: bool, baseline: bool, page: int) -> dict:
+    request = query.request
+    facet_filters = _facet_filters(request)
+    if query.clauses:
+        must = [_match_query(query, require_all=require_all, baseline=baseline)]
+    else:
+        must = [{"match_all": {}}]
+    aggregations = {}
+    for name, field in _FACET_FIELDS.items():
+        others = [condition for other, condition in facet_filters.items() if other != name]
+        aggregations[name] = {
+            "filter": {"bool": {"filter": others}},
+            "aggs": {"values": {"terms": {"field": field, "size": 100}}},
+        }
+    if request.sort == "date" or not query.clauses:
+        sort = [{"date": {"order": "desc", "missing": "_last"}}, "_score", {"entry_id": "asc"}]
+    else:
+        sort = ["_score", {"entry_id": "asc"}]
+    return {
+        "query": {"bool": {"must": must, "filter": _base_filters(query)}},
+        "post_filter": {"bool": {"filter": list(facet_filters.values())}},
+        "aggs": aggregations,
+        "sort": sort,
+        "from": (page - 1) * request.page_size,
+        "size": request.page_size,
+        "track_total_hits": True,
+        "highlight": {
+            "pre_tags": ["<mark>"],
+            "post_tags": ["</mark>"],
+            "encoder": "html",
+            "require_field_match": False,
+            "fields": {
+                ("text.baseline" if baseline else "text"): {
+                    "fragment_size": 240,
+                    "number_of_fragments": 1,
+                }
+            },
+        },
+    }
+
+
+def elasticsearch_search(query: Query, *, baseline: bool = False) -> SearchResults:
+    request = query.request
+
+    def run(client: Elasticsearch, require_all: bool, page: int) -> dict:
+        return client.search(
+            index=alias_name(),
+            body=_search_body(query, require_all=require_all, baseline=baseline, page=page),
+        )
+
+    require_all = True
+    response = _guarded(lambda client: run(client, require_all, request.page))
+    total = response["hits"]["total"]["value"]
+    if not total and len(query.clauses) > 1:
+        require_all = False
+        response = _guarded(lambda client: run(client, require_all, request.page))
+        total = response["hits"]["total"]["value"]
+    page, num_pages = page_bounds(total, request)
+    if page != request.page:
+        response = _guarded(lambda client: run(client, require_all, page))
+    tokens = all_tokens(query.clauses)
+    hits = []
+    for hit in response["hits"]["hits"]:
+        source = hit["_source"]
+        fragments = next(iter(hit.get("highlight", {}).values()), [])
+        snippet = (
+            mark_safe(fragments[0])  # noqa: S308 - Elasticsearch escaped it (encoder html)
+            if fragments
+            else highlight(source.get("text") or source["title"], tokens)
+        )
+        hits.append(
+            SearchHit(
+                kind=source["kind"],
+                key=source["key"],
+                title=source["title"],
+                url=source["url"],
+                snippet=snippet,
+                date=datetime.fromisoformat(source["date"]) if source.get("date") else None,
+                score=float(hit.get("_score") or 0.0),
+            )
+        )
+    selected = {
+        "kind": request.kinds,
+        "topic": request.topics,
+        "administration_level": request.administration_levels,
+        "state": request.states,
+    }
+    facets = {
+        name: facet_values(
+            {
+                bucket["key"]: bucket["doc_count"]
+                for bucket in response["aggregations"][name]["values"]["buckets"]
+            },
+            query.facet_labels[name],
+            selected[name],
+        )
+        for name in _FACET_FIELDS
+    }
+    return SearchResults(
+        hits=hits,
+        total=total,
+        page=page,
+        num_pages=num_pages,
+        facets=facets,
+        suggestion=None,
+        backend="elasticsearch",
+        degraded=False,
+    )
+
+
+def elasticsearch_title_suggestions(text: str, audiences: frozenset[str], limit: int) -> list[dict]:
+    def run(client: Elasticsearch) -> dict:
+        return client.search(
+            index=alias_name(),
+            query={
+                "bool": {
+                    "must": [
+                        # Every word typed, the last one as a prefix, in the title.
+                        {"match_bool_prefix": {"title": {"query": text, "operator": "and"}}}
+                    ],
+                    "filter": [{"terms": {"audience": sorted(audiences)}}],
+                }
+            },
+            size=limit,
+            source=["title", "url", "kind"],
+        )
+
+    response = _guarded(run)
+    return [
+        {
+            "label": hit["_source"]["title"],
+            "url": hit["_source"]["url"],
+            "kind": hit["_source"]["kind"],
+        }
+        for hit in response["hits"]["hits"]
+    ]

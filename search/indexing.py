@@ -33,6 +33,7 @@ from hub.models import PracticePage
 from members.models import Approval, Profile, Visibility
 from peer_learning.models import CoursePage, Session, SessionStatus
 from search.analysis import index_tokens
+from search.backends import elasticsearch_rebuild, elasticsearch_sync_entries
 from search.extraction import document_text
 from search.models import Audience, EntryTopic, Kind, SearchEntry, Term
 
@@ -400,8 +401,6 @@ def _store(sources: list[str], items: list[Item]) -> list[str]:
 
 
 def _push(entry_ids: list[str]) -> None:
-    from search.backends import elasticsearch_sync_entries
-
     elasticsearch_sync_entries(entry_ids)
 
 
@@ -447,9 +446,13 @@ def total_sources() -> int:
     )
 
 
-def rebuild(progress: Callable[[int], None] | None = None) -> int:
+def rebuild(
+    progress: Callable[[int], None] | None = None,
+    elasticsearch_progress: Callable[[int], None] | None = None,
+) -> int:
     """Recreate the database index from the content, then Elasticsearch's (a new index behind
-    the alias). `progress` is called with the number of sources done. Returns entries stored."""
+    the alias). `progress` is called with the number of sources done, `elasticsearch_progress`
+    with documents sent. Returns the number of entries stored."""
     with transaction.atomic():
         EntryTopic.objects.all().delete()
         # Without dependent rows left, one DELETE statement instead of loading every entry.
@@ -460,7 +463,5 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
             items = [item for _source, source_items_ in batch for item in source_items_]
             _store([source for source, _items in batch], items)
             stored += len(items)
-    from search.backends import elasticsearch_rebuild
-
-    elasticsearch_rebuild()
+    elasticsearch_rebuild(progress=elasticsearch_progress)
     return stored

@@ -155,6 +155,7 @@ ELASTICSEARCH_URL = env_url(
 # Index names start with the prefix; the content index is reached through the alias
 # `<prefix>content`, so several sites (or test runs) share one cluster.
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "kollegium-")
+SEARCH_INDEX_REPLICAS = env_int("SEARCH_INDEX_REPLICAS", 0, minimum=0)
 ELASTICSEARCH_TIMEOUT = env_int("ELASTICSEARCH_TIMEOUT", 5, minimum=1)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 

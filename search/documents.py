@@ -1,0 +1,64 @@
+"""The Elasticsearch index: one document per database index entry, under an alias.
+
+`<SEARCH_INDEX_PREFIX>content` is an alias; a rebuild fills a new timestamped index and then
+moves the alias in one atomic request, so searches never see a half-built index.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.conf import settings
+from elasticsearch.dsl import Date, Document, Index, Keyword, Text
+
+from search import analysis
+
+INDEX_ANALYZER = "kollegium_german_index"
+SEARCH_ANALYZER = "kollegium_german_search"
+
+
+def _german_text(**kwargs) -> Text:
+    """Text with the project's German chain, plus a `baseline` subfield analysed with
+    Elasticsearch's plain analyzer for the relevance comparison."""
+    return Text(
+        analyzer=INDEX_ANALYZER,
+        search_analyzer=SEARCH_ANALYZER,
+        fields={"baseline": Text(analyzer=analysis.BASELINE_ANALYZER)},
+        **kwargs,
+    )
+
+
+class ContentDocument(Document):
+    entry_id = Keyword()
+    key = Keyword()
+    kind = Keyword()
+    audience = Keyword()
+    title = _german_text(
+        copy_to="content",
+        term_vector="with_positions_offsets",
+    )
+    text = _german_text(copy_to="content", term_vector="with_positions_offsets")
+    # Title and text together, so that every word of a query may be in either.
+    content = _german_text()
+    url = Keyword(index=False)
+    topics = Keyword()
+    administration_level = Keyword()
+    state = Keyword()
+    date = Date()
+
+
+def alias_name() -> str:
+    return f"{settings.SEARCH_INDEX_PREFIX}content"
+
+
+def new_index() -> Index:
+    """A fresh, empty index definition with a unique name; not yet created."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+    index = Index(f"{alias_name()}-{stamp}")
+    index.settings(
+        number_of_shards=1,
+        number_of_replicas=settings.SEARCH_INDEX_REPLICAS,
+        **analysis.elasticsearch_index_settings(),
+    )
+    index.document(ContentDocument)
+    return index
