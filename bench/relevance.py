@@ -46,15 +46,15 @@ def measure(engine: str, details: bool) -> dict[str, object]:
     """Run in a fresh process: seed, index and judge one engine's backends."""
     with contextlib.ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kollegium-bench-")))
-        label = stack.enter_context(
-            database("postgresql" if engine == "postgresql" else "sqlite", tmp)
-        )
-        backends = {"database": f"Datenbank ({label})"}
+        server = "postgresql" if engine == "postgresql" else "sqlite"
+        # "PostgreSQL 15.18 (Debian …)" -> "PostgreSQL 15.18": the columns stay readable.
+        label = stack.enter_context(database(server, tmp)).split(" (")[0]
+        backends = {"database": f"DB {label}"}
         if engine == "elasticsearch":
             version = stack.enter_context(elasticsearch(tmp))
             backends = {
-                "elasticsearch": f"Elasticsearch {version}, Kollegium-Analyse",
-                "elasticsearch-baseline": f"Elasticsearch {version}, german (Baseline)",
+                "elasticsearch": f"ES {version} Kollegium",
+                "elasticsearch-baseline": f"ES {version} german",
             }
         os.environ["DJANGO_SETTINGS_MODULE"] = "hub.settings.dev"
         os.environ["DEBUG"] = "false"
@@ -74,7 +74,7 @@ def measure(engine: str, details: bool) -> dict[str, object]:
         runs = [(backend, name, False) for backend, name in backends.items()]
         # The database backend answers typos with "Meinten Sie …?"; judge the click on it too.
         if engine != "elasticsearch":
-            runs.append(("database", f"Datenbank ({label}) nach „Meinten Sie“", True))
+            runs.append(("database", f"DB {label} + Meinten Sie", True))
         tables: dict[str, object] = {}
         for backend, name, follow in runs:
             outcomes = run_judged_set(backend, follow_suggestion=follow)
@@ -150,6 +150,7 @@ def main() -> None:
     from tests.search.relevance import judgements
 
     print(f"\nRelevanz: {len(judgements())} bewertete Anfragen, gesucht wird in Praxisbeispielen")
+    print("„+ Meinten Sie“: Anfragen mit Vorschlag werden nach einem Klick darauf bewertet.")
     _table(tables)
 
 
