@@ -147,12 +147,24 @@ def run(engine: str, use_elasticsearch: bool, items: int, requests: int) -> bool
         verdict = "erreicht" if met else "VERFEHLT"
         print(f"{'Autovervollständigung':<30}{p50:>9.1f}{p95:>9.1f}  < 30 ms {verdict}")
         if use_elasticsearch:
-            throughput = total / rebuilt
+            from search.backends import elasticsearch_rebuild
+            from search.models import SearchEntry
+
+            # The full rebuild above also refilled the database index; this is the bulk load
+            # alone: every stored entry into a new index, then the alias swap.
+            documents = SearchEntry.objects.count()
+            started = time.perf_counter()
+            elasticsearch_rebuild()
+            bulk = time.perf_counter() - started
+            throughput = total / bulk
             met = throughput >= TARGET_BULK_ITEMS_PER_SECOND
             ok = ok and met
-            rate = _number(throughput)
             verdict = "erreicht" if met else "VERFEHLT"
-            print(f"Bulk-Indexierung: {rate} Elemente/s (Ziel ≥ 2.000) {verdict}")
+            print(
+                f"Bulk-Indexierung: {_number(documents)} Dokumente in {bulk:.1f} s, "
+                f"{_number(throughput)} Elemente/s (Ziel ≥ 2.000) {verdict}, "
+                f"{_number(documents / bulk)} Dokumente/s"
+            )
         return ok
 
 
