@@ -42,6 +42,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m bench.catalogue --database sqlite
 	$(BIN)/python -m bench.catalogue --database postgresql
 	$(BIN)/python -m bench.discussions --clients 50 200 500 --messages 100 --rate 20
+	$(BIN)/python -m bench.analysis
 	$(MAKE) bench-search
 
 # Search: relevance on the judged queries for every backend, then speed with 100,000 items.

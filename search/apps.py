@@ -7,9 +7,21 @@ class SearchConfig(AppConfig):
     verbose_name = _("Suche")
 
     def ready(self) -> None:
+        from django.db import transaction
+        from django.db.models.signals import post_delete, post_save
+
         from hub import health
         from search import receivers
+        from search.analysis import lists_changed
         from search.backends import get_search_backend
+        from search.models import SynonymGroup, WordPart
 
         health.register("search", lambda: get_search_backend().health())
         receivers.connect()
+
+        def analysis_lists_changed(**_kwargs: object) -> None:
+            transaction.on_commit(lists_changed)
+
+        for model in (WordPart, SynonymGroup):
+            post_save.connect(analysis_lists_changed, sender=model, weak=False)
+            post_delete.connect(analysis_lists_changed, sender=model, weak=False)

@@ -346,8 +346,11 @@ def _guarded(call):
         raise ElasticsearchUnavailable("recently unreachable")
     try:
         return call(_client())
-    except (TransportError, ApiError, BulkIndexError) as error:
+    except TransportError as error:
+        # Unreachable or timed out: spare the next requests the wait.
         cache.set(_DOWN_CACHE_KEY, True, ELASTICSEARCH_RETRY_SECONDS)
+        raise ElasticsearchUnavailable(str(error)) from error
+    except (ApiError, BulkIndexError) as error:
         raise ElasticsearchUnavailable(str(error)) from error
 
 
@@ -521,16 +524,23 @@ def elasticsearch_refresh() -> None:
 
 
 def elasticsearch_counts() -> dict[str, int]:
-    """Documents per kind in the index behind the alias."""
+    """Things per kind in the index behind the alias (a profile's variants count once)."""
 
     def count(client: Elasticsearch) -> dict[str, int]:
         response = client.search(
             index=alias_name(),
             size=0,
-            aggs={"kinds": {"terms": {"field": "kind", "size": 20}}},
+            aggs={
+                "kinds": {
+                    "terms": {"field": "kind", "size": 20},
+                    "aggs": {
+                        "things": {"cardinality": {"field": "key", "precision_threshold": 40000}}
+                    },
+                }
+            },
         )
         return {
-            bucket["key"]: bucket["doc_count"]
+            bucket["key"]: bucket["things"]["value"]
             for bucket in response["aggregations"]["kinds"]["buckets"]
         }
 

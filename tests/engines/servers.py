@@ -2,13 +2,15 @@
 
 Each server runs on a free loopback port in a temporary directory and is removed afterwards.
 PostgreSQL and Elasticsearch refuse to run as root, so when the suite runs as root (CI) they
-are started as an unprivileged system account.
+are started as an unprivileged system account. The Elasticsearch node gets the test analysis
+plugin (elasticsearch/analysis-plugin/pom.xml says why) installed before it starts.
 """
 
 from __future__ import annotations
 
 import contextlib
 import glob
+import hashlib
 import json
 import os
 import pwd
@@ -16,6 +18,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -25,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ELASTICSEARCH_POM = Path(__file__).parent / "elasticsearch" / "pom.xml"
+ANALYSIS_PLUGIN_SOURCE = Path(__file__).parent / "elasticsearch" / "analysis-plugin"
+PLUGIN_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kollegium"
 UNPRIVILEGED_ACCOUNTS = ("postgres", "nobody")
 START_TIMEOUT_SECONDS = 180
 
@@ -352,6 +357,63 @@ def _unpack_elasticsearch(target: Path) -> Path:
     return home
 
 
+def _analysis_plugin_zip() -> Path:
+    """Build the test analysis plugin (see its pom.xml) once per version of its sources.
+
+    The zip is cached under ~/.cache/kollegium by a hash of the sources; the build runs in a
+    temporary copy so the repository never gets a Maven `target/` directory.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(p for p in ANALYSIS_PLUGIN_SOURCE.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(ANALYSIS_PLUGIN_SOURCE)).encode())
+        digest.update(path.read_bytes())
+    cached = PLUGIN_CACHE / f"kollegium-test-analysis-{digest.hexdigest()[:16]}.zip"
+    if cached.exists():
+        return cached
+    mvn = shutil.which("mvn")
+    if not mvn:
+        raise EngineUnavailable("Maven (mvn) not found; it builds the test analysis plugin")
+    with tempfile.TemporaryDirectory(prefix="kollegium-analysis-plugin-") as build_dir:
+        source = Path(build_dir) / "analysis-plugin"
+        shutil.copytree(ANALYSIS_PLUGIN_SOURCE, source)
+        result = subprocess.run(
+            [mvn, "--batch-mode", "--quiet", "--file", str(source / "pom.xml"), "package"],
+            capture_output=True,
+            check=False,
+        )
+        built = source / "target" / "kollegium-test-analysis-1.zip"
+        if result.returncode != 0 or not built.exists():
+            output = (result.stdout + result.stderr).decode(errors="replace")[-3000:]
+            raise EngineUnavailable(f"Maven could not build the test analysis plugin:\n{output}")
+        PLUGIN_CACHE.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.partial")
+        shutil.copyfile(built, partial)
+        partial.replace(cached)
+    return cached
+
+
+def _install_analysis_plugin(home: Path, java_home: Path) -> None:
+    """Give the node the analysis-common components the integ-test distribution lacks.
+
+    The install tool scans the plugin jar for named components (writing named_components.json);
+    the scan reads the whole class path and needs more heap than the tool's default.
+    """
+    result = subprocess.run(
+        [
+            str(home / "bin" / "elasticsearch-plugin"),
+            "install",
+            "--batch",
+            _analysis_plugin_zip().as_uri(),
+        ],
+        capture_output=True,
+        env={**os.environ, "ES_JAVA_HOME": str(java_home), "CLI_JAVA_OPTS": "-Xmx1g"},
+        check=False,
+    )
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr).decode(errors="replace")[-3000:]
+        raise EngineUnavailable(f"Installing the test analysis plugin failed:\n{output}")
+
+
 def _http_json(url: str) -> dict | None:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
@@ -365,6 +427,7 @@ def elasticsearch_server(workdir: Path) -> Iterator[ElasticsearchServer]:
     java_home = _java_home()
     account = _unprivileged_account()
     home = _unpack_elasticsearch(workdir / "dist")
+    _install_analysis_plugin(home, java_home)
     config, data, logs, tmp = (workdir / name for name in ("config", "data", "logs", "tmp"))
     shutil.copytree(home / "config", config)
     _hand_over([workdir / "dist", config, data, logs, tmp], account)

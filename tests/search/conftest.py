@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
+from elasticsearch import Elasticsearch
 
 from hub.discussions.models import ChannelVisibility
 from hub.discussions.services import channel_create, message_post
@@ -144,6 +145,9 @@ def search_backend(request: pytest.FixtureRequest, settings: Any) -> str:
         settings.ELASTICSEARCH_URL = server.url
         settings.ELASTICSEARCH_TIMEOUT = 30
         settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:12]}-"
+        Elasticsearch(server.url, request_timeout=60).cluster.health(
+            wait_for_status="green", timeout="60s"
+        )
         from search.backends import elasticsearch_create_index
 
         elasticsearch_create_index()

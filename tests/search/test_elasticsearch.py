@@ -1,0 +1,145 @@
+"""Elasticsearch-only paths on a real node: the alias swap on rebuild, the outbox during an
+outage, and the command's report."""
+
+from __future__ import annotations
+
+import socket
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+from elasticsearch import Elasticsearch
+
+from search.api import SearchRequest, search
+from search.backends import elasticsearch_refresh, get_search_backend
+from search.documents import alias_name
+from search.indexing import rebuild
+from search.models import OutboxItem
+from tests.factories import practice_page_create
+from tests.search.conftest import build_world
+
+pytestmark = [pytest.mark.engines, pytest.mark.slow]
+
+
+@pytest.fixture
+def search_backend():
+    """This module always needs Elasticsearch (overrides the parametrised fixture)."""
+    return "elasticsearch"
+
+
+@pytest.fixture
+def elasticsearch(request, settings, elasticsearch_server):
+    import uuid
+
+    from search.backends import elasticsearch_create_index, elasticsearch_delete_indexes
+
+    settings.ELASTICSEARCH_URL = elasticsearch_server.url
+    settings.ELASTICSEARCH_TIMEOUT = 30
+    settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:12]}-"
+    Elasticsearch(elasticsearch_server.url, request_timeout=60).cluster.health(
+        wait_for_status="green", timeout="60s"
+    )
+    elasticsearch_create_index()
+    yield Elasticsearch(elasticsearch_server.url, request_timeout=30)
+    settings.ELASTICSEARCH_URL = elasticsearch_server.url
+    elasticsearch_delete_indexes()
+
+
+@pytest.fixture
+def world(db, elasticsearch, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        built = build_world()
+    elasticsearch_refresh()
+    return built
+
+
+def unused_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def keys(text, viewer=None):
+    return [
+        hit.key for hit in search(SearchRequest(text=text), viewer=viewer or AnonymousUser()).hits
+    ]
+
+
+def test_rebuild_swaps_the_alias_to_a_new_index(world, elasticsearch):
+    (old_index,) = elasticsearch.indices.get_alias(name=alias_name())
+
+    rebuild()
+
+    (new_index,) = elasticsearch.indices.get_alias(name=alias_name())
+    assert new_index != old_index
+    assert not elasticsearch.indices.exists(index=old_index)
+    assert get_search_backend().name == "elasticsearch"
+    results = search(SearchRequest(text="Beteiligung"), viewer=AnonymousUser())
+    assert results.backend == "elasticsearch"
+    assert results.hits[0].key == f"practice:{world.practice.pk}"
+
+
+def test_outage_write_goes_to_outbox_and_sync_loses_nothing(
+    world, elasticsearch, settings, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    real_url = settings.ELASTICSEARCH_URL
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{unused_port()}"
+    settings.ELASTICSEARCH_TIMEOUT = 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = practice_page_create(
+            title="Digitale Sitzungsvorlagen", summary="Ratsinformationssystem ohne Papier."
+        )
+        world.practice.unpublish()
+
+    assert page.live
+    waiting = set(OutboxItem.objects.values_list("entry_id", flat=True))
+    assert {f"practice:{page.pk}", f"practice:{world.practice.pk}"} <= waiting
+    during = search(SearchRequest(text="Sitzungsvorlagen"), viewer=AnonymousUser())
+    assert during.degraded and during.backend in ("sqlite", "postgresql")
+    assert [hit.key for hit in during.hits] == [f"practice:{page.pk}"]
+    failed = StringIO()
+    with pytest.raises(Exception, match="nicht erreichbar"):
+        call_command("search_index", "sync", stdout=failed, stderr=StringIO())
+    assert OutboxItem.objects.count() == len(waiting)
+
+    settings.ELASTICSEARCH_URL = real_url
+    settings.ELASTICSEARCH_TIMEOUT = 30
+    cache.clear()
+    before_sync = search(SearchRequest(text="Sitzungsvorlagen"), viewer=AnonymousUser())
+    assert before_sync.backend == "elasticsearch" and before_sync.total == 0
+
+    out = StringIO()
+    call_command("search_index", "sync", stdout=out, stderr=StringIO())
+    elasticsearch_refresh()
+
+    assert f"{len(waiting)} Änderungen an Elasticsearch gesendet." in out.getvalue()
+    assert not OutboxItem.objects.exists()
+    after = search(SearchRequest(text="Sitzungsvorlagen"), viewer=AnonymousUser())
+    assert after.backend == "elasticsearch" and not after.degraded
+    assert [hit.key for hit in after.hits] == [f"practice:{page.pk}"]
+    assert f"practice:{world.practice.pk}" not in keys("Beteiligung")
+
+
+def test_status_reports_counts_per_kind_and_outbox(world, elasticsearch):
+    out = StringIO()
+    call_command("search_index", "status", stdout=out)
+    report = out.getvalue()
+
+    assert f"Elasticsearch: {alias_name()}" in report
+    practice_line = next(line for line in report.splitlines() if line.startswith("Praxisbeispiel"))
+    assert practice_line.split() == ["Praxisbeispiel", "2", "2", "2"]
+    message_line = next(line for line in report.splitlines() if line.startswith("Nachricht"))
+    assert message_line.split() == ["Nachricht", "2", "2", "2"]
+    assert "Warteschlange (Outbox): 0" in report
+
+
+def test_rebuild_command_shows_progress_and_result(world, elasticsearch):
+    out, err = StringIO(), StringIO()
+    call_command("search_index", "rebuild", stdout=out, stderr=err)
+
+    assert "Suchindex neu aufgebaut:" in out.getvalue()
+    assert "Datenbank-Index" in err.getvalue() and "Elasticsearch" in err.getvalue()
