@@ -39,6 +39,9 @@ def elasticsearch(workdir: Path) -> Iterator[str]:
 
     with elasticsearch_server(workdir / "elasticsearch") as server:
         os.environ["ELASTICSEARCH_URL"] = server.url
+        # The rebuild sends 1,000-document bulk requests with the query timeout (5 s by
+        # default); a throwaway 512 MB node on a busy machine needs longer for them.
+        os.environ.setdefault("ELASTICSEARCH_TIMEOUT", "60")
         yield server.version
 
 
