@@ -112,12 +112,14 @@ def _table(tables: dict[str, dict[str, dict[str, float]]]) -> None:
             )
     print("\nVergleich nDCG@10 / Recall@10 je Kategorie")
     names = list(tables)
-    print("| Kategorie    | " + " | ".join(names) + " |")
-    print("|--------------|" + "|".join("-" * (len(n) + 2) for n in names) + "|")
+    widths = [max(len(name), 13) for name in names]
+    columns = list(zip(names, widths, strict=True))
+    print("| Kategorie    | " + " | ".join(n.ljust(w) for n, w in columns) + " |")
+    print("|--------------|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for category in categories:
         cells = [
-            f"{tables[n][category]['ndcg']:.3f} / {tables[n][category]['recall']:.3f}".rjust(len(n))
-            for n in names
+            f"{tables[n][category]['ndcg']:.3f} / {tables[n][category]['recall']:.3f}".rjust(w)
+            for n, w in columns
         ]
         print(f"| {category:<12} | " + " | ".join(cells) + " |")
 
