@@ -7,7 +7,7 @@ MANAGE := DJANGO_SETTINGS_MODULE=hub.settings.dev $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages bench clean
+.PHONY: run test lint format messages bench bench-search clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Kollegium braucht Python 3.11 (gefunden: " + sys.version.split()[0] + ").")'
@@ -43,6 +43,15 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m bench.catalogue --database postgresql
 	$(BIN)/python -m bench.discussions
 	$(BIN)/python -m bench.analysis
+	$(MAKE) bench-search
+
+# Search: relevance on the judged queries for every backend, then speed with 100,000 items.
+SEARCH_ITEMS ?= 100000
+bench-search: $(BIN)/.installed
+	$(BIN)/python -m bench.relevance
+	$(BIN)/python -m bench.search --database sqlite --items $(SEARCH_ITEMS)
+	$(BIN)/python -m bench.search --database postgresql --items $(SEARCH_ITEMS)
+	$(BIN)/python -m bench.search --elasticsearch --items $(SEARCH_ITEMS)
 
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .

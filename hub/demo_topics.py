@@ -18,6 +18,10 @@ TOPICS: tuple[tuple[str, str], ...] = (
     ("Bürgerbeteiligung", "Beteiligungsverfahren online und vor Ort."),
     ("Künstliche Intelligenz", "KI-Anwendungen in der Verwaltung verantwortungsvoll einsetzen."),
     ("Wissensmanagement", "Wissen sichern, wenn Kolleginnen und Kollegen in Ruhestand gehen."),
+    ("Open Data", "Offene Verwaltungsdaten veröffentlichen, beschreiben und nachnutzen."),
+    ("Bürgerservice", "Bürgeramt, Bürgerbüro, Terminvergabe und Behördennummer 115."),
+    ("Soziale Leistungen", "Wohngeld, Kita-Platzvergabe und andere Leistungen für Familien."),
+    ("Öffentliche Gesundheit", "Gesundheitsamt, Labore, Meldewesen und Pakt für den ÖGD."),
 )
 
 

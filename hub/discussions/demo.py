@@ -1,14 +1,22 @@
-"""Demo channels with conversations among the demo members (see members/demo.py)."""
+"""Demo channels with conversations among the demo members (see members/demo.py).
+
+`seed_demo --scale N` adds N generated messages (hub/demo_corpus.py) in a few bulk channels,
+one of them private, written straight to the tables for load tests.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
 
 from hub.demo import DemoContext, DemoReport
+from hub.demo_corpus import channel_message
 from hub.discussions.models import Channel, ChannelVisibility, Membership, Message, Reaction
 from hub.discussions.rendering import render_markdown
 from hub.models import Topic
-from members.demo import PEOPLE, demo_email
+from members.demo import PEOPLE, SCALE_DOMAIN, demo_email
 from members.models import User
 
 # (slug, name, description, visibility, topic names, member indexes into PEOPLE, conversation)
@@ -162,6 +170,8 @@ def seed_discussions(context: DemoContext, report: DemoReport) -> None:
         _seed_channel(slug, name, description, visibility, topics, members, lines, people)
         report.count("Kanäle")
         report.count("Nachrichten", len(lines))
+    if context.scale:
+        _seed_scale_messages(context, report, people)
 
 
 @transaction.atomic
@@ -200,3 +210,66 @@ def _seed_channel(
     # Demo members have read everything but the last message, so the unread marker shows.
     if len(created) > 1:
         Membership.objects.filter(channel=channel).update(last_read_id=created[-2].pk)
+
+
+# (slug, name, visibility) of the channels that hold the generated messages.
+SCALE_CHANNELS: tuple[tuple[str, str, str], ...] = (
+    ("massen-verwaltungspraxis", "Verwaltungspraxis (Massendaten)", ChannelVisibility.OPEN),
+    ("massen-digitalisierung", "Digitalisierung (Massendaten)", ChannelVisibility.OPEN),
+    ("massen-personal", "Personal und Führung (Massendaten)", ChannelVisibility.OPEN),
+    ("massen-soziales", "Soziales und Gesundheit (Massendaten)", ChannelVisibility.OPEN),
+    ("massen-intern", "Interner Kreis (Massendaten)", ChannelVisibility.PRIVATE),
+)
+BULK_BATCH = 2000
+
+
+def _seed_scale_messages(
+    context: DemoContext, report: DemoReport, people: dict[int, User | None]
+) -> None:
+    """`scale` generated messages spread over the bulk channels (only the missing ones)."""
+    channels = []
+    for slug, name, visibility in SCALE_CHANNELS:
+        channel, _created = Channel.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "description": "Generierte Nachrichten für Lasttests.",
+                "visibility": visibility,
+            },
+        )
+        channels.append(channel)
+    private = channels[-1]
+    for user in list(people.values())[:3]:
+        if user is not None:
+            Membership.objects.get_or_create(channel=private, user=user)
+    missing = context.scale - Message.objects.filter(channel__in=channels).count()
+    authors = list(
+        User.objects.filter(email__endswith=f"@{SCALE_DOMAIN}").values_list("pk", flat=True)[:5000]
+    ) or [user.pk for user in people.values() if user is not None]
+    if missing <= 0 or not authors:
+        return
+    rendered: dict[str, str] = {}
+    now = timezone.now()
+    step = timedelta(days=365) / missing
+    batches = [range(i, min(i + BULK_BATCH, missing)) for i in range(0, missing, BULK_BATCH)]
+    for batch in context.progress(batches, "Nachrichten (Massendaten)", len(batches)):
+        messages = []
+        for number in batch:
+            text = channel_message(context.rng, answer=number % 4 != 0)
+            if text not in rendered:
+                rendered[text] = render_markdown(text)
+            messages.append(
+                Message(
+                    channel=channels[number % len(channels)],
+                    author_id=context.rng.choice(authors),
+                    source=text,
+                    html=rendered[text],
+                )
+            )
+        with transaction.atomic():
+            created = Message.objects.bulk_create(messages)
+            # auto_now_add stamps every row with the same second; spread them over a year.
+            for number, message in zip(batch, created, strict=True):
+                message.created_at = now - step * (missing - number)
+            Message.objects.bulk_update(created, ["created_at"])
+        report.count("Nachrichten (Massendaten)", len(batch))

@@ -42,3 +42,19 @@ def test_seeding_twice_changes_nothing():
         Message.objects.count(),
         Membership.objects.count(),
     ) == before
+
+
+def test_scale_bulk_creates_messages_once_with_a_private_channel(client):
+    call_command("seed_demo", "--scale", "120", verbosity=0)
+    bulk = Message.objects.filter(channel__slug__startswith="massen-")
+
+    call_command("seed_demo", "--scale", "120", verbosity=0)
+
+    assert bulk.count() == 120
+    assert bulk.values("source").distinct().count() > 30
+    assert bulk.filter(channel__visibility="private").exists()
+    assert bulk.dates("created_at", "day").count() > 1
+    message = bulk.filter(channel__visibility="open").first()
+    assert message.html.startswith("<p>")
+    client.force_login(User.objects.get(email="aylin.demir@demo.kollegium.example"))
+    assert client.get(f"/austausch/{message.channel.slug}/").status_code == 200

@@ -33,14 +33,17 @@ def _scale(value: str) -> int:
 
 
 class Command(BaseCommand):
-    help = "Lädt das Demo-Netzwerk (idempotent); --scale N legt zusätzlich N Mitglieder an."
+    help = (
+        "Lädt das Demo-Netzwerk (idempotent); --scale N legt zusätzlich je N Mitglieder, "
+        "Praxisbeispiele und Nachrichten an."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--scale",
             type=str,
             default="0",
-            help="Zusätzliche Massendaten für Lasttests (Anzahl Mitglieder).",
+            help="Massendaten für Lasttests: je N Mitglieder, Praxisbeispiele und Nachrichten.",
         )
         parser.add_argument("--seed", type=int, default=2026, help="Startwert des Zufalls.")
 
