@@ -30,11 +30,6 @@ from hub.routing import websocket_urlpatterns
 # behind it would wait.
 reverse("discussions:index")
 
-# Database work for websocket frames runs in a thread that gives up the interpreter lock on
-# every query; with the default 5 ms switch interval a busy event loop makes it wait that long
-# each time to get it back.
-sys.setswitchinterval(0.0005)
-
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
