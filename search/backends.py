@@ -13,9 +13,12 @@ from __future__ import annotations
 import functools
 import logging
 import math
+from collections import deque
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, time
+from itertools import islice
 
 from django.conf import settings
 from django.core.cache import cache
@@ -329,6 +332,7 @@ def get_search_backend() -> DatabaseSearchBackend | ElasticsearchSearchBackend:
 ELASTICSEARCH_RETRY_SECONDS = 30
 _DOWN_CACHE_KEY = "search:elasticsearch-down"
 BULK_CHUNK = 1000
+BULK_REQUESTS_IN_FLIGHT = 2
 
 
 class ElasticsearchUnavailable(Exception):
@@ -466,6 +470,33 @@ def outbox_replay(*, batch_size: int = 500, progress=None) -> int:
             progress(len(batch))
 
 
+def _bulk_request(client: Elasticsearch, actions: list[dict]) -> int:
+    _ok, errors = helpers.bulk(client, actions, chunk_size=len(actions), raise_on_error=False)
+    if errors:
+        raise BulkIndexError(f"{len(errors)} documents failed", errors)
+    return len(actions)
+
+
+def _bulk_load(client: Elasticsearch, index_name: str, progress=None) -> None:
+    """Send every database entry to `index_name`. Elasticsearch analyses one bulk request on
+    one write thread, so two requests stay in flight while this thread reads the next chunk
+    (the database connection stays on this thread)."""
+    entries = SearchEntry.objects.order_by("id").iterator(chunk_size=BULK_CHUNK)
+    in_flight: deque[Future[int]] = deque()
+    with ThreadPoolExecutor(max_workers=BULK_REQUESTS_IN_FLIGHT) as pool:
+        while chunk := list(islice(entries, BULK_CHUNK)):
+            actions = [{**_document(entry), "_index": index_name} for entry in chunk]
+            in_flight.append(pool.submit(_bulk_request, client, actions))
+            if len(in_flight) >= BULK_REQUESTS_IN_FLIGHT:
+                sent = in_flight.popleft().result()
+                if progress:
+                    progress(sent)
+        while in_flight:
+            sent = in_flight.popleft().result()
+            if progress:
+                progress(sent)
+
+
 def elasticsearch_rebuild(progress=None) -> str | None:
     """Fill a new index from the database index, then swap the alias to it atomically and
     drop the old indexes. Changes written meanwhile are sent again after the swap."""
@@ -475,17 +506,13 @@ def elasticsearch_rebuild(progress=None) -> str | None:
 
     def rebuild(client: Elasticsearch) -> str:
         index = new_index()
+        # Nobody searches the new index before the alias moves, so refreshing it while it
+        # fills would only cost segment merges.
+        index.settings(refresh_interval="-1")
         index.create(using=client)
         name = index._name
-        entries = SearchEntry.objects.order_by("id").iterator(chunk_size=BULK_CHUNK)
-        actions = ({**_document(entry), "_index": name} for entry in entries)
-        for ok, item in helpers.streaming_bulk(
-            client, actions, chunk_size=BULK_CHUNK, raise_on_error=False
-        ):
-            if not ok:
-                raise BulkIndexError("document failed", [item])
-            if progress:
-                progress(1)
+        _bulk_load(client, name, progress)
+        client.indices.put_settings(index=name, settings={"index": {"refresh_interval": None}})
         client.indices.refresh(index=name)
         old = list(client.indices.get_alias(name=alias_name(), ignore_unavailable=True))
         client.indices.update_aliases(
