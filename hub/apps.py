@@ -43,7 +43,7 @@ def _connect_attachment_release() -> None:
 def _connect_page_cache_invalidation() -> None:
     """Cached pages show published pages, topics and member names: changes retire them."""
     from django.db.models.signals import post_delete, post_save
-    from wagtail.models import PageViewRestriction, Site
+    from wagtail.models import Locale, PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from hub.models import PracticePage, Topic
@@ -53,8 +53,8 @@ def _connect_page_cache_invalidation() -> None:
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(page_cache_clear, dispatch_uid=f"page_cache_{id(signal)}")
     # A view restriction decides which pages count as public; sites make the pages' URLs;
-    # teasers name the organisation.
-    for model in (Topic, Profile, PracticePage, PageViewRestriction, Site, Organisation):
+    # teasers name the organisation; a locale gives pages their language.
+    for model in (Topic, Profile, PracticePage, PageViewRestriction, Site, Organisation, Locale):
         post_save.connect(page_cache_clear, sender=model, dispatch_uid=f"page_cache_{model}")
         post_delete.connect(page_cache_clear, sender=model, dispatch_uid=f"page_cache_d_{model}")
     post_save.connect(_user_saved, sender=User, dispatch_uid="page_cache_user")

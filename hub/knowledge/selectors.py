@@ -11,14 +11,15 @@ from urllib.parse import quote
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page, Revision, WorkflowState
+from wagtail.models import Page, PageViewRestriction, Revision, WorkflowState
+from wagtail.query import PageQuerySet
 
 from hub.models import HomePage, KnowledgeIndexPage, PracticePage, Topic
 from hub.page_cache import (
@@ -34,11 +35,36 @@ PAGE_SIZE = 20
 LATEST_ON_HOME = 6
 
 
+def public(pages: PageQuerySet) -> PageQuerySet:
+    """Wagtail's `public()` without its query for the view restrictions on every call.
+
+    The restricted subtrees are kept until the next cache generation: adding, changing or
+    removing a view restriction starts one (hub/apps.py), as does moving a page.
+    """
+    restricted_paths = cached_until_published(
+        "view-restricted-paths",
+        lambda: list(PageViewRestriction.objects.values_list("page__path", flat=True)),
+    )
+    if not restricted_paths:
+        return pages
+    restricted = Q()
+    for path in restricted_paths:
+        restricted |= Q(path__startswith=path)
+    return pages.exclude(restricted)
+
+
+def content_language(page: Page) -> str:
+    """The language the page's editors wrote in (its locale). Locales are few and all but never
+    change, so the code is kept until the next cache generation rather than read per view."""
+    return cached_until_published(
+        f"locale-language:{page.locale_id}", lambda: page.locale.language_code
+    )
+
+
 def published_practice_pages() -> QuerySet[PracticePage]:
     """Live practice pages anyone may read, newest first, with what a teaser shows."""
     return (
-        PracticePage.objects.live()
-        .public()
+        public(PracticePage.objects.live())
         .defer("body")
         .select_related("organisation")
         .prefetch_related("topics")
@@ -51,8 +77,7 @@ def published_practice_pages() -> QuerySet[PracticePage]:
 def _teaser_pages() -> QuerySet[PracticePage]:
     """Published practice pages with only the columns a teaser shows, newest first."""
     return (
-        PracticePage.objects.live()
-        .public()
+        public(PracticePage.objects.live())
         .select_related("organisation")
         .only(
             "title",
@@ -211,10 +236,14 @@ def _teaser_page(
     }
 
 
-def knowledge_index_context(*, request: HttpRequest) -> dict[str, Any]:
+def knowledge_index_context(*, index: KnowledgeIndexPage, request: HttpRequest) -> dict[str, Any]:
     return {
+        "content_language": content_language(index),
         **_teaser_page(_teaser_pages(), scope="all", request=request),
-        "topics": topic_links(Topic.objects.order_by("name")),
+        "topics": cached_until_published(
+            f"topic-links:{translation.get_language()}",
+            lambda: topic_links(Topic.objects.order_by("name")),
+        ),
     }
 
 
@@ -255,14 +284,28 @@ class Teaser:
 
 
 def featured_teasers(*, home: HomePage, request: HttpRequest) -> list[Teaser]:
-    """The editors' picks that are live and public, in their order (two queries per type)."""
+    """The editors' picks that are live and public, in their order.
+
+    Kept until the next cache generation (publishing the home page or any page starts one),
+    per host (the URLs) and language (the kind of page); a preview shows the editor's unsaved
+    picks and is never kept.
+    """
+    if getattr(request, "is_preview", False):
+        return _featured_teasers(home, request)
+    return cached_until_published(
+        f"featured:{home.pk}:{request.get_host()}:{translation.get_language()}",
+        lambda: _featured_teasers(home, request),
+    )
+
+
+def _featured_teasers(home: HomePage, request: HttpRequest) -> list[Teaser]:
+    """Two queries for the picks and their pages and two per type of page."""
     items = list(home.featured_items.all())
     pages = {
         page.pk: page
-        for page in Page.objects.filter(pk__in=[item.page_id for item in items])
-        .live()
-        .public()
-        .specific()
+        for page in public(
+            Page.objects.filter(pk__in=[item.page_id for item in items]).live()
+        ).specific()
     }
     teasers = []
     for item in items:
@@ -282,6 +325,7 @@ def featured_teasers(*, home: HomePage, request: HttpRequest) -> list[Teaser]:
 
 def home_page_context(*, home: HomePage, request: HttpRequest) -> dict[str, Any]:
     return {
+        "content_language": content_language(home),
         "featured": featured_teasers(home=home, request=request),
         "latest_articles": LazyTeasers(_teaser_pages()[:LATEST_ON_HOME], request),
         "latest_articles_key": teaser_list_key(request, "latest"),

@@ -11,8 +11,8 @@ from wagtail.models import PageViewRestriction
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from hub.knowledge.selectors import article_teasers
-from hub.models import HomePage, KnowledgeIndexPage, PracticePage, Topic
+from hub.knowledge.selectors import article_teasers, featured_teasers
+from hub.models import HomeFeaturedItem, HomePage, KnowledgeIndexPage, PracticePage, Topic
 from hub.page_cache import page_cache_clear
 from members.models import Visibility
 from members.services import member_delete, profile_update
@@ -208,6 +208,28 @@ def test_home_page_shows_featured_items_and_latest_articles(client, home_page, t
     assert "Unveröffentlicht" not in html
 
 
+@override_settings(KOLLEGIUM_PAGE_CACHE_SECONDS=0)
+def test_featured_items_follow_publishing_and_previews_show_unsaved_picks(client, home_page):
+    first = practice_page_create(title="Erste Empfehlung")
+    second = practice_page_create(title="Zweite Empfehlung")
+    home_page.featured_items.create(page=first)
+    home_page.save_revision().publish()
+    assert "Erste Empfehlung" in client.get("/").content.decode()
+
+    home_page.featured_items.create(page=second, teaser="Neu ausgewählt")
+    home_page.save_revision().publish()
+    assert "Neu ausgewählt" in client.get("/").content.decode()
+
+    draft = HomePage.objects.get(pk=home_page.pk)
+    draft.featured_items.add(HomeFeaturedItem(page=first, teaser="Nur in der Vorschau"))
+    preview = RequestFactory().get("/", HTTP_HOST="localhost")
+    preview.is_preview = True
+    assert "Nur in der Vorschau" in [
+        teaser.text for teaser in featured_teasers(home=draft, request=preview)
+    ]
+    assert "Nur in der Vorschau" not in client.get("/").content.decode()
+
+
 def test_teasers_link_where_wagtail_serves_the_pages(client, topic):
     """The lists resolve one URL per parent and derive the siblings' from it."""
     vergabe = Topic.objects.create(name="Agile Vergabe")
@@ -324,12 +346,13 @@ def _queries(client, url):
 
 @pytest.mark.parametrize(
     ("url", "expected", "until_next_change"),
-    # Right after a change to published content the home page reads the knowledge index and
-    # the next sessions, the topic page the knowledge index and the topic's courses (two
-    # queries each with the check for private courses), the index and topic pages count the
-    # articles, and all read their teasers (two queries); until the next change these come
-    # from the cache.
-    [("/", 13, 8), ("/wissen/", 12, 9), ("/wissen/themen/e-akte/", 9, 3)],
+    # Right after a change to published content the pages read the view restrictions and the
+    # page's language; the home page the editors' picks, the knowledge index and the next
+    # sessions, the topic page the knowledge index and the topic's courses (two queries each
+    # with the check for private courses), the index page the topics; the index and topic
+    # pages count the articles, and all read their teasers (two queries). Until the next change
+    # these come from the cache; what remains is Wagtail's routing and view-restriction check.
+    [("/", 12, 4), ("/wissen/", 12, 6), ("/wissen/themen/e-akte/", 9, 2)],
 )
 def test_list_pages_need_a_fixed_number_of_queries(
     client, home_page, topic, url, expected, until_next_change
