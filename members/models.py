@@ -86,6 +86,15 @@ class User(AbstractUser):
         """An active account the editors let in: it sees members-only content and may take part."""
         return self.is_active and self.approval == Approval.APPROVED
 
+    @property
+    def may_open_admin(self) -> bool:
+        """Whether Wagtail lets the account into the editors' admin. The account a request
+        signed in with comes with the answer (members/backends.py)."""
+        preloaded = getattr(self, "preloaded_holds_admin_permission", None)
+        if preloaded is None:
+            return self.has_perm("wagtailadmin.access_admin")
+        return self.is_active and (self.is_superuser or preloaded)
+
 
 class AdministrationLevel(models.TextChoices):
     FEDERAL = "bund", _("Bund")

@@ -7,7 +7,9 @@ from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -179,14 +181,78 @@ def visible_profile(*, viewer: Viewer, pk: int) -> Profile | None:
 
 def member_lacks_required_mfa(*, user: Viewer) -> bool:
     """Whether the user holds a role that requires a second factor (an authenticator app or a
-    security key) but has set up neither (one query)."""
-    roles = settings.KOLLEGIUM_MFA_REQUIRED_ROLES
-    if not roles or not user.is_authenticated:
+    security key) but has set up neither.
+
+    The account a request signed in with comes with the answer (members/backends.py); any
+    other costs one query.
+    """
+    if not user.is_authenticated:
         return False
-    return (
-        User.objects.filter(pk=user.pk, groups__name__in=roles)
-        .exclude(authenticator__type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
-        .exists()
+    preloaded = getattr(user, "preloaded_lacks_required_mfa", None)
+    if preloaded is not None:
+        return preloaded
+    return role_answers(user_id=user.pk).lacks_required_mfa
+
+
+@dataclass(frozen=True)
+class RoleAnswers:
+    lacks_required_mfa: bool
+    holds_admin_permission: bool
+
+
+# Every page a member opens asks these. Through the ORM they take three queries (the role
+# check and the permission check's two), each of which takes longer to build than the database
+# takes to answer all of them here at once.
+_ROLE_ANSWERS_SQL = """
+SELECT
+    EXISTS (
+        SELECT 1 FROM {user_groups} ug JOIN {group} g ON g.id = ug.group_id
+        WHERE ug.user_id = %s AND g.name IN ({roles})
+    ),
+    EXISTS (SELECT 1 FROM {authenticator} a WHERE a.user_id = %s AND a.type IN (%s, %s)),
+    EXISTS (
+        SELECT 1 FROM {permission} p JOIN {content_type} ct ON ct.id = p.content_type_id
+        WHERE ct.app_label = 'wagtailadmin' AND p.codename = 'access_admin' AND (
+            p.id IN (SELECT up.permission_id FROM {user_permissions} up WHERE up.user_id = %s)
+            OR p.id IN (
+                SELECT gp.permission_id FROM {group_permissions} gp
+                JOIN {user_groups} ugp ON ugp.group_id = gp.group_id WHERE ugp.user_id = %s
+            )
+        )
+    )
+"""
+
+
+def role_answers(*, user_id: int) -> RoleAnswers:
+    """Whether the account's role requires a second factor it has not set up, and whether it
+    holds the permission Wagtail lets into the editors' admin (`wagtailadmin.access_admin`),
+    directly or through a group, as ModelBackend.has_perm finds it."""
+    roles = list(settings.KOLLEGIUM_MFA_REQUIRED_ROLES) or [""]
+    sql = _ROLE_ANSWERS_SQL.format(
+        user_groups=User.groups.through._meta.db_table,
+        user_permissions=User.user_permissions.through._meta.db_table,
+        group=Group._meta.db_table,
+        group_permissions=Group.permissions.through._meta.db_table,
+        permission=Permission._meta.db_table,
+        content_type=ContentType._meta.db_table,
+        authenticator=Authenticator._meta.db_table,
+        roles=", ".join(["%s"] * len(roles)),
+    )
+    params = [
+        user_id,
+        *roles,
+        user_id,
+        Authenticator.Type.TOTP,
+        Authenticator.Type.WEBAUTHN,
+        user_id,
+        user_id,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        in_role_requiring_mfa, has_second_factor, holds_admin_permission = cursor.fetchone()
+    return RoleAnswers(
+        lacks_required_mfa=bool(in_role_requiring_mfa) and not has_second_factor,
+        holds_admin_permission=bool(holds_admin_permission),
     )
 
 

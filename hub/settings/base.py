@@ -173,8 +173,8 @@ PDF_FONT_DIR = Path(env_str("PDF_FONT_DIR") or "/usr/share/fonts/truetype/dejavu
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "members.backends.EmailPasswordBackend",
+    "members.backends.AccountBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -283,6 +283,10 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 KOLLEGIUM_PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "csv"]
 
+# Sessions are read from the cache and written through to the database. Without REDIS_URL the
+# cache is the process's own memory, which is safe because Kollegium then runs as one process
+# (several workers need Redis for their websocket events anyway, see README).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

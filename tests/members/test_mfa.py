@@ -4,11 +4,12 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from members.backends import AccountBackend
 from members.roles import Role
-from members.selectors import member_lacks_required_mfa
+from members.selectors import member_lacks_required_mfa, role_answers
 from tests.factories import TEST_PASSWORD, MemberFactory, totp_activate, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +161,62 @@ def test_every_mfa_page_renders_in_the_site_layout(client, member, url_name):
 
     assert response.status_code == 200
     assert 'id="inhalt"' in response.content.decode()
+
+
+def _loaded(user):
+    """The account as a request loads it from the session."""
+    return AccountBackend().get_user(user.pk)
+
+
+@pytest.mark.parametrize(
+    ("roles", "lacks_mfa", "opens_admin"),
+    [
+        ((), False, False),
+        ((Role.TRAINER,), False, False),
+        ((Role.EDITOR,), True, True),
+        ((Role.MODERATOR,), True, True),
+    ],
+)
+def test_the_signed_in_account_comes_with_its_role_answers(
+    roles, lacks_mfa, opens_admin, django_assert_num_queries
+):
+    user = MemberFactory(roles=roles)
+
+    with django_assert_num_queries(2):
+        loaded = _loaded(user)
+        assert member_lacks_required_mfa(user=loaded) is lacks_mfa
+        assert loaded.may_open_admin is opens_admin
+
+    fresh = type(user).objects.get(pk=user.pk)
+    assert fresh.has_perm("wagtailadmin.access_admin") is opens_admin
+    assert fresh.may_open_admin is opens_admin
+    assert member_lacks_required_mfa(user=fresh) is lacks_mfa
+
+
+def test_role_answers_follow_direct_permissions_superusers_and_second_factors():
+    member = MemberFactory()
+    member.user_permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    superuser = MemberFactory()
+    superuser.is_superuser = True
+    superuser.save(update_fields=["is_superuser"])
+    editor = MemberFactory(roles=(Role.EDITOR,))
+    totp_activate(editor)
+
+    assert role_answers(user_id=member.pk).holds_admin_permission
+    assert _loaded(member).may_open_admin
+    assert not role_answers(user_id=superuser.pk).holds_admin_permission
+    assert _loaded(superuser).may_open_admin
+    assert not _loaded(editor).preloaded_lacks_required_mfa
+
+
+def test_only_accounts_with_admin_access_see_the_admin_link(client):
+    editor = MemberFactory(roles=(Role.EDITOR,))
+    totp_activate(editor)
+    link = f'href="{reverse("wagtailadmin_home")}"'
+
+    client.force_login(MemberFactory())
+    assert link not in client.get(reverse("members:profile_edit")).content.decode()
+    client.force_login(editor)
+    assert link in client.get(reverse("members:profile_edit")).content.decode()
