@@ -1,13 +1,17 @@
-"""Elasticsearch-only paths on a real node: the alias swap on rebuild, the outbox during an
-outage, and the command's report."""
+"""Elasticsearch-only paths on a real node: the alias swap on rebuild, the outbox during a real
+outage (the node stopped and restarted) replayed by the command and by the task, and the
+command's report."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
+from django.utils import timezone
+from django_tasks import TaskResultStatus
 from elasticsearch import Elasticsearch
 
 from hub.discussions.services import message_post
@@ -17,7 +21,7 @@ from search.documents import alias_name
 from search.indexing import rebuild
 from search.models import OutboxItem
 from tests.factories import practice_page_create
-from tests.search.conftest import build_world
+from tests.search.conftest import DATABASE_TASKS, build_world, run_due_replays, waiting_replays
 
 pytestmark = [pytest.mark.engines, pytest.mark.slow]
 
@@ -123,6 +127,34 @@ def test_outage_write_goes_to_outbox_and_sync_loses_nothing(
     assert {hit.key for hit in after.hits} == {f"practice:{page.pk}", f"message:{message.pk}"}
     assert f"practice:{world.practice.pk}" not in keys("Beteiligung")
     assert keys("Sitzungsvorlagen") == [f"practice:{page.pk}"]
+
+
+def test_replay_task_catches_up_once_the_node_is_back(
+    world, elasticsearch, elasticsearch_outage, settings, django_capture_on_commit_callbacks
+):
+    """No one runs `search_index sync`: the replay scheduled by the failed write does it."""
+    settings.TASKS = DATABASE_TASKS
+    elasticsearch_outage.stop()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = practice_page_create(
+            title="Digitale Sitzungsvorlagen", summary="Ratsinformationssystem ohne Papier."
+        )
+    waiting = OutboxItem.objects.count()
+    assert waiting and waiting_replays().count() == 1
+
+    elasticsearch_outage.start()
+    # Time passes: the replay is due.
+    waiting_replays().update(run_after=timezone.now() - timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        (replay,) = run_due_replays()
+    elasticsearch_refresh()
+
+    replay.refresh_from_db()
+    assert replay.status == TaskResultStatus.SUCCESSFUL and replay.return_value == waiting
+    assert not OutboxItem.objects.exists() and not waiting_replays().exists()
+    results = search(SearchRequest(text="Sitzungsvorlagen"), viewer=AnonymousUser())
+    assert results.backend == "elasticsearch" and not results.degraded
+    assert [hit.key for hit in results.hits] == [f"practice:{page.pk}"]
 
 
 def test_status_reports_counts_per_kind_and_outbox(world, elasticsearch):
