@@ -422,6 +422,9 @@ def _create_index(client: Elasticsearch) -> str:
 
 
 def _to_outbox(entry_ids: list[str], error: str) -> None:
+    # Imported here: search.tasks builds on this module.
+    from search.tasks import outbox_replay_schedule
+
     existing = set(
         OutboxItem.objects.filter(entry_id__in=entry_ids).values_list("entry_id", flat=True)
     )
@@ -433,6 +436,7 @@ def _to_outbox(entry_ids: list[str], error: str) -> None:
         ],
         ignore_conflicts=True,
     )
+    outbox_replay_schedule()
 
 
 def elasticsearch_sync_entries(entry_ids: list[str]) -> None:

@@ -418,6 +418,19 @@ def refresh_quietly(source: str) -> None:
         logger.exception("Could not index %s", source)
 
 
+def refresh_many_quietly(sources: list[str], *, batch_size: int = 500) -> None:
+    """Bring many sources up to date in batches (one store and one bulk request per batch).
+    Like `refresh_quietly` it never raises: a batch that fails is retried source by source, so
+    one broken source only loses its own update."""
+    for start in range(0, len(sources), batch_size):
+        batch = sources[start : start + batch_size]
+        try:
+            _push(_store(batch, [item for source in batch for item in source_items(source)]))
+        except Exception:
+            for source in batch:
+                refresh_quietly(source)
+
+
 def index_items(items: Iterable[Item]) -> None:
     """Store ready-made items (seeders, benchmarks), replacing their sources' entries."""
     items = list(items)

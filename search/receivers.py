@@ -7,16 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from wagtail.documents import get_document_model
 from wagtail.models import ReferenceIndex
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from hub.discussions.models import Channel, Message
-from hub.models import PracticePage
+from hub.models import PracticePage, Topic
 from members.models import Organisation, Profile, User
 from peer_learning.models import CoursePage, Session
-from search.indexing import refresh_quietly
+from search.indexing import refresh_many_quietly, refresh_quietly
 
 
 def schedule(*sources: str) -> None:
@@ -74,6 +74,46 @@ def organisation_changed(sender: Any, instance: Organisation, **kwargs: Any) -> 
     schedule(*(f"profile:{pk}" for pk in profile_ids))
 
 
+def _sources_filed_under(topic: Topic) -> list[str]:
+    """Everything whose entries carry the topic's slug: live practice pages, live courses (with
+    their sessions) and the messages of channels filed under it."""
+    practice_ids = PracticePage.objects.live().filter(topics=topic).values_list("pk", flat=True)
+    course_ids = CoursePage.objects.live().filter(topics=topic).values_list("pk", flat=True)
+    message_ids = Message.objects.filter(channel__topics=topic).values_list("pk", flat=True)
+    return [
+        *(f"practice:{pk}" for pk in practice_ids),
+        *(f"course:{pk}" for pk in course_ids),
+        *(f"message:{pk}" for pk in message_ids.order_by("pk")),
+    ]
+
+
+def _schedule_batch(sources: list[str]) -> None:
+    if sources:
+        transaction.on_commit(lambda: refresh_many_quietly(sources))
+
+
+def topic_saving(sender: Any, instance: Topic, **kwargs: Any) -> None:
+    """Remember the stored slug: only a new slug changes entries (they store slugs; names
+    and descriptions are read from the topic when results are shown)."""
+    instance._search_stored_slug = (
+        Topic.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
+def topic_saved(sender: Any, instance: Topic, created: bool, **kwargs: Any) -> None:
+    stored_slug = getattr(instance, "_search_stored_slug", None)
+    if created or stored_slug is None or stored_slug == instance.slug:
+        return
+    _schedule_batch(_sources_filed_under(instance))
+
+
+def topic_deleting(sender: Any, instance: Topic, **kwargs: Any) -> None:
+    """Collected before the delete takes the topic's links with it; refreshed on commit."""
+    _schedule_batch(_sources_filed_under(instance))
+
+
 def document_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     """A replaced file or new title changes the entries of every page that attaches it."""
     references = ReferenceIndex.get_references_to(instance).filter(
@@ -110,6 +150,9 @@ def connect() -> None:
         m2m_changed.connect(
             profile_changed, sender=through, dispatch_uid=f"search-tags-{through.__name__}"
         )
+    pre_save.connect(topic_saving, sender=Topic, dispatch_uid="search-topic-saving")
+    post_save.connect(topic_saved, sender=Topic, dispatch_uid="search-topic-saved")
+    pre_delete.connect(topic_deleting, sender=Topic, dispatch_uid="search-topic-deleting")
     for signal in (post_save, post_delete):
         signal.connect(
             document_changed, sender=get_document_model(), dispatch_uid=f"search-document-{signal}"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 from typing import Any, TypeVar
@@ -125,3 +125,14 @@ def elasticsearch_server(
 ) -> servers.ElasticsearchServer:
     workdir = tmp_path_factory.mktemp("elasticsearch")
     return _start_engine(request, "Elasticsearch", servers.elasticsearch_server, workdir)
+
+
+@pytest.fixture
+def elasticsearch_outage(
+    elasticsearch_server: servers.ElasticsearchServer,
+) -> Iterator[servers.ElasticsearchServer]:
+    """The session's node for a test that stops it (`.stop()`) and starts it again
+    (`.start()`). Whatever the test does or however it fails, the node runs again afterwards,
+    with its data, for the other tests sharing it."""
+    yield elasticsearch_server
+    elasticsearch_server.start()

@@ -40,11 +40,36 @@ class EngineUnavailable(RuntimeError):
 
 @dataclass
 class ServerProcess:
+    """A server command with everything needed to start it again after `halt`."""
+
     name: str
-    process: subprocess.Popen[bytes]
+    command: list[str]
     log_path: Path
+    account: pwd.struct_passwd | None = None
+    env: dict[str, str] = field(default_factory=dict)
     stop_signal: int = signal.SIGTERM
     cleanup: list[Path] = field(default_factory=list)
+    process: subprocess.Popen[bytes] = field(init=False)
+
+    def launch(self) -> None:
+        """Start the command; after a `halt` the log continues where it stopped."""
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            self.command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **self.env},
+            user=self.account.pw_uid if self.account else None,
+            group=self.account.pw_gid if self.account else None,
+            extra_groups=[] if self.account else None,
+            start_new_session=True,
+        )
+        log.close()
+
+    @property
+    def running(self) -> bool:
+        return self.process.poll() is None
 
     def log_tail(self, lines: int = 30) -> str:
         try:
@@ -53,19 +78,24 @@ class ServerProcess:
             return ""
 
     def ensure_running(self) -> None:
-        if self.process.poll() is not None:
+        if not self.running:
             raise EngineUnavailable(
                 f"{self.name} exited with code {self.process.returncode}:\n{self.log_tail()}"
             )
 
-    def stop(self) -> None:
-        if self.process.poll() is None:
+    def halt(self) -> None:
+        """Stop the process and keep its files, as a crash or maintenance would."""
+        if self.running:
             self.process.send_signal(self.stop_signal)
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def stop(self) -> None:
+        """Stop the process for good and remove its files."""
+        self.halt()
         for path in self.cleanup:
             shutil.rmtree(path, ignore_errors=True)
 
@@ -102,6 +132,18 @@ class ElasticsearchServer:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        """Take the node down like an outage; its data stays for `start`."""
+        self.server.halt()
+
+    def start(self) -> None:
+        """Bring a stopped node back with the same command, port and data; returns once the
+        cluster is green again (its indexes recovered). Does nothing while it runs."""
+        if self.server.running:
+            return
+        self.server.launch()
+        _wait_until(lambda: _elasticsearch_green(self.port), self.server, START_TIMEOUT_SECONDS)
 
 
 def free_port() -> int:
@@ -145,20 +187,16 @@ def _spawn(
     env: dict[str, str] | None = None,
     stop_signal: int = signal.SIGTERM,
 ) -> ServerProcess:
-    log = log_path.open("wb")
-    process = subprocess.Popen(
-        command,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        env={**os.environ, **(env or {})},
-        user=account.pw_uid if account else None,
-        group=account.pw_gid if account else None,
-        extra_groups=[] if account else None,
-        start_new_session=True,
+    server = ServerProcess(
+        name=name,
+        command=command,
+        log_path=log_path,
+        account=account,
+        env=env or {},
+        stop_signal=stop_signal,
     )
-    log.close()
-    return ServerProcess(name=name, process=process, log_path=log_path, stop_signal=stop_signal)
+    server.launch()
+    return server
 
 
 def _wait_until(ready: Callable[[], object], server: ServerProcess, timeout: float) -> None:
@@ -422,6 +460,10 @@ def _http_json(url: str) -> dict | None:
         return None
 
 
+def _elasticsearch_green(port: int) -> bool:
+    return (_http_json(f"http://127.0.0.1:{port}/_cluster/health") or {}).get("status") == "green"
+
+
 @contextlib.contextmanager
 def elasticsearch_server(workdir: Path) -> Iterator[ElasticsearchServer]:
     java_home = _java_home()
@@ -457,13 +499,8 @@ def elasticsearch_server(workdir: Path) -> Iterator[ElasticsearchServer]:
         },
     )
     server.cleanup.append(workdir)
-    health_url = f"http://127.0.0.1:{port}/_cluster/health"
     try:
-        _wait_until(
-            lambda: (_http_json(health_url) or {}).get("status") == "green",
-            server,
-            START_TIMEOUT_SECONDS,
-        )
+        _wait_until(lambda: _elasticsearch_green(port), server, START_TIMEOUT_SECONDS)
         nodes = _http_json(f"http://127.0.0.1:{port}/_nodes/_local?filter_path=nodes.*.version")
         version = next(iter(nodes["nodes"].values()))["version"]
         yield ElasticsearchServer(server, port, version)

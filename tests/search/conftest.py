@@ -12,6 +12,9 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 from elasticsearch import Elasticsearch
 
 from hub.discussions.models import ChannelVisibility
@@ -172,3 +175,33 @@ def world(db: None, search_backend: str, django_capture_on_commit_callbacks: Any
         built = build_world()
     refresh_index()
     return built
+
+
+# The outbox replay task on the database task backend, as production runs it.
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def waiting_replays():
+    return DBTaskResult.objects.filter(
+        task_path="search.tasks.search_outbox_sync", status=TaskResultStatus.READY
+    )
+
+
+def run_due_replays() -> list[DBTaskResult]:
+    """What `manage.py db_worker` does with each due replay (claim it, run it, record the
+    outcome), without its polling loop, which would end the test's transaction."""
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    due = list(waiting_replays().ready())
+    for result in due:
+        result.claim(worker.worker_id)
+        worker.run_task(result)
+    return due

@@ -1,23 +1,27 @@
-"""Elasticsearch-only paths on a real node: the alias swap on rebuild, the outbox during an
-outage, and the command's report."""
+"""Elasticsearch-only paths on a real node: the alias swap on rebuild, the outbox during a real
+outage (the node stopped and restarted) replayed by the command and by the task, and the
+command's report."""
 
 from __future__ import annotations
 
-import socket
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from django_tasks import TaskResultStatus
 from elasticsearch import Elasticsearch
 
+from hub.discussions.services import message_post
 from search.api import SearchRequest, search
 from search.backends import elasticsearch_refresh, get_search_backend
 from search.documents import alias_name
 from search.indexing import rebuild
 from search.models import OutboxItem
 from tests.factories import practice_page_create
-from tests.search.conftest import build_world
+from tests.search.conftest import DATABASE_TASKS, build_world, run_due_replays, waiting_replays
 
 pytestmark = [pytest.mark.engines, pytest.mark.slow]
 
@@ -54,12 +58,6 @@ def world(db, elasticsearch, django_capture_on_commit_callbacks):
     return built
 
 
-def unused_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def keys(text, viewer=None):
     return [
         hit.key for hit in search(SearchRequest(text=text), viewer=viewer or AnonymousUser()).hits
@@ -81,36 +79,42 @@ def test_rebuild_swaps_the_alias_to_a_new_index(world, elasticsearch):
 
 
 def test_outage_write_goes_to_outbox_and_sync_loses_nothing(
-    world, elasticsearch, settings, django_capture_on_commit_callbacks
+    world, elasticsearch, elasticsearch_outage, django_capture_on_commit_callbacks
 ):
+    """The node really stops (its data kept), content changes while it is down, the same node
+    comes back on the same port, and `search_index sync` catches it up."""
     from django.core.cache import cache
 
-    real_url = settings.ELASTICSEARCH_URL
-    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{unused_port()}"
-    settings.ELASTICSEARCH_TIMEOUT = 2
+    channel = world.open_message.channel
+    elasticsearch_outage.stop()
 
     with django_capture_on_commit_callbacks(execute=True):
         page = practice_page_create(
             title="Digitale Sitzungsvorlagen", summary="Ratsinformationssystem ohne Papier."
         )
+        message = message_post(
+            author=world.member, channel=channel, source="Wir verschicken Sitzungsvorlagen digital."
+        )
         world.practice.unpublish()
 
     assert page.live
+    written = {f"practice:{page.pk}", f"message:{message.pk}", f"practice:{world.practice.pk}"}
     waiting = set(OutboxItem.objects.values_list("entry_id", flat=True))
-    assert {f"practice:{page.pk}", f"practice:{world.practice.pk}"} <= waiting
-    during = search(SearchRequest(text="Sitzungsvorlagen"), viewer=AnonymousUser())
+    assert written <= waiting
+    during = search(SearchRequest(text="Sitzungsvorlagen"), viewer=world.member)
     assert during.degraded and during.backend in ("sqlite", "postgresql")
-    assert [hit.key for hit in during.hits] == [f"practice:{page.pk}"]
-    failed = StringIO()
-    with pytest.raises(Exception, match="nicht erreichbar"):
-        call_command("search_index", "sync", stdout=failed, stderr=StringIO())
-    assert OutboxItem.objects.count() == len(waiting)
+    assert {hit.key for hit in during.hits} == {f"practice:{page.pk}", f"message:{message.pk}"}
+    with pytest.raises(CommandError, match="nicht erreichbar"):
+        call_command("search_index", "sync", stdout=StringIO(), stderr=StringIO())
+    assert set(OutboxItem.objects.values_list("entry_id", flat=True)) == waiting
 
-    settings.ELASTICSEARCH_URL = real_url
-    settings.ELASTICSEARCH_TIMEOUT = 30
+    elasticsearch_outage.start()
     cache.clear()
-    before_sync = search(SearchRequest(text="Sitzungsvorlagen"), viewer=AnonymousUser())
+    # The restarted node kept its data: what was indexed before the outage is there, the
+    # changes made during it are not yet.
+    before_sync = search(SearchRequest(text="Sitzungsvorlagen"), viewer=world.member)
     assert before_sync.backend == "elasticsearch" and before_sync.total == 0
+    assert f"practice:{world.practice.pk}" in keys("Beteiligung")
 
     out = StringIO()
     call_command("search_index", "sync", stdout=out, stderr=StringIO())
@@ -118,10 +122,39 @@ def test_outage_write_goes_to_outbox_and_sync_loses_nothing(
 
     assert f"{len(waiting)} Änderungen an Elasticsearch gesendet." in out.getvalue()
     assert not OutboxItem.objects.exists()
-    after = search(SearchRequest(text="Sitzungsvorlagen"), viewer=AnonymousUser())
+    after = search(SearchRequest(text="Sitzungsvorlagen"), viewer=world.member)
     assert after.backend == "elasticsearch" and not after.degraded
-    assert [hit.key for hit in after.hits] == [f"practice:{page.pk}"]
+    assert {hit.key for hit in after.hits} == {f"practice:{page.pk}", f"message:{message.pk}"}
     assert f"practice:{world.practice.pk}" not in keys("Beteiligung")
+    assert keys("Sitzungsvorlagen") == [f"practice:{page.pk}"]
+
+
+def test_replay_task_catches_up_once_the_node_is_back(
+    world, elasticsearch, elasticsearch_outage, settings, django_capture_on_commit_callbacks
+):
+    """No one runs `search_index sync`: the replay scheduled by the failed write does it."""
+    settings.TASKS = DATABASE_TASKS
+    elasticsearch_outage.stop()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = practice_page_create(
+            title="Digitale Sitzungsvorlagen", summary="Ratsinformationssystem ohne Papier."
+        )
+    waiting = OutboxItem.objects.count()
+    assert waiting and waiting_replays().count() == 1
+
+    elasticsearch_outage.start()
+    # Time passes: the replay is due.
+    waiting_replays().update(run_after=timezone.now() - timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        (replay,) = run_due_replays()
+    elasticsearch_refresh()
+
+    replay.refresh_from_db()
+    assert replay.status == TaskResultStatus.SUCCESSFUL and replay.return_value == waiting
+    assert not OutboxItem.objects.exists() and not waiting_replays().exists()
+    results = search(SearchRequest(text="Sitzungsvorlagen"), viewer=AnonymousUser())
+    assert results.backend == "elasticsearch" and not results.degraded
+    assert [hit.key for hit in results.hits] == [f"practice:{page.pk}"]
 
 
 def test_status_reports_counts_per_kind_and_outbox(world, elasticsearch):

@@ -14,14 +14,15 @@ from wagtail.documents import get_document_model
 
 from hub.discussions.models import ChannelVisibility
 from hub.discussions.services import message_delete, message_hide
+from hub.models import Topic
 from members.models import Approval
 from members.roles import Role
 from search.api import SearchRequest, search
 from search.extraction import document_text
 from search.indexing import rebuild
-from search.models import OutboxItem, SearchEntry, Term
+from search.models import EntryTopic, OutboxItem, SearchEntry, Term
 from tests.factories import MemberFactory, practice_page_create, totp_activate
-from tests.search.conftest import build_world
+from tests.search.conftest import build_world, refresh_index
 
 
 @pytest.fixture
@@ -196,3 +197,93 @@ def test_demo_seeder_rebuilds_only_a_lagging_index(plain_world):
     assert not index_is_current()
     seed_search_index(None, report)
     assert index_is_current() and report.created["Sucheinträge"] == SearchEntry.objects.count()
+
+
+def filed_under(slug, viewer):
+    request = SearchRequest(text="", topics=frozenset({slug}), page_size=100)
+    return {hit.key for hit in search(request, viewer=viewer).hits}
+
+
+def test_a_new_topic_slug_reaches_everything_filed_under_it(
+    world, django_capture_on_commit_callbacks
+):
+    """Runs on the database and on Elasticsearch (the `world` of tests/search/conftest.py)."""
+    participation, procurement = world.topics["Bürgerbeteiligung"], world.topics["Vergabe"]
+    old_slug = participation.slug
+    with django_capture_on_commit_callbacks(execute=True):
+        participation.slug = "beteiligung-vor-ort"
+        participation.save()
+        procurement.slug = "vergaberecht"
+        procurement.save()
+        # A new topic under the old address must not inherit what was filed under the old one.
+        Topic.objects.create(name="Beteiligung (alt)", slug=old_slug)
+    refresh_index()
+
+    assert filed_under("beteiligung-vor-ort", world.member) == {
+        f"practice:{world.practice.pk}",
+        f"message:{world.open_message.pk}",
+    }
+    assert filed_under("vergaberecht", world.anonymous) == {
+        f"course:{world.course.pk}",
+        f"session:{world.session.pk}",
+    }
+    assert filed_under(old_slug, world.member) == set()
+    topic_facet = search(SearchRequest(text="Beteiligung"), viewer=world.member).facets["topic"]
+    assert [(facet.value, facet.label) for facet in topic_facet] == [
+        ("beteiligung-vor-ort", "Bürgerbeteiligung")
+    ]
+
+
+def test_a_new_topic_name_is_shown_without_reindexing(plain_world, indexed):
+    topic = plain_world.topics["Bürgerbeteiligung"]
+
+    with indexed() as callbacks:
+        topic.name = "Beteiligung vor Ort"
+        topic.description = "Wie Verwaltungen ihre Bürgerinnen und Bürger beteiligen."
+        topic.save()
+
+    assert callbacks == []
+    topic_facet = search(SearchRequest(text="Beteiligung"), viewer=plain_world.member).facets
+    assert [(facet.value, facet.label) for facet in topic_facet["topic"]] == [
+        (topic.slug, "Beteiligung vor Ort")
+    ]
+
+
+def test_deleting_a_topic_takes_it_out_of_the_entries(plain_world, indexed):
+    topic = plain_world.topics["Bürgerbeteiligung"]
+    slug = topic.slug
+
+    with indexed():
+        topic.delete()
+        Topic.objects.create(name="Bürgerbeteiligung")
+
+    assert not EntryTopic.objects.filter(slug=slug).exists()
+    assert SearchEntry.objects.get(entry_id=f"practice:{plain_world.practice.pk}").topics == []
+    assert filed_under(slug, plain_world.member) == set()
+    assert f"practice:{plain_world.practice.pk}" in found("Beteiligung", plain_world.anonymous)
+
+
+def test_a_failing_source_neither_breaks_a_topic_change_nor_stops_the_others(
+    plain_world, indexed, monkeypatch
+):
+    from search import indexing
+
+    broken = f"message:{plain_world.open_message.pk}"
+    real_source_items = indexing.source_items
+
+    def source_items(source):
+        if source == broken:
+            raise RuntimeError("index broken")
+        return real_source_items(source)
+
+    monkeypatch.setattr(indexing, "source_items", source_items)
+    topic = plain_world.topics["Bürgerbeteiligung"]
+    with indexed():
+        topic.slug = "beteiligung-vor-ort"
+        topic.save()
+
+    topic.refresh_from_db()
+    assert topic.slug == "beteiligung-vor-ort"
+    assert filed_under("beteiligung-vor-ort", plain_world.member) == {
+        f"practice:{plain_world.practice.pk}"
+    }
