@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from hub.discussions import services
 from hub.discussions.models import Invitation, Membership, Message, Reaction
 from hub.discussions.selectors import (
     can_read,
@@ -28,6 +29,7 @@ from hub.discussions.services import (
 from hub.personal_data import contributors
 from members.roles import Role
 from members.services import member_delete
+from search import receivers as search_receivers
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -291,3 +293,35 @@ def test_export_and_erasure_keep_messages_readable_as_former_member(open_channel
     assert gone.source == "" and gone.html == ""
     history = channel_history(channel=open_channel)
     assert [m.pk for m in history.messages] == [kept.pk, gone.pk]
+
+
+def test_open_tabs_hear_of_a_change_before_the_search_index_refreshes(
+    open_channel, author, monkeypatch, django_capture_on_commit_callbacks
+):
+    order = []
+
+    class RecordingLayer:
+        async def group_send(self, group, message):
+            order.append(("live", message["payload"]["type"]))
+
+    monkeypatch.setattr(services, "get_channel_layer", RecordingLayer)
+    monkeypatch.setattr(
+        search_receivers, "refresh_quietly", lambda source: order.append(("index", source))
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        message = post(author, open_channel, "Wer hat Erfahrung mit der E-Akte?")
+    with django_capture_on_commit_callbacks(execute=True):
+        message_edit(editor=author, message=message, source="Wer kennt die E-Akte?")
+    with django_capture_on_commit_callbacks(execute=True):
+        message_delete(actor=author, message=message)
+
+    source = f"message:{message.pk}"
+    assert order == [
+        ("live", "message.new"),
+        ("index", source),
+        ("live", "message.edited"),
+        ("index", source),
+        ("live", "message.deleted"),
+        ("index", source),
+    ]
