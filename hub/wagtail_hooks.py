@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponseBase
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -14,6 +14,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from hub.admin_reports import report_urls
 from hub.knowledge.choosers import profile_chooser_viewset
 from hub.knowledge.reports import PendingSubmissionsReport, StalePracticePagesReport
 from hub.models import Topic
@@ -55,28 +56,13 @@ def cache_pages_for_anonymous_visitors(serve_page: ServePage) -> ServePage:
 @hooks.register("register_admin_urls")
 def register_report_urls() -> list[Any]:
     return [
-        path(
+        report_urls(
             "berichte/wissen/",
-            include(
-                (
-                    [
-                        path("offen/", PendingSubmissionsReport.as_view(), name="pending"),
-                        path(
-                            "offen/ergebnisse/",
-                            PendingSubmissionsReport.as_view(results_only=True),
-                            name="pending_results",
-                        ),
-                        path("veraltet/", StalePracticePagesReport.as_view(), name="stale"),
-                        path(
-                            "veraltet/ergebnisse/",
-                            StalePracticePagesReport.as_view(results_only=True),
-                            name="stale_results",
-                        ),
-                    ],
-                    "knowledge_reports",
-                ),
-                namespace="knowledge_reports",
-            ),
+            "knowledge_reports",
+            {
+                "pending": ("offen", PendingSubmissionsReport),
+                "stale": ("veraltet", StalePracticePagesReport),
+            },
         )
     ]
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.urls import URLPattern, URLResolver, include, path, reverse
+from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from hub.admin_reports import report_urls
 from hub.discussions.admin_views import (
     MODERATE_PERMISSION,
     FlagQueueView,
@@ -24,22 +25,10 @@ def moderation_urls() -> list[URLPattern | URLResolver]:
         path("meldungen/", FlagQueueView.as_view(), name="discussions_flag_queue"),
         path("meldungen/<int:pk>/entscheiden/", flag_decide_view, name="discussions_flag_decide"),
         path("moderationsprotokoll/", ModerationLogView.as_view(), name="discussions_log"),
-        path(
+        report_urls(
             "berichte/austausch/",
-            include(
-                (
-                    [
-                        path("gemeldet/", FlaggedMessagesReport.as_view(), name="flagged"),
-                        path(
-                            "gemeldet/ergebnisse/",
-                            FlaggedMessagesReport.as_view(results_only=True),
-                            name="flagged_results",
-                        ),
-                    ],
-                    "discussions_reports",
-                ),
-                namespace="discussions_reports",
-            ),
+            "discussions_reports",
+            {"flagged": ("gemeldet", FlaggedMessagesReport)},
         ),
     ]
 
