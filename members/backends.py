@@ -16,7 +16,9 @@ from members.models import User
 from members.selectors import role_answers
 
 
-class _SignedInUserLoading(ModelBackend):
+class EmailPasswordBackend(ModelBackend):
+    """Django's password check by e-mail address (Wagtail's and Django's admin login)."""
+
     def get_user(self, user_id: Any) -> User | None:
         user = super().get_user(user_id)
         if user is not None:
@@ -26,9 +28,5 @@ class _SignedInUserLoading(ModelBackend):
         return user
 
 
-class EmailPasswordBackend(_SignedInUserLoading):
-    """Django's password check by e-mail address (Wagtail's and Django's admin login)."""
-
-
-class AccountBackend(_SignedInUserLoading, AuthenticationBackend):
+class AccountBackend(EmailPasswordBackend, AuthenticationBackend):
     """allauth's login (e-mail, login codes, MFA)."""
