@@ -270,11 +270,15 @@ def _one(queryset: QuerySet, pk: str, build: Callable[..., list[Item]]) -> list[
     return build(instance) if instance is not None else []
 
 
-def _all_messages() -> Iterator[tuple[str, list[Item]]]:
-    topics_by_channel = {
+def _topics_by_channel(channels: QuerySet[Channel]) -> dict[int, tuple[str, ...]]:
+    return {
         channel.pk: tuple(sorted(topic.slug for topic in channel.topics.all()))
-        for channel in Channel.objects.prefetch_related("topics")
+        for channel in channels.prefetch_related("topics")
     }
+
+
+def _all_messages() -> Iterator[tuple[str, list[Item]]]:
+    topics_by_channel = _topics_by_channel(Channel.objects.all())
     for message in _indexable_messages().iterator(chunk_size=2000):
         yield (
             f"message:{message.pk}",
@@ -322,6 +326,29 @@ def source_items(source: str) -> list[Item]:
     """The entries a source should have now; [] when it is gone, unpublished or hidden."""
     prefix, _sep, pk = source.partition(":")
     return _LOADERS[prefix](pk)
+
+
+def many_sources_items(sources: list[str]) -> list[Item]:
+    """Like `source_items` for each source, with the messages among them loaded together (the
+    background batches of new messages)."""
+    message_pks = [
+        int(source.partition(":")[2]) for source in sources if source.startswith("message:")
+    ]
+    items = [
+        item
+        for source in sources
+        if not source.startswith("message:")
+        for item in source_items(source)
+    ]
+    if message_pks:
+        messages = list(_indexable_messages().filter(pk__in=message_pks))
+        topics = _topics_by_channel(Channel.objects.filter(pk__in={m.channel_id for m in messages}))
+        items += [
+            item
+            for message in messages
+            for item in message_items(message, topics[message.channel_id])
+        ]
+    return items
 
 
 def database_counts() -> dict[str, int]:
@@ -385,12 +412,14 @@ def _apply_vocabulary(delta: Counter) -> None:
 
 def _store(sources: list[str], items: list[Item]) -> list[str]:
     """Replace the entries of `sources` with `items`; returns every entry id touched."""
+    # Analysing the text is most of the work: done before the transaction takes the write lock,
+    # which on SQLite makes every other writer of the process wait.
+    new = [_entry(item) for item in items]
+    delta: Counter = Counter()
+    _vocabulary_delta(new, +1, delta)
     with transaction.atomic():
         old = list(SearchEntry.objects.filter(source__in=sources))
-        new = [_entry(item) for item in items]
-        delta: Counter = Counter()
         _vocabulary_delta(old, -1, delta)
-        _vocabulary_delta(new, +1, delta)
         SearchEntry.objects.filter(source__in=sources).delete()
         SearchEntry.objects.bulk_create(new, batch_size=500)
         EntryTopic.objects.bulk_create(
@@ -425,7 +454,7 @@ def refresh_many_quietly(sources: list[str], *, batch_size: int = 500) -> None:
     for start in range(0, len(sources), batch_size):
         batch = sources[start : start + batch_size]
         try:
-            _push(_store(batch, [item for source in batch for item in source_items(source)]))
+            _push(_store(batch, many_sources_items(batch)))
         except Exception:
             for source in batch:
                 refresh_quietly(source)

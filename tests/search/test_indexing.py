@@ -268,15 +268,15 @@ def test_a_failing_source_neither_breaks_a_topic_change_nor_stops_the_others(
 ):
     from search import indexing
 
-    broken = f"message:{plain_world.open_message.pk}"
-    real_source_items = indexing.source_items
+    broken = plain_world.open_message.pk
+    real_message_items = indexing.message_items
 
-    def source_items(source):
-        if source == broken:
+    def message_items(message, *args):
+        if message.pk == broken:
             raise RuntimeError("index broken")
-        return real_source_items(source)
+        return real_message_items(message, *args)
 
-    monkeypatch.setattr(indexing, "source_items", source_items)
+    monkeypatch.setattr(indexing, "message_items", message_items)
     topic = plain_world.topics["Bürgerbeteiligung"]
     with indexed():
         topic.slug = "beteiligung-vor-ort"
