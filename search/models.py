@@ -289,3 +289,18 @@ class OutboxItem(models.Model):
 
     def __str__(self) -> str:
         return self.entry_id
+
+
+class PendingRefresh(models.Model):
+    """A new channel message whose entries the next background batch adds (`search.pending`).
+    One row per source: noting it again only moves `noted_at` on."""
+
+    source = models.CharField(max_length=80, unique=True)
+    noted_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("Noch nicht indexierte Nachricht")
+        verbose_name_plural = _("Noch nicht indexierte Nachrichten")
+
+    def __str__(self) -> str:
+        return self.source

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from wagtail.documents import get_document_model
@@ -16,6 +17,7 @@ from hub.discussions.models import Channel, Message
 from hub.models import PracticePage, Topic
 from members.models import Organisation, Profile, User
 from peer_learning.models import CoursePage, Session
+from search import pending
 from search.indexing import refresh_many_quietly, refresh_quietly
 
 
@@ -44,16 +46,22 @@ def session_changed(sender: Any, instance: Session, **kwargs: Any) -> None:
     schedule(f"course:{instance.course_id}")
 
 
-def message_changed(sender: Any, instance: Message, **kwargs: Any) -> None:
-    schedule(f"message:{instance.pk}")
+def message_changed(sender: Any, instance: Message, created: bool = False, **kwargs: Any) -> None:
+    """A new message joins the next background batch (`search.pending`); an edit, hiding or
+    deletion is refreshed at once."""
+    source = f"message:{instance.pk}"
+    if created and settings.SEARCH_INDEX_DELAY is not None:
+        transaction.on_commit(lambda: pending.note(source))
+    else:
+        schedule(source)
 
 
 def channel_changed(sender: Any, instance: Channel, **kwargs: Any) -> None:
-    """Visibility and topics decide who finds a channel's messages."""
+    """Visibility and topics decide who finds a channel's messages: refreshed at once."""
     if kwargs.get("action", "post_add").startswith("pre_") or kwargs.get("created"):
         return
-    message_ids = instance.messages.values_list("pk", flat=True)
-    schedule(*(f"message:{pk}" for pk in message_ids))
+    message_ids = instance.messages.order_by("pk").values_list("pk", flat=True)
+    _schedule_batch([f"message:{pk}" for pk in message_ids])
 
 
 def profile_changed(sender: Any, instance: Any, **kwargs: Any) -> None:

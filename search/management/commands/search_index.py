@@ -2,8 +2,10 @@
 
 rebuild  recreate the database index from the content, then a new Elasticsearch index that
          replaces the old one behind the alias (no downtime)
-sync     send the changes waiting in the outbox to Elasticsearch
-status   documents per kind in the indexes versus the content, and the outbox length
+sync     index new messages a stopped process left waiting, then send the changes waiting in
+         the outbox to Elasticsearch
+status   documents per kind in the indexes versus the content, the new messages waiting for
+         the index, and the outbox length
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from search.backends import (
 )
 from search.documents import alias_name
 from search.indexing import database_counts, rebuild, total_sources
-from search.models import Kind, OutboxItem, SearchEntry
+from search.models import Kind, OutboxItem, PendingRefresh, SearchEntry
+from search.pending import refresh_pending
 
 ACTIONS = ("rebuild", "sync", "status")
 
@@ -73,6 +76,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Suchindex neu aufgebaut: {stored} Einträge.")
 
     def _sync(self) -> None:
+        refreshed = refresh_pending()
+        if refreshed:
+            self.stdout.write(f"{refreshed} wartende neue Nachrichten indexiert.")
         waiting = OutboxItem.objects.count()
         if not settings.ELASTICSEARCH_URL:
             self.stdout.write(
@@ -114,4 +120,7 @@ class Command(BaseCommand):
                 f"{entries.get(kind.value, 0):>10}"
                 f"{(documents or {}).get(kind.value, 0) if documents is not None else '–'!s:>15}"
             )
+        self.stdout.write(
+            f"Neue Nachrichten, noch nicht indexiert: {PendingRefresh.objects.count()}"
+        )
         self.stdout.write(f"Warteschlange (Outbox): {OutboxItem.objects.count()}")
