@@ -19,12 +19,12 @@ try:
 except ConfigurationError as error:
     sys.exit(f"Konfigurationsfehler: {error}")
 
-from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import reverse
 
 from hub.routing import websocket_urlpatterns
+from hub.socket_auth import SessionMemberMiddleware
 
 # Import the URL configuration (every app's views) now rather than on the first request or the
 # first live event that links somewhere: on a busy machine that takes seconds, and every event
@@ -35,7 +35,7 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            SessionMemberMiddleware(URLRouter(websocket_urlpatterns))
         ),
     }
 )

@@ -11,6 +11,7 @@ import json
 import secrets
 from typing import Any, ClassVar
 
+from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
@@ -45,6 +46,16 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 await self.dispatch(await receive())
         except StopConsumer:
             pass
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels' own dispatch first closes stale database connections on the database
+        # thread for every frame; that trip copies the thread's context variables into this
+        # socket's task for good. Database work here goes through `in_database_thread`, whose
+        # calls close stale connections themselves.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         user = self.scope.get("user")

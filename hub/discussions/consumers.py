@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from hub.consumers import LiveConsumer
 from hub.discussions import events, selectors, services
 from hub.realtime import discussion_event, discussion_group
+from hub.socket_auth import in_database_thread
 from members.models import User
 
 NOT_READABLE = "Diesen Kanal gibt es nicht oder Sie haben keinen Zugang."
@@ -70,7 +70,7 @@ class DiscussionConsumer(LiveConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is not None and user.is_authenticated:
-            self.member = await database_sync_to_async(_load_member)(user.pk)
+            self.member = await in_database_thread(_load_member, user.pk)
         await super().connect()
 
     async def disconnect(self, code: int) -> None:
@@ -80,7 +80,7 @@ class DiscussionConsumer(LiveConsumer):
 
     async def frame_channel_open(self, frame: dict[str, Any]) -> None:
         channel_id = frame["channel"]
-        channel = await database_sync_to_async(_readable)(self.user, channel_id)
+        channel = await in_database_thread(_readable, self.user, channel_id)
         if channel is None:
             await self.send_error("forbidden", NOT_READABLE, channel=channel_id)
             return
@@ -108,8 +108,8 @@ class DiscussionConsumer(LiveConsumer):
             await self.send_error("invalid_field", "Das Feld „reply_to“ ist ungültig.", **context)
             return
         try:
-            message_id = await database_sync_to_async(_post)(
-                self.user, channel_id, frame["body"], reply_to
+            message_id = await in_database_thread(
+                _post, self.user, channel_id, frame["body"], reply_to
             )
         except services.RateLimited as error:
             await self.send_error("rate_limited", str(error), retry_after=error.seconds, **context)
@@ -122,7 +122,7 @@ class DiscussionConsumer(LiveConsumer):
 
     async def frame_typing(self, frame: dict[str, Any]) -> None:
         channel_id = frame["channel"]
-        if await database_sync_to_async(_postable)(self.user, channel_id) is None:
+        if await in_database_thread(_postable, self.user, channel_id) is None:
             await self.send_error("forbidden", NOT_READABLE, channel=channel_id)
             return
         await get_channel_layer().group_send(
@@ -132,9 +132,7 @@ class DiscussionConsumer(LiveConsumer):
 
     async def frame_channel_read(self, frame: dict[str, Any]) -> None:
         channel_id = frame["channel"]
-        marked = await database_sync_to_async(_mark_read)(
-            self.user, channel_id, frame["message_id"]
-        )
+        marked = await in_database_thread(_mark_read, self.user, channel_id, frame["message_id"])
         if not marked:
             await self.send_error("forbidden", NOT_READABLE, channel=channel_id)
 

@@ -1,6 +1,7 @@
 """The live websocket: session auth, origin check, frame validation, group delivery."""
 
 import pytest
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.test import Client
@@ -8,6 +9,7 @@ from django.test import Client
 from hub.asgi import application
 from hub.consumers import CLOSE_UNAUTHENTICATED, MAX_FRAME_BYTES
 from hub.realtime import member_event, member_group
+from members.models import User
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -34,6 +36,35 @@ async def test_anonymous_connection_is_refused():
 
     assert not connected
     assert code == CLOSE_UNAUTHENTICATED
+
+
+async def refused(headers) -> bool:
+    communicator = WebsocketCommunicator(application, "/ws/live/", headers=headers)
+    connected, code = await communicator.connect()
+    return not connected and code == CLOSE_UNAUTHENTICATED
+
+
+async def test_an_unknown_session_is_refused():
+    assert await refused([ORIGIN, (b"cookie", b"sessionid=erfunden; csrftoken=x")])
+
+
+async def test_a_session_from_before_a_password_change_is_refused(member_headers):
+    member, headers = member_headers
+
+    def change_password():
+        member.set_password("ein-ganz-neues-Passwort-2026")
+        member.save()
+
+    await database_sync_to_async(change_password)()
+
+    assert await refused(headers)
+
+
+async def test_a_deactivated_members_session_is_refused(member_headers):
+    member, headers = member_headers
+    await database_sync_to_async(User.objects.filter(pk=member.pk).update)(is_active=False)
+
+    assert await refused(headers)
 
 
 async def test_foreign_origin_is_refused(member_headers):
