@@ -27,7 +27,7 @@ Result = TypeVar("Result")
 async def in_database_thread(function: Callable[..., Result], *args: Any) -> Result:
     """Run a function that uses the database on the database thread, like Channels'
     `database_sync_to_async`, without copying the thread's context variables (Django's
-    connection, translation and URL locals, several KiB) back into the calling task, where
+    translation, URL and other locals, several KiB) back into the calling task, where
     they would stay for as long as the socket is open."""
     call = database_sync_to_async(function, context=contextvars.copy_context())
     return await call(*args)

@@ -178,10 +178,8 @@ def _indexable_messages() -> QuerySet[Message]:
     )
 
 
-def message_items(message: Message, channel_topics: tuple[str, ...] | None = None) -> list[Item]:
+def message_items(message: Message, channel_topics: tuple[str, ...]) -> list[Item]:
     channel = message.channel
-    if channel_topics is None:
-        channel_topics = tuple(sorted(channel.topics.values_list("slug", flat=True)))
     audience = (
         Audience.MEMBERS
         if channel.visibility == ChannelVisibility.OPEN
@@ -270,19 +268,34 @@ def _one(queryset: QuerySet, pk: str, build: Callable[..., list[Item]]) -> list[
     return build(instance) if instance is not None else []
 
 
-def _topics_by_channel(channels: QuerySet[Channel]) -> dict[int, tuple[str, ...]]:
-    return {
-        channel.pk: tuple(sorted(topic.slug for topic in channel.topics.all()))
-        for channel in channels.prefetch_related("topics")
-    }
+def _topics_by_channel(channel_ids: Iterable[int] | None = None) -> dict[int, tuple[str, ...]]:
+    """Topic slugs per channel (all channels, or these); a channel without topics is absent."""
+    links = Channel.topics.through.objects.all()
+    if channel_ids is not None:
+        links = links.filter(channel_id__in=channel_ids)
+    slugs: dict[int, list[str]] = {}
+    for channel_id, slug in links.values_list("channel_id", "topic__slug"):
+        slugs.setdefault(channel_id, []).append(slug)
+    return {channel_id: tuple(sorted(names)) for channel_id, names in slugs.items()}
+
+
+def _messages_items(pks: list[int]) -> list[Item]:
+    """The entries of these messages, loaded together with their channels' topics."""
+    messages = list(_indexable_messages().filter(pk__in=pks))
+    topics = _topics_by_channel({message.channel_id for message in messages})
+    return [
+        item
+        for message in messages
+        for item in message_items(message, topics.get(message.channel_id, ()))
+    ]
 
 
 def _all_messages() -> Iterator[tuple[str, list[Item]]]:
-    topics_by_channel = _topics_by_channel(Channel.objects.all())
+    topics_by_channel = _topics_by_channel()
     for message in _indexable_messages().iterator(chunk_size=2000):
         yield (
             f"message:{message.pk}",
-            message_items(message, topics_by_channel[message.channel_id]),
+            message_items(message, topics_by_channel.get(message.channel_id, ())),
         )
 
 
@@ -299,7 +312,7 @@ def _all_of(
 _LOADERS: dict[str, Callable[[str], list[Item]]] = {
     "practice": lambda pk: _one(_live_practice_pages(), pk, practice_items),
     "course": lambda pk: _one(_live_courses(), pk, course_items),
-    "message": lambda pk: _one(_indexable_messages(), pk, message_items),
+    "message": lambda pk: _messages_items([int(pk)]),
     "profile": lambda pk: _one(_indexable_profiles(), pk, profile_items),
 }
 
@@ -341,13 +354,7 @@ def many_sources_items(sources: list[str]) -> list[Item]:
         for item in source_items(source)
     ]
     if message_pks:
-        messages = list(_indexable_messages().filter(pk__in=message_pks))
-        topics = _topics_by_channel(Channel.objects.filter(pk__in={m.channel_id for m in messages}))
-        items += [
-            item
-            for message in messages
-            for item in message_items(message, topics[message.channel_id])
-        ]
+        items += _messages_items(message_pks)
     return items
 
 
