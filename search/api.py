@@ -44,6 +44,8 @@ logger = logging.getLogger(__name__)
 
 BACKEND_CHOICES = ("database", "elasticsearch", "elasticsearch-baseline")
 MAX_PAGE_SIZE = 100
+# Shorter words are too often abbreviations to guess at.
+MIN_SUGGESTED_LENGTH = 4
 
 
 def viewer_audiences(viewer: Any) -> frozenset[str]:
@@ -99,8 +101,6 @@ def _query(request: SearchRequest, viewer: Any) -> Query:
 def _close_word(word: str) -> str | None:
     """The closest, then most common, vocabulary word within a small edit distance."""
     lowered = word.lower()
-    if len(lowered) < 4 or Term.objects.filter(word=lowered).exists():
-        return None
     # Typos rarely hit the first letter; that keeps the candidates few.
     candidates = dict(
         Term.objects.annotate(length=Length("word"))
@@ -123,14 +123,28 @@ def _close_word(word: str) -> str | None:
     )
 
 
+def _unknown_words(clauses: list[Clause]) -> set[str]:
+    """Single words of four letters or more that are not themselves words of the index: the
+    only candidates for a typo. One vocabulary lookup spares most of them the full-text query."""
+    words = {
+        clause.text.lower()
+        for clause in clauses
+        if len(clause.text.split()) == 1 and len(clause.text) >= MIN_SUGGESTED_LENGTH
+    }
+    return words - set(Term.objects.filter(word__in=words).values_list("word", flat=True))
+
+
 def suggestion_for(clauses: list[Clause], audiences: frozenset[str]) -> str | None:
     """ "Meinten Sie …?": the query with unknown words replaced by close words of the index."""
+    unknown = _unknown_words(clauses)
+    if not unknown:
+        return None
     database = DatabaseSearchBackend()
     changed = False
     words = []
     for clause in clauses:
         replacement = None
-        if len(clause.text.split()) == 1 and not database.matches_anything(
+        if clause.text.lower() in unknown and not database.matches_anything(
             [full_form(clause)], audiences
         ):
             replacement = _close_word(clause.text)
