@@ -23,7 +23,7 @@ from itertools import islice
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -100,6 +100,17 @@ def _day_end(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.max))
 
 
+def _placeholders(values: list) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+@dataclass
+class _Answer:
+    total: int
+    scored: list[tuple[int, float]]
+    counts: dict[str, dict[str, int]]
+
+
 class DatabaseSearchBackend:
     name = "database"
 
@@ -132,89 +143,6 @@ class DatabaseSearchBackend:
             _SQLITE_MATCH_IDS, [fts5_expression(clauses, require_all=require_all)]
         )
 
-    def _ranked_sql(
-        self, clauses: list[Clause], *, require_all: bool, filtered: QuerySet, sort: str
-    ) -> tuple[str, list]:
-        """SQL for (id, score) of matching rows within `filtered`, best (or newest) first.
-        Only the ORM's own SQL and constants are put together; user input is in the params."""
-        filter_sql, filter_params = filtered.values("id").query.sql_with_params()
-        order = "e.date DESC NULLS LAST, score DESC, e.id" if sort == "date" else "score DESC, e.id"
-        if connection.vendor == "postgresql":
-            sql = (
-                "SELECT e.id, ts_rank_cd(e.search_vector, q) AS score "  # noqa: S608
-                "FROM search_searchentry e, to_tsquery('simple', %s) q "
-                f"WHERE e.search_vector @@ q AND e.id IN ({filter_sql}) ORDER BY {order}"
-            )
-            return sql, [tsquery_expression(clauses, require_all=require_all), *filter_params]
-        sql = (
-            f"SELECT e.id, -bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) AS score "  # noqa: S608
-            f"FROM {FTS_TABLE} JOIN search_searchentry e ON e.id = {FTS_TABLE}.rowid "
-            f"WHERE {FTS_TABLE} MATCH %s AND e.id IN ({filter_sql}) ORDER BY {order}"
-        )
-        return sql, [fts5_expression(clauses, require_all=require_all), *filter_params]
-
-    # --- filtering ---
-
-    @staticmethod
-    def _filters(query: Query, *, leave_out: str = "") -> Q:
-        request = query.request
-        condition = Q(audience__in=query.audiences)
-        if request.kinds and leave_out != "kind":
-            condition &= Q(kind__in=request.kinds)
-        if request.topics and leave_out != "topic":
-            condition &= Q(
-                id__in=EntryTopic.objects.filter(slug__in=request.topics).values("entry_id")
-            )
-        if request.administration_levels and leave_out != "administration_level":
-            condition &= Q(administration_level__in=request.administration_levels)
-        if request.states and leave_out != "state":
-            condition &= Q(state__in=request.states)
-        if request.date_from:
-            condition &= Q(date__gte=_day_start(request.date_from))
-        if request.date_to:
-            condition &= Q(date__lte=_day_end(request.date_to))
-        return condition
-
-    def _base(self, query: Query, require_all: bool, *, leave_out: str = "") -> QuerySet:
-        entries = SearchEntry.objects.filter(self._filters(query, leave_out=leave_out))
-        if query.clauses:
-            entries = entries.filter(id__in=self._match_ids(query.clauses, require_all=require_all))
-        return entries
-
-    def _facets(self, query: Query, require_all: bool) -> dict[str, list[FacetValue]]:
-        request = query.request
-        selected = {
-            "kind": request.kinds,
-            "topic": request.topics,
-            "administration_level": request.administration_levels,
-            "state": request.states,
-        }
-        facets = {}
-        for name, column in (
-            ("kind", "kind"),
-            ("administration_level", "administration_level"),
-            ("state", "state"),
-        ):
-            rows = (
-                self._base(query, require_all, leave_out=name)
-                .order_by()
-                .values_list(column)
-                .annotate(count=Count("id"))
-            )
-            facets[name] = facet_values(dict(rows), query.facet_labels[name], selected[name])
-        topic_rows = (
-            EntryTopic.objects.filter(
-                entry_id__in=self._base(query, require_all, leave_out="topic").values("id")
-            )
-            .order_by()
-            .values_list("slug")
-            .annotate(count=Count("id"))
-        )
-        facets["topic"] = facet_values(
-            dict(topic_rows), query.facet_labels["topic"], selected["topic"]
-        )
-        return facets
-
     # --- answering ---
 
     def matches_anything(self, clauses: list[Clause], audiences: frozenset[str]) -> bool:
@@ -224,34 +152,128 @@ class DatabaseSearchBackend:
             .exists()
         )
 
+    @staticmethod
+    def _matched_sql(query: Query, *, require_all: bool) -> tuple[str, list]:
+        """Every entry the query matches within the viewer's audiences and the date range, with
+        its score and facet columns. Only fixed SQL is put together; input is in the params."""
+        entries = SearchEntry._meta.db_table
+        columns = "e.id, {score} AS score, e.kind, e.administration_level, e.state, e.date"
+        params: list = []
+        if not query.clauses:
+            sql = f"SELECT {columns.format(score='0.0')} FROM {entries} e WHERE 1 = 1"  # noqa: S608
+        elif connection.vendor == "postgresql":
+            score = "ts_rank_cd(e.search_vector, q)"
+            sql = (
+                f"SELECT {columns.format(score=score)} "  # noqa: S608
+                f"FROM {entries} e, to_tsquery('simple', %s) q WHERE e.search_vector @@ q"
+            )
+            params.append(tsquery_expression(query.clauses, require_all=require_all))
+        else:
+            score = f"-bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0)"
+            sql = (
+                f"SELECT {columns.format(score=score)} "  # noqa: S608
+                f"FROM {FTS_TABLE} JOIN {entries} e ON e.id = {FTS_TABLE}.rowid "
+                f"WHERE {FTS_TABLE} MATCH %s"
+            )
+            params.append(fts5_expression(query.clauses, require_all=require_all))
+        audiences = sorted(query.audiences)
+        sql += f" AND e.audience IN ({_placeholders(audiences)})"
+        params += audiences
+        request = query.request
+        if request.date_from:
+            sql += " AND e.date >= %s"
+            params.append(connection.ops.adapt_datetimefield_value(_day_start(request.date_from)))
+        if request.date_to:
+            sql += " AND e.date <= %s"
+            params.append(connection.ops.adapt_datetimefield_value(_day_end(request.date_to)))
+        return sql, params
+
+    @staticmethod
+    def _chosen(request: SearchRequest, *, leave_out: str = "") -> tuple[str, list]:
+        """The facet values ticked, as a condition on matched rows `m`; a facet's own counts
+        leave its own choice out, so its other values stay selectable."""
+        conditions = ["1 = 1"]
+        params: list = []
+        for name, values in (
+            ("kind", request.kinds),
+            ("administration_level", request.administration_levels),
+            ("state", request.states),
+        ):
+            if values and name != leave_out:
+                chosen = sorted(values)
+                conditions.append(f"m.{name} IN ({_placeholders(chosen)})")
+                params += chosen
+        if request.topics and leave_out != "topic":
+            chosen = sorted(request.topics)
+            conditions.append(
+                f"m.id IN (SELECT entry_id FROM {EntryTopic._meta.db_table} "  # noqa: S608
+                f"WHERE slug IN ({_placeholders(chosen)}))"
+            )
+            params += chosen
+        return " AND ".join(conditions), params
+
+    def _answer(self, query: Query, *, require_all: bool, page: int) -> _Answer:
+        """Hits of one page, the total and every facet's counts in one statement: the text is
+        matched and scored once, and the rows are shared by all parts of the answer."""
+        request = query.request
+        matched, params = self._matched_sql(query, require_all=require_all)
+        if not query.clauses:
+            order = "m.date DESC NULLS LAST, m.id DESC"
+        elif request.sort == "date":
+            order = "m.date DESC NULLS LAST, m.score DESC, m.id"
+        else:
+            order = "m.score DESC, m.id"
+        chosen, chosen_params = self._chosen(request)
+        parts = [
+            "SELECT * FROM (SELECT 'hit' AS part, CAST(NULL AS TEXT) AS value, m.id AS entry, "  # noqa: S608
+            f"CAST(m.score AS DOUBLE PRECISION) AS number, ROW_NUMBER() OVER (ORDER BY {order}) "
+            f"AS position FROM matched m WHERE {chosen} ORDER BY {order} LIMIT %s OFFSET %s) hits",
+            f"SELECT 'total', NULL, NULL, COUNT(*), NULL FROM matched m WHERE {chosen}",  # noqa: S608
+        ]
+        params += [*chosen_params, request.page_size, (page - 1) * request.page_size]
+        params += chosen_params
+        for name in ("kind", "administration_level", "state"):
+            condition, condition_params = self._chosen(request, leave_out=name)
+            parts.append(
+                f"SELECT '{name}', m.{name}, NULL, COUNT(*), NULL FROM matched m "  # noqa: S608
+                f"WHERE {condition} GROUP BY m.{name}"
+            )
+            params += condition_params
+        condition, condition_params = self._chosen(request, leave_out="topic")
+        parts.append(
+            f"SELECT 'topic', t.slug, NULL, COUNT(*), NULL FROM matched m "  # noqa: S608
+            f"JOIN {EntryTopic._meta.db_table} t ON t.entry_id = m.id "
+            f"WHERE {condition} GROUP BY t.slug"
+        )
+        params += condition_params
+        sql = f"WITH matched AS MATERIALIZED ({matched}) " + " UNION ALL ".join(parts)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        answer = _Answer(total=0, scored=[], counts={name: {} for name in _FACET_FIELDS})
+        ranked = []
+        for part, value, entry, number, position in rows:
+            if part == "hit":
+                ranked.append((position, entry, number))
+            elif part == "total":
+                answer.total = int(number)
+            else:
+                answer.counts[part][value] = int(number)
+        answer.scored = [(entry, number) for _position, entry, number in sorted(ranked)]
+        return answer
+
     def search(self, query: Query) -> SearchResults:
         request = query.request
         require_all = True
-        total = self._base(query, require_all).count()
-        if not total and len(query.clauses) > 1:
+        answer = self._answer(query, require_all=require_all, page=request.page)
+        if not answer.total and len(query.clauses) > 1:
             # Nothing has every word: show what has some of them rather than nothing.
             require_all = False
-            total = self._base(query, require_all).count()
-        page, num_pages = page_bounds(total, request)
-        offset = (page - 1) * request.page_size
-        if query.clauses:
-            sql, params = self._ranked_sql(
-                query.clauses,
-                require_all=require_all,
-                filtered=SearchEntry.objects.filter(self._filters(query)),
-                sort=request.sort,
-            )
-            with connection.cursor() as cursor:
-                cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, request.page_size, offset])
-                scored = cursor.fetchall()
-        else:
-            scored = [
-                (pk, 0.0)
-                for pk in self._base(query, require_all)
-                .order_by("-date", "-id")
-                .values_list("id", flat=True)[offset : offset + request.page_size]
-            ]
-        entries = SearchEntry.objects.in_bulk([pk for pk, _score in scored])
+            answer = self._answer(query, require_all=require_all, page=request.page)
+        page, num_pages = page_bounds(answer.total, request)
+        if page != request.page:
+            answer = self._answer(query, require_all=require_all, page=page)
+        entries = SearchEntry.objects.in_bulk([pk for pk, _score in answer.scored])
         tokens = all_tokens(query.clauses)
         hits = [
             SearchHit(
@@ -263,15 +285,24 @@ class DatabaseSearchBackend:
                 date=entries[pk].date,
                 score=float(score or 0.0),
             )
-            for pk, score in scored
+            for pk, score in answer.scored
             if pk in entries
         ]
+        selected = {
+            "kind": request.kinds,
+            "topic": request.topics,
+            "administration_level": request.administration_levels,
+            "state": request.states,
+        }
         return SearchResults(
             hits=hits,
-            total=total,
+            total=answer.total,
             page=page,
             num_pages=num_pages,
-            facets=self._facets(query, require_all),
+            facets={
+                name: facet_values(answer.counts[name], query.facet_labels[name], selected[name])
+                for name in _FACET_FIELDS
+            },
             suggestion=None,
             backend=connection.vendor,
             degraded=False,
