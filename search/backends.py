@@ -85,6 +85,24 @@ def facet_values(
     return sorted(values, key=lambda facet: (-facet.count, facet.label))
 
 
+def ticked(request: SearchRequest) -> dict[str, frozenset[str]]:
+    """The values the request chose, per facet."""
+    return {
+        "kind": request.kinds,
+        "topic": request.topics,
+        "administration_level": request.administration_levels,
+        "state": request.states,
+    }
+
+
+def query_facets(query: Query, counts: dict[str, dict[str, int]]) -> dict[str, list[FacetValue]]:
+    """Every facet of the answer from its value counts, with the request's choices ticked."""
+    return {
+        name: facet_values(counts.get(name, {}), query.facet_labels[name], chosen)
+        for name, chosen in ticked(query.request).items()
+    }
+
+
 def page_bounds(total: int, request: SearchRequest) -> tuple[int, int]:
     """The page actually shown (out-of-range pages fall back to the nearest one) and the page
     count."""
@@ -104,7 +122,11 @@ def _placeholders(values: list) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-@dataclass
+# Facets that are columns of the search entry; topics are rows of their own.
+_COLUMN_FACETS = ("kind", "administration_level", "state")
+
+
+@dataclass(frozen=True)
 class _Answer:
     total: int
     scored: list[tuple[int, float]]
@@ -196,11 +218,9 @@ class DatabaseSearchBackend:
         leave its own choice out, so its other values stay selectable."""
         conditions = ["1 = 1"]
         params: list = []
-        for name, values in (
-            ("kind", request.kinds),
-            ("administration_level", request.administration_levels),
-            ("state", request.states),
-        ):
+        chosen_values = ticked(request)
+        for name in _COLUMN_FACETS:
+            values = chosen_values[name]
             if values and name != leave_out:
                 chosen = sorted(values)
                 conditions.append(f"m.{name} IN ({_placeholders(chosen)})")
@@ -236,7 +256,7 @@ class DatabaseSearchBackend:
         ]
         params += [*chosen_params, request.page_size, (page - 1) * request.page_size]
         params += chosen_params
-        for name in ("kind", "administration_level", "state"):
+        for name in _COLUMN_FACETS:
             condition, condition_params = self._chosen(request, leave_out=name)
             parts.append(
                 f"SELECT '{name}', m.{name}, NULL, COUNT(*), NULL FROM matched m "  # noqa: S608
@@ -254,17 +274,18 @@ class DatabaseSearchBackend:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        answer = _Answer(total=0, scored=[], counts={name: {} for name in _FACET_FIELDS})
+        total = 0
         ranked = []
+        counts: dict[str, dict[str, int]] = {}
         for part, value, entry, number, position in rows:
             if part == "hit":
                 ranked.append((position, entry, number))
             elif part == "total":
-                answer.total = int(number)
+                total = int(number)
             else:
-                answer.counts[part][value] = int(number)
-        answer.scored = [(entry, number) for _position, entry, number in sorted(ranked)]
-        return answer
+                counts.setdefault(part, {})[value] = int(number)
+        scored = [(entry, number) for _position, entry, number in sorted(ranked)]
+        return _Answer(total=total, scored=scored, counts=counts)
 
     def search(self, query: Query) -> SearchResults:
         request = query.request
@@ -292,21 +313,12 @@ class DatabaseSearchBackend:
             for pk, score in answer.scored
             if pk in entries
         ]
-        selected = {
-            "kind": request.kinds,
-            "topic": request.topics,
-            "administration_level": request.administration_levels,
-            "state": request.states,
-        }
         return SearchResults(
             hits=hits,
             total=answer.total,
             page=page,
             num_pages=num_pages,
-            facets={
-                name: facet_values(answer.counts[name], query.facet_labels[name], selected[name])
-                for name in _FACET_FIELDS
-            },
+            facets=query_facets(query, answer.counts),
             suggestion=None,
             backend=connection.vendor,
             degraded=False,
@@ -768,23 +780,16 @@ def elasticsearch_search(query: Query, *, baseline: bool = False) -> SearchResul
                 score=float(hit.get("_score") or 0.0),
             )
         )
-    selected = {
-        "kind": request.kinds,
-        "topic": request.topics,
-        "administration_level": request.administration_levels,
-        "state": request.states,
-    }
-    facets = {
-        name: facet_values(
-            {
+    facets = query_facets(
+        query,
+        {
+            name: {
                 bucket["key"]: bucket["doc_count"]
                 for bucket in response["aggregations"][name]["values"]["buckets"]
-            },
-            query.facet_labels[name],
-            selected[name],
-        )
-        for name in _FACET_FIELDS
-    }
+            }
+            for name in _FACET_FIELDS
+        },
+    )
     return SearchResults(
         hits=hits,
         total=total,
