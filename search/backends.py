@@ -23,7 +23,7 @@ from itertools import islice
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F
+from django.db.models import BooleanField, F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -52,6 +52,16 @@ FTS_TABLE = "search_entry_fts"
 _SQLITE_MATCH_IDS = "SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH %s"
 _POSTGRESQL_MATCH_IDS = (
     "SELECT id FROM search_searchentry WHERE search_vector @@ to_tsquery('simple', %s)"
+)
+_POSTGRESQL_TITLE_MATCH = "title_vector @@ to_tsquery('simple', %s)"
+# PostgreSQL autocomplete sorts a title prefix's matches itself up to this many.
+SORTED_TITLE_MATCHES = 500
+# CROSS JOIN keeps the full-text index first and its matches go through a top-N sort; asked
+# to sort by date, SQLite would otherwise walk the date index over every entry.
+_SQLITE_TITLE_SUGGESTIONS = (
+    "SELECT e.id FROM search_entry_fts CROSS JOIN search_searchentry e "
+    "ON e.id = search_entry_fts.rowid WHERE search_entry_fts MATCH %s "
+    "AND e.audience IN ({audiences}) ORDER BY e.date IS NULL, e.date DESC, e.id LIMIT %s"
 )
 # Title matches count four times as much as body matches.
 TITLE_WEIGHT = 4.0
@@ -327,26 +337,54 @@ class DatabaseSearchBackend:
     def title_suggestions(
         self, text: str, audiences: frozenset[str], limit: int
     ) -> list[SearchEntry]:
-        """Entries whose title has every word typed, the last one as a prefix."""
+        """Entries whose title has every word typed, the last one as a prefix; newest first,
+        undated ones (profiles) last."""
         words = [tokens[0] for tokens in (query_tokens(word) for word in text.split()) if tokens]
         if not words:
             return []
         *complete, last = words
         if connection.vendor == "postgresql":
-            lexemes = [f"{tsquery_lexeme(token)}:A" for token in complete]
-            lexemes.append(f"{tsquery_lexeme(last)}:*A")
-            condition = RawSQL(_POSTGRESQL_MATCH_IDS, [" & ".join(lexemes)])  # noqa: S611
-        else:
-            terms = [fts5_string(token) for token in complete]
-            terms.append(fts5_string(last) + "*")
+            lexemes = [tsquery_lexeme(token) for token in complete]
+            lexemes.append(f"{tsquery_lexeme(last)}:*")
             condition = RawSQL(  # noqa: S611
-                _SQLITE_MATCH_IDS, ["title_tokens : (" + " AND ".join(terms) + ")"]
+                _POSTGRESQL_TITLE_MATCH, [" & ".join(lexemes)], output_field=BooleanField()
             )
-        return list(
-            SearchEntry.objects.filter(audience__in=audiences, id__in=condition)
-            .order_by("-date", "id")
-            .only("title", "url", "kind")[:limit]
-        )
+            found = SearchEntry.objects.filter(condition, audience__in=audiences)
+            entries = _first_title_matches(found, dated=True, limit=limit)
+            if len(entries) < limit:
+                entries += _first_title_matches(found, dated=False, limit=limit - len(entries))
+            return entries
+        terms = [fts5_string(token) for token in complete]
+        terms.append(fts5_string(last) + "*")
+        visible = sorted(audiences)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _SQLITE_TITLE_SUGGESTIONS.format(audiences=_placeholders(visible)),
+                ["title_tokens : (" + " AND ".join(terms) + ")", *visible, limit],
+            )
+            first = [pk for (pk,) in cursor.fetchall()]
+        return _entries_in_order(first)
+
+
+def _entries_in_order(pks: list[int]) -> list[SearchEntry]:
+    entries = SearchEntry.objects.only("title", "url", "kind").in_bulk(pks)
+    return [entries[pk] for pk in pks if pk in entries]
+
+
+def _first_title_matches(
+    found: QuerySet[SearchEntry], *, dated: bool, limit: int
+) -> list[SearchEntry]:
+    """PostgreSQL: the first title matches, newest first (`dated`) or undated in id order. A
+    rare prefix is read from the title index and its few hits sorted here; a common one
+    (thousands of titles) is found sooner by walking the entries in order, testing each title,
+    than by reading and sorting every match."""
+    matching = found.filter(date__isnull=not dated)
+    hits = list(matching.values_list("id", "date")[: SORTED_TITLE_MATCHES + 1])
+    if len(hits) > SORTED_TITLE_MATCHES:
+        order = ("-date", "id") if dated else ("id",)
+        return list(matching.order_by(*order).only("title", "url", "kind")[:limit])
+    hits.sort(key=lambda hit: (-hit[1].timestamp() if dated else 0.0, hit[0]))
+    return _entries_in_order([pk for pk, _date in hits[:limit]])
 
 
 class ElasticsearchSearchBackend:

@@ -9,7 +9,8 @@ The database search index: one row per searchable thing, its analysed tokens, th
 for suggestions, and the outbox of changes Elasticsearch has not received yet. The rows are
 derived data: `search.indexing` writes them after each commit and `manage.py search_index
 rebuild` recreates them. SQLite keeps an FTS5 table and PostgreSQL a tsvector column over
-`title_tokens` and `tokens` (created by migration, invisible to the ORM).
+`title_tokens` and `tokens`, and one over `title_tokens` alone for autocomplete (created by
+migration, invisible to the ORM).
 """
 
 from __future__ import annotations

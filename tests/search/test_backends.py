@@ -29,3 +29,53 @@ def test_unreachable_elasticsearch_is_reported_not_raised(settings):
 
     assert not result.ok
     assert result.error
+
+
+@pytest.mark.parametrize("sorted_matches", [500, 1], ids=["few-matches", "many-matches"])
+def test_title_suggestions_list_the_newest_titles_first_and_undated_ones_last(
+    sorted_matches, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from search import backends
+    from search.indexing import Item, index_items
+
+    monkeypatch.setattr(backends, "SORTED_TITLE_MATCHES", sorted_matches)
+    now = timezone.now()
+
+    def item(key: str, title: str, *, audience: str = "public", age_days: int | None = None):
+        return Item(
+            entry_id=key,
+            key=key,
+            kind="practice",
+            audience=audience,
+            title=title,
+            text="",
+            url=f"/{key}/",
+            date=None if age_days is None else now - timedelta(days=age_days),
+        )
+
+    index_items(
+        [
+            item("old", "Vergabe im Landkreis", age_days=30),
+            item("undated", "Vergabestelle Kassel"),
+            item("new", "Vergaberecht kompakt", age_days=1),
+            item("hidden", "Vergabe intern", audience="members", age_days=0),
+            item("other", "Personalgewinnung", age_days=0),
+        ]
+    )
+
+    def titles(text: str, limit: int = 8) -> list[str]:
+        entries = DatabaseSearchBackend().title_suggestions(text, frozenset({"public"}), limit)
+        return [entry.title for entry in entries]
+
+    assert titles("Verg") == [
+        "Vergaberecht kompakt",
+        "Vergabe im Landkreis",
+        "Vergabestelle Kassel",
+    ]
+    assert titles("Verg", limit=2) == ["Vergaberecht kompakt", "Vergabe im Landkreis"]
+    assert titles("Vergabe Land") == ["Vergabe im Landkreis"]
+    assert titles("Bürgerbet") == []
