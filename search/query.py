@@ -4,6 +4,7 @@ any of its alternatives (the words as typed, or a synonym from the editors' list
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Union
 
 from search.analysis import (
     expand_query,
@@ -110,33 +111,78 @@ def all_tokens(clauses: list[Clause]) -> frozenset[str]:
     )
 
 
-def _expression(
-    clauses: list[Clause],
-    *,
-    require_all: bool,
-    quote,
-    conjunction: str,
-    disjunction: str,
-    phrase,
-) -> str:
-    def either(items: list[str]) -> str:
-        return items[0] if len(items) == 1 else "(" + disjunction.join(items) + ")"
+# A boolean formula over tokens: a token, a phrase, or all / any of its parts.
+Formula = Union[str, "Phrase", "AllOf", "AnyOf"]
 
-    def both(items: list[str]) -> str:
-        return items[0] if len(items) == 1 else "(" + conjunction.join(items) + ")"
 
-    def word(match: WordMatch) -> str:
-        return either(
-            [both([either([quote(t) for t in group]) for group in option]) for option in match]
+@dataclass(frozen=True)
+class Phrase:
+    tokens: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AllOf:
+    parts: tuple[Formula, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    parts: tuple[Formula, ...]
+
+
+def _combine(kind: type[AllOf] | type[AnyOf], parts: list[Formula]) -> Formula:
+    """`parts` joined by `kind`, nested joins of the same kind flattened and repeats dropped.
+    Any-of also drops all-of parts that contain one of its own tokens (a or (a and b) is a):
+    a compound's parts and its synonyms repeat words, and every repeated or redundant term is
+    evaluated again for each matched row when the database scores it."""
+    flat: list[Formula] = []
+    for part in parts:
+        flat.extend(part.parts if isinstance(part, kind) else (part,))
+    unique = list(dict.fromkeys(flat))
+    if kind is AnyOf:
+        tokens = {part for part in unique if isinstance(part, str)}
+        unique = [
+            part
+            for part in unique
+            if not (isinstance(part, AllOf) and tokens.intersection(part.parts))
+        ]
+    return unique[0] if len(unique) == 1 else kind(tuple(unique))
+
+
+def formula(clauses: list[Clause], *, require_all: bool = True) -> Formula:
+    """What a document must contain to match: every clause (or, with `require_all` false, any
+    clause), each met by one of its alternatives."""
+
+    def word(match: WordMatch) -> Formula:
+        return _combine(
+            AnyOf,
+            [
+                _combine(AllOf, [_combine(AnyOf, list(group)) for group in option])
+                for option in match
+            ],
         )
 
-    def alternative(alt: Alternative) -> str:
+    def alternative(alt: Alternative) -> Formula:
         if alt.phrase:
-            return phrase(alt.phrase_tokens)
-        return both([word(match) for match in alt.words])
+            return Phrase(alt.phrase_tokens)
+        return _combine(AllOf, [word(match) for match in alt.words])
 
-    groups = [either([alternative(alt) for alt in clause.alternatives]) for clause in clauses]
-    return (conjunction if require_all else disjunction).join(groups)
+    clause_formulas = [
+        _combine(AnyOf, [alternative(alt) for alt in clause.alternatives]) for clause in clauses
+    ]
+    return _combine(AllOf if require_all else AnyOf, clause_formulas)
+
+
+def _render(item: Formula, *, quote, conjunction: str, disjunction: str, phrase) -> str:
+    if isinstance(item, str):
+        return quote(item)
+    if isinstance(item, Phrase):
+        return phrase(item.tokens)
+    parts = [
+        _render(part, quote=quote, conjunction=conjunction, disjunction=disjunction, phrase=phrase)
+        for part in item.parts
+    ]
+    return "(" + (conjunction if isinstance(item, AllOf) else disjunction).join(parts) + ")"
 
 
 def fts5_string(token: str) -> str:
@@ -146,9 +192,8 @@ def fts5_string(token: str) -> str:
 def fts5_expression(clauses: list[Clause], *, require_all: bool = True) -> str:
     """An FTS5 MATCH expression; every token is a quoted string, so no user input is read as
     FTS syntax."""
-    return _expression(
-        clauses,
-        require_all=require_all,
+    return _render(
+        formula(clauses, require_all=require_all),
         quote=fts5_string,
         conjunction=" AND ",
         disjunction=" OR ",
@@ -162,9 +207,8 @@ def tsquery_lexeme(token: str) -> str:
 
 def tsquery_expression(clauses: list[Clause], *, require_all: bool = True) -> str:
     """Text for PostgreSQL's to_tsquery('simple', …); every token is a quoted lexeme."""
-    return _expression(
-        clauses,
-        require_all=require_all,
+    return _render(
+        formula(clauses, require_all=require_all),
         quote=tsquery_lexeme,
         conjunction=" & ",
         disjunction=" | ",
