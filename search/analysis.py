@@ -31,10 +31,13 @@ The chain, in order, and why the order is what it is:
 6. Light German stemming (Lucene's GermanLightStemmer, not Snowball) on every token, parts
    included, so "Kommunen" and the part "kommune" of "Partnerkommune" both become "kommun".
 
-Query text goes through the same chain, compound splitting included: the parts of a query
-word stand at its position as alternatives, which is what lets "Datenportal" find
-"Open-Data-Portal" (via "portal") while a document with the whole compound still scores higher
-(it matches the compound and its parts). Synonyms and abbreviations are not part of the chain:
+Query words go through the same chain. A query compound matches its own token or all of its
+parts together (`GermanChain.query_word`): "Datenportal" finds "Open-Data-Portal" (which holds
+"dat" and "portal"), while a document with the whole compound still scores higher (it matches
+the compound and its parts). Requiring every part, not any, keeps "Bürgeramt" from finding
+every text that mentions "Bürger". Elasticsearch's search analyzer still stacks the parts at
+the word's position; it serves the title boost, and content is matched by the same formula as
+on the database (`search.query.formula`). Synonyms and abbreviations are not part of the chain:
 `expand_query` applies the editable list at query time, so an edit works at once on every
 backend without a rebuild. Word parts are index-time data: after changing them the index needs
 a rebuild (`manage.py search_index rebuild`), which reads `elasticsearch_index_settings()` anew.
@@ -61,6 +64,10 @@ WORDLIST_DIR = Path(__file__).parent / "wordlists"
 WORD_PART_MIN_LENGTH = 3
 WORD_PART_MAX_LENGTH = 20
 COMPOUND_MIN_LENGTH = 5
+# A query word found to hold one listed part is matched through it only when no more than this
+# many letters are left over: a linking "s" or the "e" of "eakte", not the "isierung" of
+# "digitalisierung".
+LINKING_LETTERS = 2
 MAX_TOKEN_LENGTH = 255
 _TOKEN_CACHE_SIZE = 200_000
 
@@ -263,6 +270,18 @@ def compose_text(text: str) -> str:
 # The chain ----------
 
 
+@dataclass(frozen=True)
+class QueryWord:
+    """A word of a query as every backend matches it: its own token, or all of its compound
+    parts together ("datenportal", or "dat" and "portal"). When that finds too little, the
+    compound's last part, its head in German, stands in for it ("beteiligung" for
+    "burgerbeteiligung", "wass" for "trinkwass")."""
+
+    token: str
+    parts: tuple[str, ...]
+    head: str | None
+
+
 class GermanChain:
     """The whole chain over fixed word-part and stop-word lists (see the module docstring)."""
 
@@ -287,13 +306,6 @@ class GermanChain:
             result.extend(analysed)
         return result
 
-    def token_groups(self, text: str) -> list[tuple[str, ...]]:
-        """The tokens of each word that yields any, without repeats: the word's own token
-        first, then its parts and joined forms."""
-        return [
-            tuple(dict.fromkeys(analysed)) for analysed in self._analysed_words(text) if analysed
-        ]
-
     def _analysed_words(self, text: str) -> list[tuple[str, ...]]:
         words = []
         cache = self._token_cache
@@ -308,26 +320,47 @@ class GermanChain:
             words.append(analysed)
         return words
 
-    def _analyse(self, raw: str) -> tuple[str, ...]:
-        out: list[str] = []
+    def _normalized_words(self, raw: str) -> list[str]:
+        words = []
         for token in whitespace_tokens(_GENDER_SEPARATOR.sub("", raw)):
             for part in split_word_delimiters(token):
                 normalized = german_normalize(java_lowercase(part))
-                if normalized in self.stopwords:
-                    continue
-                out.append(light_stem(normalized))
-                out.extend(light_stem(inner) for inner in self.decompound(normalized))
+                if normalized not in self.stopwords:
+                    words.append(normalized)
+        return words
+
+    def _analyse(self, raw: str) -> tuple[str, ...]:
+        out: list[str] = []
+        for normalized in self._normalized_words(raw):
+            out.append(light_stem(normalized))
+            out.extend(light_stem(inner) for inner in self.decompound(normalized))
         return tuple(out)
 
-    def decompound(self, token: str) -> list[str]:
-        """Lucene's DictionaryCompoundWordTokenFilter: every listed word part inside the token,
-        by start and then length (lengths counted in UTF-16 units, as Java does)."""
-        utf16_length = len(token)
-        if token and max(token) > "\uffff":
-            utf16_length += sum(1 for char in token if char > "\uffff")
-        if utf16_length < COMPOUND_MIN_LENGTH:
-            return []
-        found = []
+    def query_word(self, piece: str) -> QueryWord | None:
+        """A query word without delimiters as the backends match it; None for a stop word."""
+        words = self._normalized_words(compose_text(piece))
+        if not words:
+            return None
+        normalized = words[0]
+        token = light_stem(normalized)
+        cover = self.compound_cover(normalized)
+        if not cover:
+            return QueryWord(token, (), None)
+        last = cover[-1]
+        ends_word = any(
+            normalized[: len(normalized) - linking].endswith(last)
+            for linking in range(LINKING_LETTERS + 1)
+        )
+        head = light_stem(last) if ends_word and light_stem(last) != token else None
+        left_over = len(normalized) - sum(len(part) for part in cover)
+        if len(cover) < 2 and left_over > LINKING_LETTERS:
+            return QueryWord(token, (), head)
+        parts = tuple(dict.fromkeys(light_stem(part) for part in cover))
+        return QueryWord(token, () if parts == (token,) else parts, head)
+
+    def _part_spans(self, token: str) -> list[tuple[int, int]]:
+        """Where listed word parts stand inside the token, by start and then length."""
+        spans = []
         heads, prefixes, word_parts = self._heads, self._prefixes, self.word_parts
         length = len(token)
         for start in range(length - WORD_PART_MIN_LENGTH + 1):
@@ -338,10 +371,42 @@ class GermanChain:
             ):
                 candidate = token[start:end]
                 if candidate in word_parts:
-                    found.append(candidate)
+                    spans.append((start, end))
                 elif candidate not in prefixes:
                     break
-        return found
+        return spans
+
+    def decompound(self, token: str) -> list[str]:
+        """Lucene's DictionaryCompoundWordTokenFilter: every listed word part inside the token,
+        by start and then length (lengths counted in UTF-16 units, as Java does)."""
+        utf16_length = len(token)
+        if token and max(token) > "\uffff":
+            utf16_length += sum(1 for char in token if char > "\uffff")
+        if utf16_length < COMPOUND_MIN_LENGTH:
+            return []
+        return [token[start:end] for start, end in self._part_spans(token)]
+
+    def compound_cover(self, token: str) -> list[str]:
+        """The listed parts, other than the token itself, that cover most of its letters without
+        overlapping (the fewest on a tie): "verwaltungsportal" is "verwaltungs" and "portal",
+        not "verwaltung" and "sport". A query compound matches through all of these parts; the
+        parts found across their seams ("sport") would only ask for words the user never meant.
+        """
+        if len(token) < COMPOUND_MIN_LENGTH:
+            return []
+        ends_by_start: dict[int, list[int]] = {}
+        for start, end in self._part_spans(token):
+            if end - start < len(token):
+                ends_by_start.setdefault(start, []).append(end)
+        # best[i]: (letters covered, minus the parts used, the spans) for token[i:].
+        best: list[tuple[int, int, tuple[tuple[int, int], ...]]] = [(0, 0, ())] * (len(token) + 1)
+        for start in range(len(token) - 1, -1, -1):
+            candidates = [best[start + 1]]
+            for end in ends_by_start.get(start, ()):
+                covered, fewer, spans = best[end]
+                candidates.append((covered + end - start, fewer - 1, ((start, end), *spans)))
+            best[start] = max(candidates)
+        return [token[start:end] for start, end in best[0][2]]
 
     def elasticsearch_settings(self) -> dict:
         word_delimiter = {
@@ -541,12 +606,10 @@ def query_tokens(text: str) -> list[str]:
     return _lists().chain.tokens(text)
 
 
-def query_token_groups(text: str) -> list[tuple[str, ...]]:
-    """`query_tokens` grouped by the word they come from, for backends without positions:
-    a word matches if any token of its group matches ("Datenportal" -> ("datenportal", "dat",
-    "portal")); all groups together are what Elasticsearch's search analyzer stacks at one
-    position each. Stop words yield no group."""
-    return _lists().chain.token_groups(text)
+def query_word(piece: str) -> QueryWord | None:
+    """One query word without delimiters ("Datenportal", not "Open-Data-Portal") as the
+    backends match it; None for a stop word."""
+    return _lists().chain.query_word(piece)
 
 
 @dataclass(frozen=True)

@@ -36,8 +36,15 @@ from search.documents import alias_name, new_index
 from search.highlight import highlight
 from search.models import EntryTopic, OutboxItem, SearchEntry
 from search.query import (
+    STRICT,
+    AllOf,
+    Breadth,
     Clause,
+    Formula,
+    Phrase,
     all_tokens,
+    broader,
+    formula,
     fts5_expression,
     fts5_string,
     tsquery_expression,
@@ -166,26 +173,24 @@ class DatabaseSearchBackend:
 
     # --- matching ---
 
-    def _match_ids(self, clauses: list[Clause], *, require_all: bool) -> RawSQL:
+    def _match_ids(self, clauses: list[Clause]) -> RawSQL:
         if connection.vendor == "postgresql":
             return RawSQL(  # noqa: S611
-                _POSTGRESQL_MATCH_IDS, [tsquery_expression(clauses, require_all=require_all)]
+                _POSTGRESQL_MATCH_IDS, [tsquery_expression(clauses)]
             )
-        return RawSQL(  # noqa: S611
-            _SQLITE_MATCH_IDS, [fts5_expression(clauses, require_all=require_all)]
-        )
+        return RawSQL(_SQLITE_MATCH_IDS, [fts5_expression(clauses)])  # noqa: S611
 
     # --- answering ---
 
     def matches_anything(self, clauses: list[Clause], audiences: frozenset[str]) -> bool:
         return (
             SearchEntry.objects.filter(audience__in=audiences)
-            .filter(id__in=self._match_ids(clauses, require_all=True))
+            .filter(id__in=self._match_ids(clauses))
             .exists()
         )
 
     @staticmethod
-    def _matched_sql(query: Query, *, require_all: bool) -> tuple[str, list]:
+    def _matched_sql(query: Query, breadth: Breadth) -> tuple[str, list]:
         """Every entry the query matches within the viewer's audiences and the date range, with
         its score and facet columns. Only fixed SQL is put together; input is in the params."""
         entries = SearchEntry._meta.db_table
@@ -201,7 +206,7 @@ class DatabaseSearchBackend:
                 f"SELECT {columns.format(score=score)} "  # noqa: S608
                 f"FROM {entries} e, to_tsquery('simple', %s) q WHERE e.search_vector @@ q"
             )
-            params.append(tsquery_expression(query.clauses, require_all=require_all))
+            params.append(tsquery_expression(query.clauses, breadth))
         else:
             score = f"-bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0)"
             sql = (
@@ -209,7 +214,7 @@ class DatabaseSearchBackend:
                 f"FROM {FTS_TABLE} JOIN {entries} e ON e.id = {FTS_TABLE}.rowid "
                 f"WHERE {FTS_TABLE} MATCH %s"
             )
-            params.append(fts5_expression(query.clauses, require_all=require_all))
+            params.append(fts5_expression(query.clauses, breadth))
         audiences = sorted(query.audiences)
         sql += f" AND e.audience IN ({_placeholders(audiences)})"
         params += audiences
@@ -244,11 +249,11 @@ class DatabaseSearchBackend:
             params += chosen
         return " AND ".join(conditions), params
 
-    def _answer(self, query: Query, *, require_all: bool, page: int) -> _Answer:
+    def _answer(self, query: Query, breadth: Breadth, page: int) -> _Answer:
         """Hits of one page, the total and every facet's counts in one statement: the text is
         matched and scored once, and the rows are shared by all parts of the answer."""
         request = query.request
-        matched, params = self._matched_sql(query, require_all=require_all)
+        matched, params = self._matched_sql(query, breadth)
         if not query.clauses:
             order = "m.date DESC NULLS LAST, m.id DESC"
         elif request.sort == "date":
@@ -299,15 +304,14 @@ class DatabaseSearchBackend:
 
     def search(self, query: Query) -> SearchResults:
         request = query.request
-        require_all = True
-        answer = self._answer(query, require_all=require_all, page=request.page)
-        if not answer.total and len(query.clauses) > 1:
-            # Nothing has every word: show what has some of them rather than nothing.
-            require_all = False
-            answer = self._answer(query, require_all=require_all, page=request.page)
+        breadth = STRICT
+        answer = self._answer(query, breadth, request.page)
+        while (wider := broader(query.clauses, breadth, answer.total)) is not None:
+            breadth = wider
+            answer = self._answer(query, breadth, request.page)
         page, num_pages = page_bounds(answer.total, request)
         if page != request.page:
-            answer = self._answer(query, require_all=require_all, page=page)
+            answer = self._answer(query, breadth, page)
         entries = SearchEntry.objects.in_bulk([pk for pk, _score in answer.scored])
         tokens = all_tokens(query.clauses)
         hits = [
@@ -692,36 +696,68 @@ _FACET_FIELDS = {
 }
 
 
-def _match_query(query: Query, *, require_all: bool, baseline: bool) -> dict:
-    suffix = ".baseline" if baseline else ""
+def _formula_query(item: Formula, field: str) -> dict:
+    """The database's match formula as an Elasticsearch query on analysed tokens: the same
+    documents match on every backend, and each token may be mistyped (fuzziness)."""
+    if isinstance(item, str):
+        return {
+            "match": {
+                field: {
+                    "query": item,
+                    "analyzer": "keyword",
+                    "fuzziness": "AUTO",
+                    "prefix_length": 1,
+                }
+            }
+        }
+    if isinstance(item, Phrase):
+        return {"match_phrase": {field: item.text}}
+    parts = [_formula_query(part, field) for part in item.parts]
+    if isinstance(item, AllOf):
+        return {"bool": {"must": parts}}
+    return {"bool": {"should": parts, "minimum_should_match": 1}}
+
+
+def _baseline_query(query: Query, breadth: Breadth) -> dict:
+    """Elasticsearch's plain `german` analyzer on the user's words, for the relevance
+    baseline."""
     clauses = []
-    boosts = []
     for clause in query.clauses:
-        alternatives = clause.alternatives[:1] if baseline else clause.alternatives
-        options = []
-        for alternative in alternatives:
-            if alternative.phrase:
-                options.append({"match_phrase": {f"content{suffix}": alternative.text}})
-            else:
-                options.append(
-                    {
-                        "match": {
-                            f"content{suffix}": {
-                                "query": alternative.text,
-                                "operator": "and",
-                                "fuzziness": "AUTO",
-                                "prefix_length": 1,
-                            }
+        text = clause.alternatives[0].text
+        if clause.alternatives[0].phrase:
+            clauses.append({"match_phrase": {"content.baseline": text}})
+        else:
+            clauses.append(
+                {
+                    "match": {
+                        "content.baseline": {
+                            "query": text,
+                            "operator": "and",
+                            "fuzziness": "AUTO",
+                            "prefix_length": 1,
                         }
                     }
-                )
-            boosts.append(
-                {"match": {f"title{suffix}": {"query": alternative.text, "boost": TITLE_WEIGHT}}}
+                }
             )
-        clauses.append({"bool": {"should": options, "minimum_should_match": 1}})
-    if require_all:
+    boosts = [
+        {"match": {"title.baseline": {"query": clause.text, "boost": TITLE_WEIGHT}}}
+        for clause in query.clauses
+    ]
+    if breadth.every_clause:
         return {"bool": {"must": clauses, "should": boosts}}
     return {"bool": {"should": clauses + boosts, "minimum_should_match": 1}}
+
+
+def _match_query(query: Query, breadth: Breadth, *, baseline: bool) -> dict:
+    if baseline:
+        return _baseline_query(query, breadth)
+    boosts = [
+        {"match": {"title": {"query": alternative.text, "boost": TITLE_WEIGHT}}}
+        for clause in query.clauses
+        for alternative in clause.alternatives
+    ]
+    matching = _formula_query(formula(query.clauses, breadth), "content")
+    return {"bool": {"must": [matching], "should": boosts}}
 
 
 def _base_filters(query: Query) -> list[dict]:
@@ -737,11 +773,11 @@ def _base_filters(query: Query) -> list[dict]:
     return filters
 
 
-def _search_body(query: Query, *, require_all: bool, baseline: bool, page: int) -> dict:
+def _search_body(query: Query, breadth: Breadth, *, baseline: bool, page: int) -> dict:
     request = query.request
     facet_filters = _facet_filters(request)
     if query.clauses:
-        must = [_match_query(query, require_all=require_all, baseline=baseline)]
+        must = [_match_query(query, breadth, baseline=baseline)]
     else:
         must = [{"match_all": {}}]
     aggregations = {}
@@ -781,22 +817,21 @@ def _search_body(query: Query, *, require_all: bool, baseline: bool, page: int) 
 def elasticsearch_search(query: Query, *, baseline: bool = False) -> SearchResults:
     request = query.request
 
-    def run(client: Elasticsearch, require_all: bool, page: int) -> dict:
-        return client.search(
-            index=alias_name(),
-            body=_search_body(query, require_all=require_all, baseline=baseline, page=page),
-        )
+    def run(breadth: Breadth, page: int) -> dict:
+        body = _search_body(query, breadth, baseline=baseline, page=page)
+        return _guarded(lambda client: client.search(index=alias_name(), body=body))
 
-    require_all = True
-    response = _guarded(lambda client: run(client, require_all, request.page))
+    # The baseline's analyzer knows no compound heads to fall back on.
+    breadth = Breadth(heads=True) if baseline else STRICT
+    response = run(breadth, request.page)
     total = response["hits"]["total"]["value"]
-    if not total and len(query.clauses) > 1:
-        require_all = False
-        response = _guarded(lambda client: run(client, require_all, request.page))
+    while (wider := broader(query.clauses, breadth, total)) is not None:
+        breadth = wider
+        response = run(breadth, request.page)
         total = response["hits"]["total"]["value"]
     page, num_pages = page_bounds(total, request)
     if page != request.page:
-        response = _guarded(lambda client: run(client, require_all, page))
+        response = run(breadth, page)
     tokens = all_tokens(query.clauses)
     hits = []
     for hit in response["hits"]["hits"]:

@@ -3,12 +3,13 @@ any of its alternatives (the words as typed, or a synonym from the editors' list
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from typing import Union
 
 from search.analysis import (
     expand_query,
-    query_tokens,
+    query_word,
     split_word_delimiters,
     whitespace_tokens,
 )
@@ -19,24 +20,49 @@ MAX_QUERY_LENGTH = 500
 MAX_CLAUSES = 32
 
 
-# One query word as the index sees it: options (any may match), each option a conjunction
-# of token groups (all must match), each group tokens at one position (any may match).
-# "Datenportal" is one option of one group {datenportal, dat, portal}: the compound parts
-# stand at the word's position as alternatives, as in Elasticsearch's token graph.
-# "E-Akte" has two options: the joined form {eakt, akt}, or {e} and {akt} together.
-WordMatch = tuple[tuple[tuple[str, ...], ...], ...]
+# A boolean formula over tokens: a token, a phrase, or all / any of its parts.
+Formula = Union[str, "Phrase", "AllOf", "AnyOf"]
+
+
+@dataclass(frozen=True)
+class Phrase:
+    tokens: tuple[str, ...]
+    # As typed, for Elasticsearch, which reads stop-word gaps from its own analysis.
+    text: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class AllOf:
+    parts: tuple[Formula, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    parts: tuple[Formula, ...]
+
+
+@dataclass(frozen=True)
+class Word:
+    """One whitespace-separated query word: its own token, which a phrase and "Meinten Sie
+    …?" look for, and what a document must contain to match it. "Datenportal" matches
+    "datenportal" or both "dat" and "portal"; "E-Akte" matches "eakt" or "akt" (the joined
+    form's part), or "e" and "akt" together. `relaxed` also lets a compound's head stand in
+    for it ("portal"), for when the query finds too little."""
+
+    token: str
+    match: Formula
+    relaxed: Formula
 
 
 @dataclass(frozen=True)
 class Alternative:
     text: str
-    words: tuple[WordMatch, ...]
+    words: tuple[Word, ...]
     phrase: bool
 
     @property
     def phrase_tokens(self) -> tuple[str, ...]:
-        """One token per word, its full form, for phrase matching."""
-        return tuple(word[0][0][0] for word in self.words)
+        return tuple(word.token for word in self.words)
 
 
 @dataclass(frozen=True)
@@ -45,23 +71,41 @@ class Clause:
     alternatives: tuple[Alternative, ...]
 
 
-def _group(piece: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(query_tokens(piece)))
+def _piece_match(piece: str) -> tuple[str, Formula, Formula] | None:
+    word = query_word(piece)
+    if word is None:
+        return None
+    strict: Formula = word.token
+    if word.parts:
+        strict = _combine(AnyOf, [word.token, _combine(AllOf, list(word.parts))])
+    relaxed = _combine(AnyOf, [strict, word.head]) if word.head else strict
+    return word.token, strict, relaxed
 
 
-def word_match(raw: str) -> WordMatch | None:
+def word_match(raw: str) -> Word | None:
     """How one whitespace-separated word of a query must appear; None for stop words and
     punctuation."""
     pieces = split_word_delimiters(raw)
     joined = len(pieces) > 1 and pieces[0] == "".join(pieces[1:])
-    parts = pieces[1:] if joined else pieces
-    options = []
-    if joined and (group := _group(pieces[0])):
-        options.append((group,))
-    groups = tuple(group for group in (_group(part) for part in parts) if group)
-    if groups:
-        options.append(groups)
-    return tuple(options) or None
+    matches = [_piece_match(piece) for piece in pieces]
+    if joined and matches[0] is not None:
+        token, *whole = matches[0]
+        parts = list(filter(None, matches[1:]))
+        forms = [
+            _combine(AnyOf, [form, _combine(AllOf, [part[index + 1] for part in parts])])
+            if parts
+            else form
+            for index, form in enumerate(whole)
+        ]
+        return Word(token, *forms)
+    found = list(filter(None, matches))
+    if not found:
+        return None
+    return Word(
+        found[0][0],
+        _combine(AllOf, [strict for _, strict, _ in found]),
+        _combine(AllOf, [relaxed for _, _, relaxed in found]),
+    )
 
 
 def _alternative(text: str, *, phrase: bool) -> Alternative | None:
@@ -95,8 +139,18 @@ def full_form(clause: Clause) -> Clause:
     """The clause as typed, without synonyms or compound parts: whether the word itself
     occurs, which is what "Meinten Sie …?" asks."""
     alternative = clause.alternatives[0]
-    words = tuple(((word[0][0][:1],),) for word in alternative.words)
+    words = tuple(Word(word.token, word.token, word.token) for word in alternative.words)
     return Clause(clause.text, (Alternative(alternative.text, words, phrase=False),))
+
+
+def _formula_tokens(item: Formula) -> Iterator[str]:
+    if isinstance(item, str):
+        yield item
+    elif isinstance(item, Phrase):
+        yield from item.tokens
+    else:
+        for part in item.parts:
+            yield from _formula_tokens(part)
 
 
 def all_tokens(clauses: list[Clause]) -> frozenset[str]:
@@ -105,29 +159,8 @@ def all_tokens(clauses: list[Clause]) -> frozenset[str]:
         for clause in clauses
         for alternative in clause.alternatives
         for word in alternative.words
-        for option in word
-        for group in option
-        for token in group
+        for token in _formula_tokens(word.relaxed)
     )
-
-
-# A boolean formula over tokens: a token, a phrase, or all / any of its parts.
-Formula = Union[str, "Phrase", "AllOf", "AnyOf"]
-
-
-@dataclass(frozen=True)
-class Phrase:
-    tokens: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class AllOf:
-    parts: tuple[Formula, ...]
-
-
-@dataclass(frozen=True)
-class AnyOf:
-    parts: tuple[Formula, ...]
 
 
 def _combine(kind: type[AllOf] | type[AnyOf], parts: list[Formula]) -> Formula:
@@ -149,28 +182,50 @@ def _combine(kind: type[AllOf] | type[AnyOf], parts: list[Formula]) -> Formula:
     return unique[0] if len(unique) == 1 else kind(tuple(unique))
 
 
-def formula(clauses: list[Clause], *, require_all: bool = True) -> Formula:
-    """What a document must contain to match: every clause (or, with `require_all` false, any
-    clause), each met by one of its alternatives."""
+@dataclass(frozen=True)
+class Breadth:
+    """How much of the query a document must meet: every clause or any, and whether a
+    compound's head alone stands in for it."""
 
-    def word(match: WordMatch) -> Formula:
-        return _combine(
-            AnyOf,
-            [
-                _combine(AllOf, [_combine(AnyOf, list(group)) for group in option])
-                for option in match
-            ],
-        )
+    every_clause: bool = True
+    heads: bool = False
+
+
+STRICT = Breadth()
+
+# With fewer matches than this, a query is asked again more broadly.
+BROADEN_BELOW = 10
+
+
+def formula(clauses: list[Clause], breadth: Breadth = STRICT) -> Formula:
+    """What a document must contain to match: every clause (or any), each met by one of its
+    alternatives."""
 
     def alternative(alt: Alternative) -> Formula:
         if alt.phrase:
-            return Phrase(alt.phrase_tokens)
-        return _combine(AllOf, [word(match) for match in alt.words])
+            return Phrase(alt.phrase_tokens, alt.text)
+        return _combine(
+            AllOf, [word.relaxed if breadth.heads else word.match for word in alt.words]
+        )
 
     clause_formulas = [
         _combine(AnyOf, [alternative(alt) for alt in clause.alternatives]) for clause in clauses
     ]
-    return _combine(AllOf if require_all else AnyOf, clause_formulas)
+    return _combine(AllOf if breadth.every_clause else AnyOf, clause_formulas)
+
+
+def broader(clauses: list[Clause], breadth: Breadth, total: int) -> Breadth | None:
+    """How to ask again after `total` matches, or None to keep them. Too few: with compound
+    heads standing in ("Bürgerbeteiligung" then also finds "Jugendbeteiligung"). Nothing with
+    every word: for any of them, first without heads, which would flood a question such as
+    "Wie verkürzen wir Wartezeiten im Bürgeramt?" with every "Amt"."""
+    if not breadth.heads and total < BROADEN_BELOW:
+        with_heads = replace(breadth, heads=True)
+        if formula(clauses, with_heads) != formula(clauses, breadth):
+            return with_heads
+    if breadth.every_clause and not total and len(clauses) > 1:
+        return Breadth(every_clause=False)
+    return None
 
 
 def _render(item: Formula, *, quote, conjunction: str, disjunction: str, phrase) -> str:
@@ -189,11 +244,11 @@ def fts5_string(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def fts5_expression(clauses: list[Clause], *, require_all: bool = True) -> str:
+def fts5_expression(clauses: list[Clause], breadth: Breadth = STRICT) -> str:
     """An FTS5 MATCH expression; every token is a quoted string, so no user input is read as
     FTS syntax."""
     return _render(
-        formula(clauses, require_all=require_all),
+        formula(clauses, breadth),
         quote=fts5_string,
         conjunction=" AND ",
         disjunction=" OR ",
@@ -205,10 +260,10 @@ def tsquery_lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsquery_expression(clauses: list[Clause], *, require_all: bool = True) -> str:
+def tsquery_expression(clauses: list[Clause], breadth: Breadth = STRICT) -> str:
     """Text for PostgreSQL's to_tsquery('simple', …); every token is a quoted lexeme."""
     return _render(
-        formula(clauses, require_all=require_all),
+        formula(clauses, breadth),
         quote=tsquery_lexeme,
         conjunction=" & ",
         disjunction=" | ",

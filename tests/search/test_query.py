@@ -1,56 +1,111 @@
-from search.query import AllOf, Alternative, AnyOf, Clause, Phrase, formula, fts5_expression
+import pytest
+
+from search.query import (
+    AllOf,
+    Alternative,
+    AnyOf,
+    Breadth,
+    Clause,
+    Phrase,
+    Word,
+    broader,
+    formula,
+    fts5_expression,
+    parse,
+    tsquery_expression,
+    word_match,
+)
+
+pytestmark = pytest.mark.django_db
 
 
-def compound(full: str, *parts: str):
-    """A word as the analysis chain reads it: the compound and its parts at one position."""
-    return (((full, *parts),),)
-
-
-def test_repeated_and_absorbed_terms_are_left_out():
-    # "Datenportal" with its synonym "Open-Data-Portal": the synonym's joined form and its
-    # parts, or its three words together, which the parts alone already meet.
-    synonym_words = (
-        (
-            (("opendataportal", "open", "data", "portal"),),
-            (("open",), ("data",), ("portal",)),
-        ),
+def test_a_compound_matches_its_own_token_or_all_of_its_parts():
+    assert word_match("Bürgeramt") == Word(
+        "burgeramt",
+        AnyOf(("burgeramt", AllOf(("burg", "amt")))),
+        AnyOf(("burgeramt", "amt")),
     )
-    clause = Clause(
+    assert word_match("Kommunen") == Word("kommun", "kommun", "kommun")
+
+
+def test_a_hyphenated_word_matches_its_joined_form_or_its_words():
+    # The joined form's parts and the three words ask for the same, so it is asked once.
+    assert word_match("Open-Data-Portal").match == AnyOf(
+        ("opendataportal", AllOf(("open", "data", "portal")))
+    )
+    # "akt" alone already meets "e" and "akt" together.
+    assert word_match("E-Akte") == Word("eakt", AnyOf(("eakt", "akt")), AnyOf(("eakt", "akt")))
+
+
+def test_stop_words_and_punctuation_ask_for_nothing():
+    assert word_match("die") is None
+    assert word_match("--") is None
+
+
+def test_repeated_terms_are_asked_once():
+    portal = Alternative("Portal", (Word("portal", "portal", "portal"),), False)
+    datenportal = Alternative(
         "Datenportal",
         (
-            Alternative("Datenportal", (compound("datenportal", "dat", "portal"),), False),
-            Alternative("Open-Data-Portal", synonym_words, False),
+            Word(
+                "datenportal",
+                AnyOf(("datenportal", AllOf(("dat", "portal")))),
+                AnyOf(("datenportal", "portal")),
+            ),
         ),
+        False,
     )
+    clause = Clause("Datenportal", (datenportal, portal, portal))
 
-    assert formula([clause]) == AnyOf(
-        ("datenportal", "dat", "portal", "opendataportal", "open", "data")
-    )
+    assert formula([clause]) == AnyOf(("datenportal", "portal"))
 
 
 def test_clauses_stay_required_and_phrases_stay_phrases():
+    e_akte = AnyOf(("eakt", "akt"))
     akte = Clause(
         '"elektronische Akte"',
         (
-            Alternative('"elektronische Akte"', (compound("elektronisch"), compound("akt")), True),
-            Alternative("E-Akte", (compound("eakt", "akt"),), False),
+            Alternative(
+                "elektronische Akte",
+                (Word("elektronisch", "elektronisch", "elektronisch"), Word("akt", "akt", "akt")),
+                True,
+            ),
+            Alternative("E-Akte", (Word("eakt", e_akte, e_akte),), False),
         ),
     )
-    amt = Clause("Amt", (Alternative("Amt", (compound("amt"),), False),))
+    amt = Clause("Amt", (Alternative("Amt", (Word("amt", "amt", "amt"),), False),))
 
     assert formula([akte, amt]) == AllOf(
         (AnyOf((Phrase(("elektronisch", "akt")), "eakt", "akt")), "amt")
     )
-    assert formula([akte, amt], require_all=False) == AnyOf(
+    assert formula([akte, amt], Breadth(every_clause=False)) == AnyOf(
         (Phrase(("elektronisch", "akt")), "eakt", "akt", "amt")
     )
     assert fts5_expression([akte, amt]) == '(("elektronisch akt" OR "eakt" OR "akt") AND "amt")'
-
-
-def test_a_conjunction_without_a_shared_token_is_kept():
-    clause = Clause(
-        "E-Akte",
-        (Alternative("E-Akte", (((("eakt",),), (("e",), ("akt",))),), False),),
+    assert tsquery_expression([akte, amt]) == (
+        "((('elektronisch' <-> 'akt') | 'eakt' | 'akt') & 'amt')"
     )
 
-    assert formula([clause]) == AnyOf(("eakt", AllOf(("e", "akt"))))
+
+def test_a_query_with_few_matches_is_asked_again_with_compound_heads_then_any_word():
+    clauses = parse("Haushaltsplanung Feuerwehr")
+    with_heads = Breadth(heads=True)
+
+    assert broader(clauses, Breadth(), 9) == with_heads
+    assert formula(clauses, with_heads) == AllOf(
+        (AnyOf(("haushaltsplanung", "planung")), "feuerwehr")
+    )
+    assert broader(clauses, with_heads, 0) == Breadth(every_clause=False)
+    assert broader(clauses, Breadth(every_clause=False), 4) == Breadth(
+        every_clause=False, heads=True
+    )
+    assert broader(clauses, Breadth(every_clause=False, heads=True), 0) is None
+    assert broader(clauses, with_heads, 3) is None
+    assert broader(clauses, Breadth(), 10) is None
+
+
+def test_a_query_without_compounds_goes_straight_to_any_word():
+    clauses = parse("Feuerwehr Kommune")
+
+    assert broader(clauses, Breadth(), 0) == Breadth(every_clause=False)
+    assert broader(parse("Feuerwehr"), Breadth(), 0) is None
