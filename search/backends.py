@@ -696,10 +696,14 @@ _FACET_FIELDS = {
 }
 
 
-def _formula_query(item: Formula, field: str) -> dict:
+def _formula_query(item: Formula, field: str, typed: frozenset[str]) -> dict:
     """The database's match formula as an Elasticsearch query on analysed tokens: the same
-    documents match on every backend, and each token may be mistyped (fuzziness)."""
+    documents match on every backend. Only the words as typed (`typed`) may be mistyped
+    (fuzziness); a compound part was found in the word-part list, so it is spelt right, and
+    expanding three-letter parts such as "amt" to every near word costs time for noise."""
     if isinstance(item, str):
+        if item not in typed:
+            return {"term": {field: item}}
         return {
             "match": {
                 field: {
@@ -712,7 +716,7 @@ def _formula_query(item: Formula, field: str) -> dict:
         }
     if isinstance(item, Phrase):
         return {"match_phrase": {field: item.text}}
-    parts = [_formula_query(part, field) for part in item.parts]
+    parts = [_formula_query(part, field, typed) for part in item.parts]
     if isinstance(item, AllOf):
         return {"bool": {"must": parts}}
     return {"bool": {"should": parts, "minimum_should_match": 1}}
@@ -756,7 +760,13 @@ def _match_query(query: Query, breadth: Breadth, *, baseline: bool) -> dict:
         for clause in query.clauses
         for alternative in clause.alternatives
     ]
-    matching = _formula_query(formula(query.clauses, breadth), "content")
+    typed = frozenset(
+        token
+        for clause in query.clauses
+        for alternative in clause.alternatives
+        for token in alternative.phrase_tokens
+    )
+    matching = _formula_query(formula(query.clauses, breadth), "content", typed)
     return {"bool": {"must": [matching], "should": boosts}}
 
 
