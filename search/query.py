@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Union
+from typing import NamedTuple, Union
 
 from search.analysis import (
     expand_query,
@@ -71,7 +71,13 @@ class Clause:
     alternatives: tuple[Alternative, ...]
 
 
-def _piece_match(piece: str) -> tuple[str, Formula, Formula] | None:
+class _PieceMatch(NamedTuple):
+    token: str
+    strict: Formula
+    relaxed: Formula
+
+
+def _piece_match(piece: str) -> _PieceMatch | None:
     word = query_word(piece)
     if word is None:
         return None
@@ -79,7 +85,7 @@ def _piece_match(piece: str) -> tuple[str, Formula, Formula] | None:
     if word.parts:
         strict = _combine(AnyOf, [word.token, _combine(AllOf, list(word.parts))])
     relaxed = _combine(AnyOf, [strict, word.head]) if word.head else strict
-    return word.token, strict, relaxed
+    return _PieceMatch(word.token, strict, relaxed)
 
 
 def word_match(raw: str) -> Word | None:
@@ -88,23 +94,23 @@ def word_match(raw: str) -> Word | None:
     pieces = split_word_delimiters(raw)
     joined = len(pieces) > 1 and pieces[0] == "".join(pieces[1:])
     matches = [_piece_match(piece) for piece in pieces]
-    if joined and matches[0] is not None:
-        token, *whole = matches[0]
-        parts = list(filter(None, matches[1:]))
-        forms = [
-            _combine(AnyOf, [form, _combine(AllOf, [part[index + 1] for part in parts])])
-            if parts
-            else form
-            for index, form in enumerate(whole)
-        ]
-        return Word(token, *forms)
-    found = list(filter(None, matches))
+    found = [match for match in matches if match is not None]
     if not found:
         return None
+    if joined and matches[0] is not None:
+        # The joined form ("EAkte"), or its words together ("E" and "Akte").
+        whole, words = found[0], found[1:]
+        if not words:
+            return Word(whole.token, whole.strict, whole.relaxed)
+        return Word(
+            whole.token,
+            _combine(AnyOf, [whole.strict, _combine(AllOf, [w.strict for w in words])]),
+            _combine(AnyOf, [whole.relaxed, _combine(AllOf, [w.relaxed for w in words])]),
+        )
     return Word(
-        found[0][0],
-        _combine(AllOf, [strict for _, strict, _ in found]),
-        _combine(AllOf, [relaxed for _, _, relaxed in found]),
+        found[0].token,
+        _combine(AllOf, [match.strict for match in found]),
+        _combine(AllOf, [match.relaxed for match in found]),
     )
 
 
