@@ -351,7 +351,8 @@ class GermanChain:
             normalized[: len(normalized) - linking].endswith(last)
             for linking in range(LINKING_LETTERS + 1)
         )
-        head = light_stem(last) if ends_word and light_stem(last) != token else None
+        last_stem = light_stem(last)
+        head = last_stem if ends_word and last_stem != token else None
         left_over = len(normalized) - sum(len(part) for part in cover)
         if len(cover) < 2 and left_over > LINKING_LETTERS:
             return QueryWord(token, (), head)

@@ -49,6 +49,7 @@ from search.query import (
     fts5_string,
     tsquery_expression,
     tsquery_lexeme,
+    typed_tokens,
 )
 from search.types import FacetValue, SearchHit, SearchRequest, SearchResults
 
@@ -760,12 +761,7 @@ def _match_query(query: Query, breadth: Breadth, *, baseline: bool) -> dict:
         for clause in query.clauses
         for alternative in clause.alternatives
     ]
-    typed = frozenset(
-        token
-        for clause in query.clauses
-        for alternative in clause.alternatives
-        for token in alternative.phrase_tokens
-    )
+    typed = typed_tokens(query.clauses)
     matching = _formula_query(formula(query.clauses, breadth), "content", typed)
     return {"bool": {"must": [matching], "should": boosts}}
 

@@ -159,6 +159,17 @@ def _formula_tokens(item: Formula) -> Iterator[str]:
             yield from _formula_tokens(part)
 
 
+def typed_tokens(clauses: list[Clause]) -> frozenset[str]:
+    """The own token of every word as typed, synonyms' words included, without compound parts
+    or heads: the only tokens a typo can be in."""
+    return frozenset(
+        token
+        for clause in clauses
+        for alternative in clause.alternatives
+        for token in alternative.phrase_tokens
+    )
+
+
 def all_tokens(clauses: list[Clause]) -> frozenset[str]:
     return frozenset(
         token
