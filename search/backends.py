@@ -36,6 +36,7 @@ from search.documents import alias_name, new_index
 from search.highlight import highlight
 from search.models import EntryTopic, OutboxItem, SearchEntry
 from search.query import (
+    BROADEN_BELOW,
     STRICT,
     AllOf,
     Breadth,
@@ -43,10 +44,11 @@ from search.query import (
     Formula,
     Phrase,
     all_tokens,
-    broader,
     formula,
     fts5_expression,
     fts5_string,
+    reachable,
+    settled,
     tsquery_expression,
     tsquery_lexeme,
     typed_tokens,
@@ -305,11 +307,16 @@ class DatabaseSearchBackend:
 
     def search(self, query: Query) -> SearchResults:
         request = query.request
-        breadth = STRICT
-        answer = self._answer(query, breadth, request.page)
-        while (wider := broader(query.clauses, breadth, answer.total)) is not None:
-            breadth = wider
-            answer = self._answer(query, breadth, request.page)
+        # A breadth with few matches is answered quickly, so each step is answered in full
+        # and the last one kept.
+        answers: dict[Breadth, _Answer] = {}
+
+        def total_at(breadth: Breadth) -> int:
+            answers[breadth] = self._answer(query, breadth, request.page)
+            return answers[breadth].total
+
+        breadth = settled(query.clauses, STRICT, total_at)
+        answer = answers[breadth]
         page, num_pages = page_bounds(answer.total, request)
         if page != request.page:
             answer = self._answer(query, breadth, page)
@@ -820,6 +827,29 @@ def _search_body(query: Query, breadth: Breadth, *, baseline: bool, page: int) -
     }
 
 
+def _count_body(query: Query, breadth: Breadth, *, baseline: bool) -> dict:
+    """Whether a breadth has enough matches: counted up to BROADEN_BELOW, unscored, with
+    every filter the search applies."""
+    filters = [*_base_filters(query), *_facet_filters(query.request).values()]
+    return {
+        "query": {"bool": {"filter": [_match_query(query, breadth, baseline=baseline), *filters]}},
+        "size": 0,
+        "track_total_hits": BROADEN_BELOW,
+    }
+
+
+def _multi_search(client: Elasticsearch, bodies: list[dict]) -> list[dict]:
+    """Several searches in one request; the cluster runs them side by side."""
+    searches: list[dict] = []
+    for body in bodies:
+        searches += [{}, body]
+    responses = client.msearch(index=alias_name(), searches=searches)["responses"]
+    for response in responses:
+        if "error" in response:
+            raise ElasticsearchUnavailable(str(response["error"]))
+    return responses
+
+
 def elasticsearch_search(query: Query, *, baseline: bool = False) -> SearchResults:
     request = query.request
 
@@ -828,13 +858,25 @@ def elasticsearch_search(query: Query, *, baseline: bool = False) -> SearchResul
         return _guarded(lambda client: client.search(index=alias_name(), body=body))
 
     # The baseline's analyzer knows no compound heads to fall back on.
-    breadth = Breadth(heads=True) if baseline else STRICT
-    response = run(breadth, request.page)
+    start = Breadth(heads=True) if baseline else STRICT
+    steps = reachable(query.clauses, start)
+    if len(steps) == 1:
+        response = run(start, request.page)
+        breadth = start
+    else:
+        # Every step a query may take costs a whole search (aggregations, highlights) even
+        # when little matches. So the broader steps are only counted, in the same request
+        # as the first search, and at most one more search is needed.
+        first = _search_body(query, start, baseline=baseline, page=request.page)
+        counts = [_count_body(query, step, baseline=baseline) for step in steps[1:]]
+        responses = _guarded(lambda client: _multi_search(client, [first, *counts]))
+        totals = {
+            step: answer["hits"]["total"]["value"]
+            for step, answer in zip(steps, responses, strict=True)
+        }
+        breadth = settled(query.clauses, start, totals.__getitem__)
+        response = responses[0] if breadth == start else run(breadth, request.page)
     total = response["hits"]["total"]["value"]
-    while (wider := broader(query.clauses, breadth, total)) is not None:
-        breadth = wider
-        response = run(breadth, request.page)
-        total = response["hits"]["total"]["value"]
     page, num_pages = page_bounds(total, request)
     if page != request.page:
         response = run(breadth, page)

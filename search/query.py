@@ -3,7 +3,7 @@ any of its alternatives (the words as typed, or a synonym from the editors' list
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple, Union
 
@@ -160,12 +160,14 @@ def _formula_tokens(item: Formula) -> Iterator[str]:
 
 
 def typed_tokens(clauses: list[Clause]) -> frozenset[str]:
-    """The own token of every word as typed, synonyms' words included, without compound parts
-    or heads: the only tokens a typo can be in."""
+    """The own token of every word the user typed, without compound parts, heads or
+    synonyms: the only tokens a typo can be in. Parts and synonyms come from the editors'
+    lists, which are spelt right."""
     return frozenset(
         token
         for clause in clauses
-        for alternative in clause.alternatives
+        for alternative in clause.alternatives[:1]
+        if alternative.text == clause.text
         for token in alternative.phrase_tokens
     )
 
@@ -243,6 +245,24 @@ def broader(clauses: list[Clause], breadth: Breadth, total: int) -> Breadth | No
     if breadth.every_clause and not total and len(clauses) > 1:
         return Breadth(every_clause=False)
     return None
+
+
+def reachable(clauses: list[Clause], start: Breadth = STRICT) -> list[Breadth]:
+    """Every breadth the query may be asked at, in the order `broader` tries them: the steps
+    it takes when nothing matches, which are all the steps there are."""
+    steps = [start]
+    while (wider := broader(clauses, steps[-1], 0)) is not None:
+        steps.append(wider)
+    return steps
+
+
+def settled(clauses: list[Clause], start: Breadth, total_at: Callable[[Breadth], int]) -> Breadth:
+    """The breadth to answer at: from `start`, broader while `broader` asks for it.
+    `total_at` gives a breadth's number of matches; counting up to BROADEN_BELOW is enough."""
+    breadth = start
+    while (wider := broader(clauses, breadth, total_at(breadth))) is not None:
+        breadth = wider
+    return breadth
 
 
 def _render(item: Formula, *, quote, conjunction: str, disjunction: str, phrase) -> str:

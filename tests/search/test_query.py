@@ -12,7 +12,10 @@ from search.query import (
     formula,
     fts5_expression,
     parse,
+    reachable,
+    settled,
     tsquery_expression,
+    typed_tokens,
     word_match,
 )
 
@@ -109,3 +112,37 @@ def test_a_query_without_compounds_goes_straight_to_any_word():
 
     assert broader(clauses, Breadth(), 0) == Breadth(every_clause=False)
     assert broader(parse("Feuerwehr"), Breadth(), 0) is None
+
+
+def test_every_step_the_ladder_may_take_is_known_before_asking():
+    both = parse("Haushaltsplanung Feuerwehr")
+
+    assert reachable(both) == [
+        Breadth(),
+        Breadth(heads=True),
+        Breadth(every_clause=False),
+        Breadth(every_clause=False, heads=True),
+    ]
+    assert reachable(parse("Feuerwehr Kommune")) == [Breadth(), Breadth(every_clause=False)]
+    assert reachable(parse("Feuerwehr")) == [Breadth()]
+
+
+def test_the_ladder_stops_at_the_first_breadth_with_enough_matches():
+    clauses = parse("Haushaltsplanung Feuerwehr")
+    asked = []
+
+    def total_at(breadth: Breadth) -> int:
+        asked.append(breadth)
+        return {Breadth(): 0, Breadth(heads=True): 0, Breadth(every_clause=False): 12}[breadth]
+
+    assert settled(clauses, Breadth(), total_at) == Breadth(every_clause=False)
+    assert asked == reachable(clauses)[:3]
+    assert settled(clauses, Breadth(), lambda breadth: 10) == Breadth()
+
+
+def test_only_the_users_own_words_may_be_mistyped():
+    clauses = parse("Bürgeramt Datenportal")
+
+    # Synonyms and compound parts come from the editors' lists, spelt right.
+    assert typed_tokens(clauses) == {"burgeramt", "datenportal"}
+    assert all(len(clause.alternatives) > 1 for clause in clauses)

@@ -194,3 +194,20 @@ def test_benchmarks_choose_the_backend_and_never_fall_back(db, settings):
         search_with_backend(request, viewer=AnonymousUser(), backend="elasticsearch")
     with pytest.raises(ValueError, match="Unknown backend"):
         search_with_backend(request, viewer=AnonymousUser(), backend="solr")
+
+
+def test_too_few_matches_are_broadened_to_compound_heads_then_any_word(world):
+    heads = search(SearchRequest(text="Jugendbeteiligung"), viewer=world.anonymous)
+    any_word = search(SearchRequest(text="Papierakte Losverfahren"), viewer=world.member)
+    filtered = search(
+        SearchRequest(text="Papierakte Losverfahren", kinds=frozenset({"message"})),
+        viewer=world.member,
+    )
+
+    # Nothing mentions youth; the head "Beteiligung" stands in for the compound.
+    assert keys(heads)[0] == f"practice:{world.practice.pk}"
+    # No entry has both words, so any of them will do; the facets still apply.
+    assert {hit.title for hit in any_word.hits} >= {"E-Akte im Landesamt"}
+    assert f"message:{world.open_message.pk}" in keys(any_word)
+    assert keys(filtered) == [f"message:{world.open_message.pk}"]
+    assert filtered.total == 1
