@@ -232,8 +232,9 @@ class DatabaseSearchBackend:
 
     @staticmethod
     def _chosen(request: SearchRequest, *, leave_out: str = "") -> tuple[str, list]:
-        """The facet values ticked, as a condition on matched rows `m`; a facet's own counts
-        leave its own choice out, so its other values stay selectable."""
+        """The facet values ticked, as a condition on matched rows `m` (topics through the
+        `chosen_topic` rows of `_answer`); a facet's own counts leave its own choice out, so its
+        other values stay selectable."""
         conditions = ["1 = 1"]
         params: list = []
         chosen_values = ticked(request)
@@ -244,12 +245,7 @@ class DatabaseSearchBackend:
                 conditions.append(f"m.{name} IN ({_placeholders(chosen)})")
                 params += chosen
         if request.topics and leave_out != "topic":
-            chosen = sorted(request.topics)
-            conditions.append(
-                f"m.id IN (SELECT entry_id FROM {EntryTopic._meta.db_table} "  # noqa: S608
-                f"WHERE slug IN ({_placeholders(chosen)}))"
-            )
-            params += chosen
+            conditions.append("m.id IN (SELECT entry_id FROM chosen_topic)")
         return " AND ".join(conditions), params
 
     def _answer(self, query: Query, breadth: Breadth, page: int) -> _Answer:
@@ -257,6 +253,17 @@ class DatabaseSearchBackend:
         matched and scored once, and the rows are shared by all parts of the answer."""
         request = query.request
         matched, params = self._matched_sql(query, breadth)
+        common = f"WITH matched AS MATERIALIZED ({matched})"
+        if request.topics:
+            # The entries of the ticked topics, read once: as a subquery in every part,
+            # PostgreSQL looks up each matched row's topics again per part (it estimates far
+            # too few rows in `matched` to choose a hash join).
+            topics = sorted(request.topics)
+            common += (
+                ", chosen_topic AS MATERIALIZED (SELECT entry_id FROM "  # noqa: S608
+                f"{EntryTopic._meta.db_table} WHERE slug IN ({_placeholders(topics)}))"
+            )
+            params += topics
         if not query.clauses:
             order = "m.date DESC NULLS LAST, m.id DESC"
         elif request.sort == "date":
@@ -288,7 +295,7 @@ class DatabaseSearchBackend:
             f"WHERE {condition} GROUP BY t.slug"
         )
         params += condition_params
-        sql = f"WITH matched AS MATERIALIZED ({matched}) " + " UNION ALL ".join(parts)
+        sql = f"{common} " + " UNION ALL ".join(parts)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
