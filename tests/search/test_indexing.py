@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
+from django.db import connection
 from fpdf import FPDF
 from wagtail.documents import get_document_model
 
@@ -170,6 +171,26 @@ def test_rebuild_recreates_the_same_index(plain_world):
     assert sorted(SearchEntry.objects.values_list("entry_id", "audience", "title")) == before
     assert dict(Term.objects.values_list("word", "document_frequency")) == terms_before
     assert not OutboxItem.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_leaves_the_tables_ready_for_the_first_searches(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        practice_page_create(title="Frisch aufgebaut")
+
+    assert rebuild() >= 1
+    if connection.vendor == "postgresql":
+        # Vacuumed (rows marked visible to all) and analysed (row count known).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relallvisible, reltuples FROM pg_class WHERE relname = %s",
+                [SearchEntry._meta.db_table],
+            )
+            visible_pages, rows = cursor.fetchone()
+        assert visible_pages >= 1 and rows >= 1
+    assert found("Frisch", AnonymousUser())
 
 
 def test_indexing_errors_never_break_a_write(plain_world, indexed, monkeypatch):
