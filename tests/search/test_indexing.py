@@ -173,7 +173,7 @@ def test_rebuild_recreates_the_same_index(plain_world):
     assert not OutboxItem.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_rebuild_leaves_the_tables_ready_for_the_first_searches(
     django_capture_on_commit_callbacks,
 ):
