@@ -59,9 +59,16 @@ logger = logging.getLogger(__name__)
 
 FTS_TABLE = "search_entry_fts"
 # Fixed SQL: user input only ever reaches it as a bound parameter.
-_SQLITE_MATCH_IDS = "SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH %s"
-_POSTGRESQL_MATCH_IDS = (
-    "SELECT id FROM search_searchentry WHERE search_vector @@ to_tsquery('simple', %s)"
+# Whether anything matches: the full-text index is read first and the first match within the
+# audiences ends the search; filtering the entries by audience first would probe every one.
+_SQLITE_ANY_MATCH = (
+    "SELECT 1 FROM search_entry_fts CROSS JOIN search_searchentry e "
+    "ON e.id = search_entry_fts.rowid WHERE search_entry_fts MATCH %s "
+    "AND e.audience IN ({audiences}) LIMIT 1"
+)
+_POSTGRESQL_ANY_MATCH = (
+    "SELECT 1 FROM search_searchentry e WHERE e.search_vector @@ to_tsquery('simple', %s) "
+    "AND e.audience IN ({audiences}) LIMIT 1"
 )
 _POSTGRESQL_TITLE_MATCH = "title_vector @@ to_tsquery('simple', %s)"
 # PostgreSQL autocomplete sorts a title prefix's matches itself up to this many.
@@ -176,21 +183,17 @@ class DatabaseSearchBackend:
 
     # --- matching ---
 
-    def _match_ids(self, clauses: list[Clause]) -> RawSQL:
+    def matches_anything(self, clauses: list[Clause], audiences: frozenset[str]) -> bool:
+        chosen = sorted(audiences)
         if connection.vendor == "postgresql":
-            return RawSQL(  # noqa: S611
-                _POSTGRESQL_MATCH_IDS, [tsquery_expression(clauses)]
-            )
-        return RawSQL(_SQLITE_MATCH_IDS, [fts5_expression(clauses)])  # noqa: S611
+            sql, expression = _POSTGRESQL_ANY_MATCH, tsquery_expression(clauses)
+        else:
+            sql, expression = _SQLITE_ANY_MATCH, fts5_expression(clauses)
+        with connection.cursor() as cursor:
+            cursor.execute(sql.format(audiences=_placeholders(chosen)), [expression, *chosen])
+            return cursor.fetchone() is not None
 
     # --- answering ---
-
-    def matches_anything(self, clauses: list[Clause], audiences: frozenset[str]) -> bool:
-        return (
-            SearchEntry.objects.filter(audience__in=audiences)
-            .filter(id__in=self._match_ids(clauses))
-            .exists()
-        )
 
     @staticmethod
     def _matched_sql(query: Query, breadth: Breadth) -> tuple[str, list]:

@@ -79,3 +79,37 @@ def test_title_suggestions_list_the_newest_titles_first_and_undated_ones_last(
     assert titles("Verg", limit=2) == ["Vergaberecht kompakt", "Vergabe im Landkreis"]
     assert titles("Vergabe Land") == ["Vergabe im Landkreis"]
     assert titles("Bürgerbet") == []
+
+
+def test_a_word_matches_only_within_the_audiences_asked_for():
+    from search.indexing import Item, index_items
+    from search.models import Audience
+    from search.query import parse
+
+    index_items(
+        [
+            Item(
+                entry_id=key,
+                key=key,
+                kind="message",
+                audience=audience,
+                title=title,
+                text="",
+                url=f"/{key}/",
+                date=None,
+            )
+            for key, audience, title in [
+                ("open", "public", "Wohngeld beantragen"),
+                ("closed", Audience.channel(7), "Haushaltssperre im Kreis"),
+            ]
+        ]
+    )
+    backend = DatabaseSearchBackend()
+
+    def matches(text: str, audiences: set[str]) -> bool:
+        return backend.matches_anything(parse(text), frozenset(audiences))
+
+    assert matches("Wohngeld", {"public"})
+    assert not matches("Haushaltssperre", {"public", "members"})
+    assert matches("Haushaltssperre", {"public", Audience.channel(7)})
+    assert not matches("Wohngled", {"public", Audience.channel(7)})
