@@ -3,8 +3,8 @@ benchmarks call. Permissions are applied here, once, for every backend."""
 
 from __future__ import annotations
 
-import difflib
 import logging
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.http import urlencode
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from hub.discussions.models import ChannelVisibility, Membership
 from hub.models import Topic
@@ -26,7 +28,7 @@ from search.backends import (
     get_search_backend,
 )
 from search.models import Audience, Kind, Term
-from search.query import Clause, full_form, parse
+from search.query import MAX_QUERY_LENGTH, Clause, full_form, parse
 from search.types import FacetValue, SearchHit, SearchRequest, SearchResults
 
 __all__ = [
@@ -46,6 +48,10 @@ BACKEND_CHOICES = ("database", "elasticsearch", "elasticsearch-baseline")
 MAX_PAGE_SIZE = 100
 # Shorter words are too often abbreviations to guess at.
 MIN_SUGGESTED_LENGTH = 4
+# From this length a typo may have changed two letters.
+LONG_WORD_LENGTH = 10
+# What may stand around a query word without being part of it.
+WORD_PUNCTUATION = "?!.,;:\"'()[]"
 
 
 def viewer_audiences(viewer: Any) -> frozenset[str]:
@@ -98,59 +104,80 @@ def _query(request: SearchRequest, viewer: Any) -> Query:
     )
 
 
+def typo_edits(word: str) -> int:
+    """How many letters a typo may have changed in a word (transposed letters count once).
+    A real word that is missing from the index vocabulary is often two edits from one that
+    is there ("beachten", "brauchten"); only long words are allowed two."""
+    return 2 if len(word) >= LONG_WORD_LENGTH else 1
+
+
 def _close_word(word: str) -> str | None:
-    """The closest, then most common, vocabulary word within a small edit distance."""
-    lowered = word.lower()
+    """The vocabulary word closest to `word`, the most common one among equally close ones."""
+    edits = typo_edits(word)
     # Typos rarely hit the first letter; that keeps the candidates few.
     candidates = dict(
         Term.objects.annotate(length=Length("word"))
         .filter(
-            word__startswith=lowered[0],
-            length__gte=len(lowered) - 2,
-            length__lte=len(lowered) + 2,
+            word__startswith=word[0],
+            length__gte=len(word) - edits,
+            length__lte=len(word) + edits,
         )
-        .values_list("word", "document_frequency")[:20_000]
+        .values_list("word", "document_frequency")
     )
-    close = difflib.get_close_matches(lowered, candidates, n=5, cutoff=0.75)
+    close = process.extract(
+        word, list(candidates), scorer=OSA.distance, score_cutoff=edits, limit=None
+    )
     if not close:
         return None
-    return max(
-        close,
-        key=lambda candidate: (
-            round(difflib.SequenceMatcher(None, lowered, candidate).ratio(), 2),
-            candidates[candidate],
-        ),
-    )
+    best, _distance, _index = min(close, key=lambda match: (match[1], -candidates[match[0]]))
+    return best
+
+
+def _core(text: str) -> str:
+    """A query word without the punctuation around it ("Bürgeramt?" -> "Bürgeramt")."""
+    return text.strip(WORD_PUNCTUATION)
 
 
 def _unknown_words(clauses: list[Clause]) -> set[str]:
     """Single words of four letters or more that are not themselves words of the index: the
     only candidates for a typo. One vocabulary lookup spares most of them the full-text query."""
     words = {
-        clause.text.lower()
+        _core(clause.text).lower()
         for clause in clauses
-        if len(clause.text.split()) == 1 and len(clause.text) >= MIN_SUGGESTED_LENGTH
+        if len(clause.text.split()) == 1 and len(_core(clause.text)) >= MIN_SUGGESTED_LENGTH
     }
     return words - set(Term.objects.filter(word__in=words).values_list("word", flat=True))
 
 
-def suggestion_for(clauses: list[Clause], audiences: frozenset[str]) -> str | None:
-    """ "Meinten Sie …?": the query with unknown words replaced by close words of the index."""
+def _spelt_like(word: str, typed: str) -> str:
+    """The vocabulary's lower-case word written the way the user wrote theirs."""
+    if len(typed) > 1 and typed.isupper():
+        return word.upper()
+    if typed[0].isupper():
+        return word[0].upper() + word[1:]
+    return word
+
+
+def suggestion_for(text: str, clauses: list[Clause], audiences: frozenset[str]) -> str | None:
+    """ "Meinten Sie …?": the query as typed, with each unknown word that matches nothing the
+    viewer may see replaced by the closest word of the index."""
     unknown = _unknown_words(clauses)
     if not unknown:
         return None
     database = DatabaseSearchBackend()
-    changed = False
-    words = []
+    text = text[:MAX_QUERY_LENGTH]
+    suggestion = text
     for clause in clauses:
-        replacement = None
-        if clause.text.lower() in unknown and not database.matches_anything(
-            [full_form(clause)], audiences
-        ):
-            replacement = _close_word(clause.text)
-        words.append(replacement or clause.text)
-        changed = changed or replacement is not None
-    return " ".join(words) if changed else None
+        typed = _core(clause.text)
+        if typed.lower() not in unknown:
+            continue
+        if database.matches_anything([full_form(clause)], audiences):
+            continue
+        replacement = _close_word(typed.lower())
+        if replacement:
+            word = re.compile(rf"(?<!\w){re.escape(typed)}(?!\w)")
+            suggestion = word.sub(_spelt_like(replacement, typed), suggestion, count=1)
+    return suggestion if suggestion != text else None
 
 
 def _answer(query: Query, backend: str, *, fall_back: bool = True) -> SearchResults:
@@ -166,7 +193,8 @@ def _answer(query: Query, backend: str, *, fall_back: bool = True) -> SearchResu
             results = DatabaseSearchBackend().search(query)
             results = replace(results, degraded=True)
     if query.clauses:
-        results = replace(results, suggestion=suggestion_for(query.clauses, query.audiences))
+        suggestion = suggestion_for(query.request.text, query.clauses, query.audiences)
+        results = replace(results, suggestion=suggestion)
     return results
 
 

@@ -166,7 +166,47 @@ def test_phrase_in_quotes(world):
 
 def test_did_you_mean_for_a_typo(world):
     results = search(SearchRequest(text="Bürgerhaushlt"), viewer=world.anonymous)
-    assert results.suggestion == "bürgerhaushalt"
+    assert results.suggestion == "Bürgerhaushalt"
+
+    question = search(SearchRequest(text="Wie lief der bürgerhaushlt?"), viewer=world.anonymous)
+    assert question.suggestion == "Wie lief der bürgerhaushalt?"
+
+
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [
+        ("Wie beantrage ich Wohngled?", "Wie beantrage ich Wohngeld?"),
+        ("WOHNGLED", "WOHNGELD"),
+        ("Datenschutzbeauftragtr", "Datenschutzbeauftragter"),
+        ("Datnschutzbeauftragtr", "Datenschutzbeauftragter"),
+        # Real words the index does not know, two letters away from words it knows.
+        ("Was müssen wir beachten?", None),
+        ("Regelung", None),
+        ("Wohngeld", None),
+    ],
+)
+def test_did_you_mean_corrects_typos_but_not_words_the_index_lacks(db, text, suggestion):
+    from search.api import suggestion_for
+    from search.indexing import Item, index_items
+    from search.models import Audience
+    from search.query import parse
+
+    index_items(
+        [
+            Item(
+                entry_id="message:1",
+                key="message:1",
+                kind="message",
+                audience=Audience.PUBLIC,
+                title="Wohngeld",
+                text="Wir brauchten lange für die Regeln des Datenschutzbeauftragter-Teams.",
+                url="/m/1/",
+                date=None,
+            )
+        ]
+    )
+
+    assert suggestion_for(text, parse(text), frozenset({Audience.PUBLIC})) == suggestion
 
 
 def test_autocomplete_offers_titles_and_words(world):

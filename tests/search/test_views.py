@@ -39,7 +39,7 @@ def test_zero_results_page_helps(client, world, url):
 
 def test_did_you_mean_is_offered(client, world, url):
     html = client.get(url, {"q": "Bürgerhaushlt"}).content.decode()
-    assert "Meinten Sie" in html and "bürgerhaushalt" in html
+    assert "Meinten Sie" in html and "Bürgerhaushalt" in html
 
 
 @pytest.mark.parametrize(
