@@ -104,7 +104,7 @@ def _query(request: SearchRequest, viewer: Any) -> Query:
     )
 
 
-def typo_edits(word: str) -> int:
+def _typo_edits(word: str) -> int:
     """How many letters a typo may have changed in a word (transposed letters count once).
     A real word that is missing from the index vocabulary is often two edits from one that
     is there ("beachten", "brauchten"); only long words are allowed two."""
@@ -113,7 +113,7 @@ def typo_edits(word: str) -> int:
 
 def _close_word(word: str) -> str | None:
     """The vocabulary word closest to `word`, the most common one among equally close ones."""
-    edits = typo_edits(word)
+    edits = _typo_edits(word)
     # Typos rarely hit the first letter; that keeps the candidates few.
     candidates = dict(
         Term.objects.annotate(length=Length("word"))
@@ -174,9 +174,10 @@ def suggestion_for(text: str, clauses: list[Clause], audiences: frozenset[str]) 
         if database.matches_anything([full_form(clause)], audiences):
             continue
         replacement = _close_word(typed.lower())
-        if replacement:
-            word = re.compile(rf"(?<!\w){re.escape(typed)}(?!\w)")
-            suggestion = word.sub(_spelt_like(replacement, typed), suggestion, count=1)
+        found = re.search(rf"(?<!\w){re.escape(typed)}(?!\w)", suggestion)
+        if replacement and found:
+            spelt = _spelt_like(replacement, typed)
+            suggestion = suggestion[: found.start()] + spelt + suggestion[found.end() :]
     return suggestion if suggestion != text else None
 
 
