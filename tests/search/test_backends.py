@@ -40,22 +40,15 @@ def test_title_suggestions_list_the_newest_titles_first_and_undated_ones_last(
     from django.utils import timezone
 
     from search import backends
-    from search.indexing import Item, index_items
+    from search.indexing import index_items
+    from tests.search.items import search_item
 
     monkeypatch.setattr(backends, "SORTED_TITLE_MATCHES", sorted_matches)
     now = timezone.now()
 
     def item(key: str, title: str, *, audience: str = "public", age_days: int | None = None):
-        return Item(
-            entry_id=key,
-            key=key,
-            kind="practice",
-            audience=audience,
-            title=title,
-            text="",
-            url=f"/{key}/",
-            date=None if age_days is None else now - timedelta(days=age_days),
-        )
+        date = None if age_days is None else now - timedelta(days=age_days)
+        return search_item(key, title, audience=audience, date=date)
 
     index_items(
         [
@@ -82,26 +75,17 @@ def test_title_suggestions_list_the_newest_titles_first_and_undated_ones_last(
 
 
 def test_a_word_matches_only_within_the_audiences_asked_for():
-    from search.indexing import Item, index_items
+    from search.indexing import index_items
     from search.models import Audience
     from search.query import parse
+    from tests.search.items import search_item
 
     index_items(
         [
-            Item(
-                entry_id=key,
-                key=key,
-                kind="message",
-                audience=audience,
-                title=title,
-                text="",
-                url=f"/{key}/",
-                date=None,
-            )
-            for key, audience, title in [
-                ("open", "public", "Wohngeld beantragen"),
-                ("closed", Audience.channel(7), "Haushaltssperre im Kreis"),
-            ]
+            search_item("open", "Wohngeld beantragen", kind="message"),
+            search_item(
+                "closed", "Haushaltssperre im Kreis", kind="message", audience=Audience.channel(7)
+            ),
         ]
     )
     backend = DatabaseSearchBackend()

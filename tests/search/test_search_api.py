@@ -187,21 +187,18 @@ def test_did_you_mean_for_a_typo(world):
 )
 def test_did_you_mean_corrects_typos_but_not_words_the_index_lacks(db, text, suggestion):
     from search.api import suggestion_for
-    from search.indexing import Item, index_items
+    from search.indexing import index_items
     from search.models import Audience
     from search.query import parse
+    from tests.search.items import search_item
 
     index_items(
         [
-            Item(
-                entry_id="message:1",
-                key="message:1",
+            search_item(
+                "message:1",
+                "Wohngeld",
                 kind="message",
-                audience=Audience.PUBLIC,
-                title="Wohngeld",
                 text="Wir brauchten lange für die Regeln des Datenschutzbeauftragter-Teams.",
-                url="/m/1/",
-                date=None,
             )
         ]
     )
