@@ -27,6 +27,7 @@ from search.backends import (
     elasticsearch_title_suggestions,
     get_search_backend,
 )
+from search.indexing import vocabulary_word
 from search.models import Audience, Kind, Term
 from search.query import MAX_QUERY_LENGTH, Clause, full_form, parse
 from search.types import FacetValue, SearchHit, SearchRequest, SearchResults
@@ -50,8 +51,6 @@ MAX_PAGE_SIZE = 100
 MIN_SUGGESTED_LENGTH = 4
 # From this length a typo may have changed two letters.
 LONG_WORD_LENGTH = 10
-# What may stand around a query word without being part of it.
-WORD_PUNCTUATION = "?!.,;:\"'()[]"
 
 
 def viewer_audiences(viewer: Any) -> frozenset[str]:
@@ -133,19 +132,9 @@ def _close_word(word: str) -> str | None:
     return best
 
 
-def _core(text: str) -> str:
-    """A query word without the punctuation around it ("Bürgeramt?" -> "Bürgeramt")."""
-    return text.strip(WORD_PUNCTUATION)
-
-
-def _unknown_words(clauses: list[Clause]) -> set[str]:
-    """Single words of four letters or more that are not themselves words of the index: the
-    only candidates for a typo. One vocabulary lookup spares most of them the full-text query."""
-    words = {
-        _core(clause.text).lower()
-        for clause in clauses
-        if len(clause.text.split()) == 1 and len(_core(clause.text)) >= MIN_SUGGESTED_LENGTH
-    }
+def _unknown_words(words: set[str]) -> set[str]:
+    """The lower-case words that are not words of the index: the only candidates for a typo.
+    One vocabulary lookup spares most of them the full-text query."""
     return words - set(Term.objects.filter(word__in=words).values_list("word", flat=True))
 
 
@@ -161,21 +150,25 @@ def _spelt_like(word: str, typed: str) -> str:
 def suggestion_for(text: str, clauses: list[Clause], audiences: frozenset[str]) -> str | None:
     """ "Meinten Sie …?": the query as typed, with each unknown word that matches nothing the
     viewer may see replaced by the closest word of the index."""
-    unknown = _unknown_words(clauses)
+    typed_words = [
+        (clause, word)
+        for clause in clauses
+        if (word := vocabulary_word(clause.text)) and len(word) >= MIN_SUGGESTED_LENGTH
+    ]
+    unknown = _unknown_words({word.lower() for _clause, word in typed_words})
     if not unknown:
         return None
     database = DatabaseSearchBackend()
     text = text[:MAX_QUERY_LENGTH]
     suggestion = text
-    for clause in clauses:
-        typed = _core(clause.text)
+    for clause, typed in typed_words:
         if typed.lower() not in unknown:
             continue
-        if database.matches_anything([full_form(clause)], audiences):
+        found = re.search(rf"(?<!\w){re.escape(typed)}(?!\w)", suggestion)
+        if not found or database.matches_anything([full_form(clause)], audiences):
             continue
         replacement = _close_word(typed.lower())
-        found = re.search(rf"(?<!\w){re.escape(typed)}(?!\w)", suggestion)
-        if replacement and found:
+        if replacement:
             spelt = _spelt_like(replacement, typed)
             suggestion = suggestion[: found.start()] + spelt + suggestion[found.end() :]
     return suggestion if suggestion != text else None
