@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -25,6 +26,11 @@ def rate_limit_exceeded(*, scope: str, key: str, limit: int, period: int) -> boo
         cache.set(cache_key, 1, timeout=period)
         count = 1
     return count > limit
+
+
+def retry_after(*, period: int) -> int:
+    """Seconds until the current window of `rate_limit_exceeded` ends and attempts count afresh."""
+    return max(1, math.ceil(period - time.time() % period))
 
 
 def rate_limited(scope: str, *, limit: int, period: int) -> Callable[..., Any]:
