@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max, Q
 from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -61,7 +61,9 @@ from hub.discussions.selectors import (
     unread_notifications_since,
 )
 from hub.models import Topic, topic_slug
+from hub.ratelimit import rate_limit_exceeded, retry_after
 from hub.realtime import discussion_event, discussion_group, member_event, member_group
+from hub.validators import validate_storable_text
 from members.models import User
 from members.selectors import is_network_member
 
@@ -119,6 +121,19 @@ def _tell_member_on_commit(user_id: int, payload: dict[str, Any]) -> None:
     transaction.on_commit(send)
 
 
+def _require_storable(**fields: str) -> None:
+    """Every named field's text must be storable; the errors name their fields, so a form
+    shows each at its field."""
+    errors: dict[str, ValidationError] = {}
+    for field, value in fields.items():
+        try:
+            validate_storable_text(value)
+        except ValidationError as error:
+            errors[field] = error
+    if errors:
+        raise ValidationError(errors)
+
+
 def _unique_slug(name: str) -> str:
     base = topic_slug(name)
     base = base[:70] or "kanal"
@@ -140,6 +155,7 @@ def channel_create(
     """Any approved member may open a channel; they become its first member."""
     if not is_network_member(creator):
         raise PermissionDenied(_("Nur freigeschaltete Mitglieder können Kanäle anlegen."))
+    _require_storable(name=name, description=description)
     name = name.strip()
     if not name:
         raise ValidationError(_("Bitte geben Sie dem Kanal einen Namen."))
@@ -244,18 +260,48 @@ def _consume_post_allowance(user: User) -> None:
     cache.set(key, recent, timeout=window)
 
 
+def _consume_edit_allowance(user: User) -> None:
+    period = settings.DISCUSSIONS_EDIT_RATE_SECONDS
+    if rate_limit_exceeded(
+        scope="discussion-edit",
+        key=str(user.pk),
+        limit=settings.DISCUSSIONS_EDIT_RATE_COUNT,
+        period=period,
+    ):
+        seconds = retry_after(period=period)
+        raise RateLimited(
+            seconds,
+            ngettext(
+                "Sie haben gerade sehr oft bearbeitet. Bitte warten Sie eine Sekunde.",
+                "Sie haben gerade sehr oft bearbeitet. Bitte warten Sie %(seconds)d Sekunden.",
+                seconds,
+            )
+            % {"seconds": seconds},
+        )
+
+
+def _check_not_muted(author: User, channel: Channel) -> None:
+    """A muted member changes nothing in the channel: no posts, no edits."""
+    if is_muted(user=author, channel=channel):
+        raise PermissionDenied(_("Die Moderation hat Sie in diesem Kanal stummgeschaltet."))
+
+
 def _check_slow_mode(author: User, channel: Channel) -> None:
+    """Slow mode spaces out each member's writes, posts and edits alike: the clock runs from
+    the newest message they posted or edited in the channel."""
     if not channel.slow_mode_seconds or is_moderator(author):
         return
-    last = (
+    now = timezone.now()
+    since = now - timedelta(seconds=channel.slow_mode_seconds)
+    recent = (
         Message.objects.filter(channel=channel, author=author)
-        .order_by("-id")
-        .values_list("created_at", flat=True)
-        .first()
+        .filter(Q(created_at__gt=since) | Q(edited_at__gt=since))
+        .aggregate(posted=Max("created_at"), edited=Max("edited_at"))
     )
+    last = max((stamp for stamp in recent.values() if stamp is not None), default=None)
     if last is None:
         return
-    wait = channel.slow_mode_seconds - (timezone.now() - last).total_seconds()
+    wait = channel.slow_mode_seconds - (now - last).total_seconds()
     if wait > 0:
         seconds = max(1, int(wait + 0.999))
         raise RateLimited(
@@ -271,6 +317,7 @@ def _check_slow_mode(author: User, channel: Channel) -> None:
 
 
 def _clean_source(source: str) -> str:
+    validate_storable_text(source)
     source = source.strip()
     if not source:
         raise ValidationError(_("Bitte schreiben Sie eine Nachricht."), code="empty")
@@ -299,8 +346,7 @@ def message_post(
     """
     if not can_post(viewer=author, channel=channel):
         raise PermissionDenied(_("Sie können in diesem Kanal nicht schreiben."))
-    if is_muted(user=author, channel=channel):
-        raise PermissionDenied(_("Die Moderation hat Sie in diesem Kanal stummgeschaltet."))
+    _check_not_muted(author, channel)
     source = _clean_source(source)
     reply_to = None
     answered_author_id = None
@@ -381,12 +427,17 @@ def _editable(*, user: User, message: Message) -> None:
 
 @transaction.atomic
 def message_edit(*, editor: User, message: Message, source: str) -> Message:
-    """Authors edit their own messages; the earlier version stays for moderators."""
+    """Authors edit their own messages; the earlier version stays for moderators. Mute, slow
+    mode and a rate limit apply as to posts; an unchanged text stores nothing and counts for
+    none of them."""
     message = Message.objects.select_for_update().select_related("channel").get(pk=message.pk)
     _editable(user=editor, message=message)
+    _check_not_muted(editor, message.channel)
     source = _clean_source(source)
     if source == message.source:
         return message
+    _check_slow_mode(editor, message.channel)
+    _consume_edit_allowance(editor)
     announce = _broadcast_after_commit(message.channel_id)
     MessageRevision.objects.create(
         message=message, source=message.source, written_at=message.edited_at or message.created_at

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hub.discussions import selectors, services
@@ -27,6 +30,7 @@ from hub.discussions.forms import (
 )
 from hub.discussions.models import Channel, Message, ReactionEmoji
 from hub.knowledge.services import may_turn_into_practice, practice_draft_from_thread
+from hub.ratelimit import rate_limit_exceeded, retry_after
 from members.models import User
 from members.selectors import is_network_member
 
@@ -81,16 +85,50 @@ def channel_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Nur freigeschaltete Mitglieder können Kanäle anlegen."))
     form = ChannelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        channel = services.channel_create(
-            creator=request.user,
-            name=form.cleaned_data["name"],
-            description=form.cleaned_data["description"],
-            visibility=form.cleaned_data["visibility"],
-            topics=form.cleaned_data["topics"],
-        )
-        messages.success(request, _("Der Kanal „%(name)s“ ist angelegt.") % {"name": channel.name})
-        return redirect("discussions:channel", slug=channel.slug)
+        if _channel_limit_reached(request, form):
+            return render(request, "discussions/channel_form.html", {"form": form}, status=429)
+        try:
+            channel = services.channel_create(
+                creator=request.user,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                visibility=form.cleaned_data["visibility"],
+                topics=form.cleaned_data["topics"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Der Kanal „%(name)s“ ist angelegt.") % {"name": channel.name}
+            )
+            return redirect("discussions:channel", slug=channel.slug)
     return render(request, "discussions/channel_form.html", {"form": form})
+
+
+def _channel_limit_reached(request: HttpRequest, form: ChannelForm) -> bool:
+    """Opening channels is limited per member here, at the form, and not in the service:
+    course sessions open their channels through the same service."""
+    period = settings.DISCUSSIONS_CHANNEL_RATE_SECONDS
+    if not rate_limit_exceeded(
+        scope="discussion-channel",
+        key=str(request.user.pk),
+        limit=settings.DISCUSSIONS_CHANNEL_RATE_COUNT,
+        period=period,
+    ):
+        return False
+    minutes = math.ceil(retry_after(period=period) / 60)
+    form.add_error(
+        None,
+        ngettext(
+            "Sie haben in kurzer Zeit sehr viele Kanäle angelegt. Bitte warten Sie eine Minute "
+            "und senden Sie das Formular dann erneut ab; Ihre Eingaben bleiben erhalten.",
+            "Sie haben in kurzer Zeit sehr viele Kanäle angelegt. Bitte warten Sie %(minutes)d "
+            "Minuten und senden Sie das Formular dann erneut ab; Ihre Eingaben bleiben erhalten.",
+            minutes,
+        )
+        % {"minutes": minutes},
+    )
+    return True
 
 
 def _channel_page(
@@ -335,11 +373,18 @@ def thread_to_practice(request: HttpRequest, pk: int) -> HttpResponse:
 def message_edit(request: HttpRequest, pk: int) -> HttpResponse:
     message = _message_or_404(request, pk)
     form = EditForm(request.POST or None, initial={"body": message.source})
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.message_edit(
                 editor=request.user, message=message, source=form.cleaned_data["body"]
             )
+        except services.RateLimited as error:
+            form.add_error("body", str(error))
+            status = 429
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+            status = 403
         except ValidationError as error:
             form.add_error("body", error)
         else:
@@ -351,7 +396,7 @@ def message_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "discussions/message_edit.html",
         {"form": form, "message": message, "channel": message.channel},
-        status=400 if form.errors else 200,
+        status=400 if form.errors and status == 200 else status,
     )
 
 

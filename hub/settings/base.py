@@ -246,6 +246,14 @@ SOCIALACCOUNT_STORE_TOKENS = False
 # Discussions: how many messages one member may post within how many seconds.
 DISCUSSIONS_POST_RATE_COUNT = env_int("DISCUSSIONS_POST_RATE_COUNT", 10, minimum=1)
 DISCUSSIONS_POST_RATE_SECONDS = env_int("DISCUSSIONS_POST_RATE_SECONDS", 10, minimum=1)
+# Edits, channels opened (per member) and typing hints (per member and channel) likewise.
+DISCUSSIONS_EDIT_RATE_COUNT = env_int("DISCUSSIONS_EDIT_RATE_COUNT", 10, minimum=1)
+DISCUSSIONS_EDIT_RATE_SECONDS = env_int("DISCUSSIONS_EDIT_RATE_SECONDS", 60, minimum=1)
+DISCUSSIONS_CHANNEL_RATE_COUNT = env_int("DISCUSSIONS_CHANNEL_RATE_COUNT", 10, minimum=1)
+DISCUSSIONS_CHANNEL_RATE_SECONDS = env_int("DISCUSSIONS_CHANNEL_RATE_SECONDS", 3600, minimum=1)
+# One typing hint per member and channel in this many seconds; the page sends one every three
+# seconds while the member types and shows it for five.
+DISCUSSIONS_TYPING_SECONDS = env_int("DISCUSSIONS_TYPING_SECONDS", 3, minimum=1)
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
