@@ -10,15 +10,19 @@ later event of that channel is handed out.
 
 from __future__ import annotations
 
+import time
 from typing import Any, ClassVar
 
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from hub.consumers import LiveConsumer
 from hub.discussions import events, selectors, services
+from hub.ratelimit import rate_limit_exceeded
 from hub.realtime import discussion_event, discussion_group
 from hub.socket_auth import in_database_thread
+from hub.validators import validate_storable_text
 from members.models import User
 
 NOT_READABLE = "Diesen Kanal gibt es nicht oder Sie haben keinen Zugang."
@@ -32,11 +36,20 @@ def _readable(user: User, channel_id: int) -> Any:
     return selectors.readable_channel_by_id(viewer=user, channel_id=channel_id)
 
 
-def _postable(user: User, channel_id: int) -> Any:
+def _typing_allowed(user: User, channel_id: int) -> bool | None:
+    """None when the member may not write in the channel; False when they are muted there or
+    already announced typing within DISCUSSIONS_TYPING_SECONDS (from any of their tabs)."""
     channel = selectors.readable_channel_by_id(viewer=user, channel_id=channel_id)
     if channel is None or not selectors.can_post(viewer=user, channel=channel):
         return None
-    return channel
+    if selectors.is_muted(user=user, channel=channel):
+        return False
+    return not rate_limit_exceeded(
+        scope="discussion-typing",
+        key=f"{user.pk}:{channel_id}",
+        limit=1,
+        period=settings.DISCUSSIONS_TYPING_SECONDS,
+    )
 
 
 def _post(user: User, channel_id: int, body: str, reply_to: int | None) -> int:
@@ -55,6 +68,14 @@ def _mark_read(user: User, channel_id: int, message_id: int) -> bool:
     return True
 
 
+def _storable(text: str) -> bool:
+    try:
+        validate_storable_text(text)
+    except ValidationError:
+        return False
+    return True
+
+
 class DiscussionConsumer(LiveConsumer):
     frame_fields: ClassVar[dict[str, dict[str, type | tuple[type, ...]]]] = {
         **LiveConsumer.frame_fields,
@@ -66,6 +87,8 @@ class DiscussionConsumer(LiveConsumer):
     }
     open_channels: frozenset[int] = frozenset()
     member: dict[str, Any] | None = None
+    # When this tab last asked to announce typing, per open channel (monotonic seconds).
+    typing_asked: dict[int, float] | None = None
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -102,7 +125,7 @@ class DiscussionConsumer(LiveConsumer):
         reply_to = frame.get("reply_to")
         client_id = frame.get("client_id")
         context = {"channel": channel_id}
-        if isinstance(client_id, str) and len(client_id) <= 64:
+        if isinstance(client_id, str) and len(client_id) <= 64 and _storable(client_id):
             context["client_id"] = client_id
         if reply_to is not None and (isinstance(reply_to, bool) or not isinstance(reply_to, int)):
             await self.send_error("invalid_field", "Das Feld „reply_to“ ist ungültig.", **context)
@@ -121,9 +144,31 @@ class DiscussionConsumer(LiveConsumer):
             await self.send_json({"type": "message.posted", "message_id": message_id, **context})
 
     async def frame_typing(self, frame: dict[str, Any]) -> None:
+        """Typing is a hint that the page shows for a few seconds and sends again while the
+        member types: one per member and channel in DISCUSSIONS_TYPING_SECONDS is all the
+        others need. Frames beyond that are dropped without an answer, as the hint itself goes
+        unanswered; an error frame per excess frame would only give a flood a reply flood.
+        This tab drops them before any database or cache work; the count in the cache holds
+        the member to the same pace across all their tabs."""
         channel_id = frame["channel"]
-        if await in_database_thread(_postable, self.user, channel_id) is None:
+        if channel_id not in self.open_channels:
             await self.send_error("forbidden", NOT_READABLE, channel=channel_id)
+            return
+        period = settings.DISCUSSIONS_TYPING_SECONDS
+        now = time.monotonic()
+        asked = self.typing_asked or {}
+        last = asked.get(channel_id)
+        if last is not None and now - last < period:
+            return
+        # Only open channels are kept, so a tab cannot grow this without bound.
+        self.typing_asked = {
+            open_id: stamp for open_id, stamp in asked.items() if open_id in self.open_channels
+        } | {channel_id: now}
+        allowed = await in_database_thread(_typing_allowed, self.user, channel_id)
+        if allowed is None:
+            await self.send_error("forbidden", NOT_READABLE, channel=channel_id)
+            return
+        if not allowed:
             return
         await get_channel_layer().group_send(
             discussion_group(channel_id),
