@@ -196,3 +196,18 @@ async def test_a_client_id_that_cannot_be_sent_back_is_left_out(open_channel, au
         "channel": open_channel.pk,
     }
     await socket.disconnect()
+
+
+async def test_a_surrogate_pair_escaped_in_json_is_an_ordinary_character(open_channel, author):
+    socket = await connect(author)
+    await open_channel_on(socket, open_channel)
+
+    # json.dumps escapes the emoji as "\ud83d\ude00": a pair, which decodes to one character.
+    ack = await post_over(socket, open_channel, "Danke 😀")
+
+    assert ack["type"] == "message.posted"
+    assert (
+        await database_sync_to_async(Message.objects.values_list("source", flat=True).get)()
+        == "Danke 😀"
+    )
+    await socket.disconnect()
