@@ -9,6 +9,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -21,6 +22,14 @@ MAX_ATTACHMENTS = 5
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
+# Office files are ZIP archives. What their directory says about the parts is checked before
+# anything is unpacked: a few hundred kilobytes can otherwise expand to gigabytes (a zip bomb).
+# Real documents compress XML about 5 to 20 times and store images as they are.
+MAX_ARCHIVE_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_ARCHIVE_ENTRIES = 5000
+MAX_COMPRESSION_RATIO = 100
+# Tiny parts may compress beyond the ratio (a page of blanks); only larger ones count.
+RATIO_CHECKED_FROM_BYTES = 1024 * 1024
 
 IMAGE_FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
 OFFICE_OPEN_XML = {"docx", "xlsx", "pptx"}
@@ -29,6 +38,7 @@ OPEN_DOCUMENT = {
     "ods": b"application/vnd.oasis.opendocument.spreadsheet",
     "odp": b"application/vnd.oasis.opendocument.presentation",
 }
+ARCHIVE_TYPES = OFFICE_OPEN_XML | set(OPEN_DOCUMENT)
 TEXT_TYPES = {"txt", "csv"}
 DOCUMENT_TYPES = {"pdf", *OFFICE_OPEN_XML, *OPEN_DOCUMENT, *TEXT_TYPES}
 ALLOWED_TYPES_TEXT = "PDF, DOCX, XLSX, PPTX, ODT, ODS, ODP, TXT, CSV, JPEG, PNG, WebP"
@@ -62,12 +72,52 @@ def check_attachment(upload: UploadedFile) -> Attachment:
         )
     upload.seek(0)
     data = upload.read()
+    if extension in ARCHIVE_TYPES:
+        check_archive(name, io.BytesIO(data))
     if not _content_matches(extension, data):
         raise ValidationError(
             _("„%(name)s“ ist keine gültige %(type)s-Datei."),
             params={"name": name, "type": extension.upper()},
         )
     return Attachment("document", title, ContentFile(data, name=f"{uuid.uuid4().hex}.{extension}"))
+
+
+def check_archive(name: str, file: IO[bytes]) -> None:
+    """Refuse an Office or OpenDocument file whose parts would unpack to too much, judged from
+    the archive's directory alone (nothing is decompressed). An unreadable archive passes here;
+    the content check names it."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    if len(entries) > MAX_ARCHIVE_ENTRIES:
+        raise ValidationError(
+            _("„%(name)s“ besteht aus zu vielen Teilen (mehr als %(count)d)."),
+            params={"name": name, "count": MAX_ARCHIVE_ENTRIES},
+            code="archive_entries",
+        )
+    if sum(entry.file_size for entry in entries) > MAX_ARCHIVE_UNPACKED_BYTES:
+        raise ValidationError(
+            _(
+                "„%(name)s“ wäre entpackt größer als %(limit)s. Bitte teilen Sie die Datei auf "
+                "oder laden Sie sie als PDF hoch."
+            ),
+            params={"name": name, "limit": filesizeformat(MAX_ARCHIVE_UNPACKED_BYTES)},
+            code="archive_size",
+        )
+    for entry in entries:
+        if entry.file_size >= RATIO_CHECKED_FROM_BYTES and (
+            entry.file_size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1)
+        ):
+            raise ValidationError(
+                _(
+                    "„%(name)s“ ist ungewöhnlich stark komprimiert und wird deshalb nicht "
+                    "angenommen. Bitte speichern Sie die Datei neu oder laden Sie sie als PDF hoch."
+                ),
+                params={"name": name},
+                code="archive_ratio",
+            )
 
 
 def _content_matches(extension: str, data: bytes) -> bool:
@@ -86,7 +136,11 @@ def _content_matches(extension: str, data: bytes) -> bool:
             names = set(archive.namelist())
             if extension in OFFICE_OPEN_XML:
                 return "[Content_Types].xml" in names
-            return "mimetype" in names and archive.read("mimetype") == OPEN_DOCUMENT[extension]
+            if "mimetype" not in names:
+                return False
+            # No more than the expected value is read: the part itself could be a bomb.
+            with archive.open("mimetype") as part:
+                return part.read(len(OPEN_DOCUMENT[extension]) + 1) == OPEN_DOCUMENT[extension]
     except (zipfile.BadZipFile, OSError, KeyError):
         return False
 

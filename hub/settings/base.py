@@ -285,6 +285,8 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 # Seconds an anonymous visitor's page stays in the page cache (hub/page_cache.py); 0 turns it off.
 KOLLEGIUM_PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "csv"]
+# Editors' uploads pass the same zip-bomb check as members' attachments.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "hub.knowledge.forms.DocumentForm"
 
 # Sessions are read from the cache and written through to the database. Without REDIS_URL the
 # cache is the process's own memory, which is safe because Kollegium then runs as one process
