@@ -284,6 +284,18 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_LOGIN_URL = "account_login"
 # Seconds an anonymous visitor's page stays in the page cache (hub/page_cache.py); 0 turns it off.
 KOLLEGIUM_PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# Request bodies (hub/request_limits.py, before Django reads them): form data up to 2.5 MB on
+# every path (Django's default, now deliberate: the largest form, a practice page in the admin,
+# stays well below); the upload forms take more, from signed-in, approved members only.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 // 2
+KOLLEGIUM_UPLOAD_BODY_LIMITS = {
+    # Five attachments of 10 MB each, plus the text.
+    "/beitraege/": 52 * 1024 * 1024,
+    # A profile picture of up to 5 MB.
+    "/mitglieder/mein-profil/": 6 * 1024 * 1024,
+    # Editors' documents and images (Wagtail takes images of up to 10 MB).
+    "/admin/": 20 * 1024 * 1024,
+}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "csv"]
 # Editors' uploads pass the same zip-bomb check as members' attachments.
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "hub.knowledge.forms.DocumentForm"
