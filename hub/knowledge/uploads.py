@@ -1,10 +1,10 @@
 """Attachments of member submissions: only known document and image types, bounded in size,
-checked by content (not by name alone), images re-encoded without metadata."""
+checked by content (not by name alone), images re-encoded without metadata, stored as private
+files (hub/media.py) that only the author and the editors reach until the article is out."""
 
 from __future__ import annotations
 
 import io
-import uuid
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -17,6 +17,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from hub.media import private_file_name
 
 MAX_ATTACHMENTS = 5
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -79,7 +81,7 @@ def check_attachment(upload: UploadedFile) -> Attachment:
             _("„%(name)s“ ist keine gültige %(type)s-Datei."),
             params={"name": name, "type": extension.upper()},
         )
-    return Attachment("document", title, ContentFile(data, name=f"{uuid.uuid4().hex}.{extension}"))
+    return Attachment("document", title, ContentFile(data, name=private_file_name(extension)))
 
 
 def check_archive(name: str, file: IO[bytes]) -> None:
@@ -178,4 +180,4 @@ def _image_content(upload: UploadedFile, name: str, expected_format: str) -> Con
     output = io.BytesIO()
     image.save(output, format=expected_format)
     extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[expected_format]
-    return ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")
+    return ContentFile(output.getvalue(), name=private_file_name(extension))

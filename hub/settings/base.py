@@ -258,8 +258,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads not everyone may see (unpublished submission attachments, avatars) live here, outside
+# what the web server serves, and are handed out by a checked view (hub/media.py). With a path
+# set, that view answers with X-Accel-Redirect to this nginx `internal` location instead of
+# sending the file itself.
+PRIVATE_MEDIA_ROOT = VAR_DIR / "private-media"
+KOLLEGIUM_PRIVATE_MEDIA_ACCEL_REDIRECT = env_str("PRIVATE_MEDIA_ACCEL_REDIRECT")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "hub.media.MediaStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
