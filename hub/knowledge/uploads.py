@@ -5,6 +5,7 @@ files (hub/media.py) that only the author and the editors reach until the articl
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -29,6 +30,9 @@ MAX_IMAGE_PIXELS = 40_000_000
 # Real documents compress XML about 5 to 20 times and store images as they are.
 MAX_ARCHIVE_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_ARCHIVE_ENTRIES = 5000
+# The directory itself is read into memory (a few hundred bytes per entry) before any check
+# can look at it, so its declared size is checked first.
+MAX_ARCHIVE_DIRECTORY_BYTES = 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 # Tiny parts may compress beyond the ratio (a page of blanks); only larger ones count.
 RATIO_CHECKED_FROM_BYTES = 1024 * 1024
@@ -88,17 +92,24 @@ def check_archive(name: str, file: IO[bytes]) -> None:
     """Refuse an Office or OpenDocument file whose parts would unpack to too much, judged from
     the archive's directory alone (nothing is decompressed). An unreadable archive passes here;
     the content check names it."""
+    too_many = ValidationError(
+        _("„%(name)s“ besteht aus zu vielen Teilen (mehr als %(count)d)."),
+        params={"name": name, "count": MAX_ARCHIVE_ENTRIES},
+        code="archive_entries",
+    )
+    declared = _declared_directory(file)
+    if declared is not None and (
+        declared[0] > MAX_ARCHIVE_ENTRIES or declared[1] > MAX_ARCHIVE_DIRECTORY_BYTES
+    ):
+        raise too_many
+    file.seek(0)
     try:
         with zipfile.ZipFile(file) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return
     if len(entries) > MAX_ARCHIVE_ENTRIES:
-        raise ValidationError(
-            _("„%(name)s“ besteht aus zu vielen Teilen (mehr als %(count)d)."),
-            params={"name": name, "count": MAX_ARCHIVE_ENTRIES},
-            code="archive_entries",
-        )
+        raise too_many
     if sum(entry.file_size for entry in entries) > MAX_ARCHIVE_UNPACKED_BYTES:
         raise ValidationError(
             _(
@@ -120,6 +131,25 @@ def check_archive(name: str, file: IO[bytes]) -> None:
                 params={"name": name},
                 code="archive_ratio",
             )
+
+
+_END_OF_DIRECTORY = struct.Struct("<4s4H2LH")
+
+
+def _declared_directory(file: IO[bytes]) -> tuple[int, int] | None:
+    """Entries and bytes of the central directory, as the archive's end record declares them;
+    None when there is no end record (zipfile then refuses the file anyway)."""
+    file.seek(0, io.SEEK_END)
+    size = file.tell()
+    # The end record is the last thing in the file, followed by a comment of up to 64 KiB.
+    start = max(0, size - _END_OF_DIRECTORY.size - 0xFFFF)
+    file.seek(start)
+    tail = file.read()
+    position = tail.rfind(b"PK\x05\x06")
+    if position < 0 or len(tail) - position < _END_OF_DIRECTORY.size:
+        return None
+    fields = _END_OF_DIRECTORY.unpack_from(tail, position)
+    return fields[4], fields[5]
 
 
 def _content_matches(extension: str, data: bytes) -> bool:
