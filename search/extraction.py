@@ -1,8 +1,9 @@
 """Plain text from the documents attached to practice pages, for the search index.
 
-PDF through pypdf; the Office Open XML and OpenDocument formats are ZIP files of XML, read with
-defusedxml (no entity bombs); plain text as it is. Anything that cannot be read yields "" and a log
-line: a broken attachment must never stop a page from being indexed.
+PDF through pypdf (whose own limits bound every stream it decodes); the Office Open XML and
+OpenDocument formats are ZIP files of XML, read with expat refusing document type declarations
+and entities as defusedxml does (no entity bombs); plain text as it is. Anything that cannot be
+read yields "" and a log line: a broken attachment must never stop a page from being indexed.
 
 An archive can claim anything about its parts, and a part of a few hundred kilobytes can expand
 to gigabytes (a zip bomb). So parts are never read whole: they are decompressed in small chunks
