@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django, websockets through Channels.
 
+HTTP request bodies are refused by size before Django reads them (`hub.request_limits`).
 Websockets pass an origin check against ALLOWED_HOSTS and the session-based authentication
 before they reach a consumer.
 """
@@ -23,6 +24,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import reverse
 
+from hub.request_limits import RequestBodyLimit
 from hub.routing import websocket_urlpatterns
 from hub.socket_auth import SessionMemberMiddleware
 
@@ -33,7 +35,7 @@ reverse("discussions:index")
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": RequestBodyLimit(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(
             SessionMemberMiddleware(URLRouter(websocket_urlpatterns))
         ),

@@ -33,7 +33,8 @@ async def in_database_thread(function: Callable[..., Result], *args: Any) -> Res
     return await call(*args)
 
 
-def _member_for(session_key: str | None) -> Any:
+def member_for_session(session_key: str | None) -> Any:
+    """The member signed in with this session key, or an anonymous user."""
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
     return get_user(SimpleNamespace(session=store))
 
@@ -47,5 +48,5 @@ class SessionMemberMiddleware:
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
         cookie = next((value for name, value in scope.get("headers", ()) if name == b"cookie"), b"")
         session_key = parse_cookie(cookie.decode("latin1")).get(settings.SESSION_COOKIE_NAME)
-        user = await in_database_thread(_member_for, session_key)
+        user = await in_database_thread(member_for_session, session_key)
         return await self.inner({**scope, "user": user}, receive, send)

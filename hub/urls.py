@@ -29,6 +29,8 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("dokumente/", include(wagtaildocs_urls)),
+    # Uploads not everyone may see (hub/media.py); public media stay under MEDIA_URL.
+    path("dateien/<path:name>", views.private_media, name="private_media"),
     path("sitemap.xml", cache_for_anonymous(sitemap), name="sitemap"),
     path("", include("hub.knowledge.urls")),
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import uuid
 import warnings
 
 from django.core.exceptions import ValidationError
@@ -11,6 +10,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from hub.media import private_file_name
 
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
 AVATAR_MAX_PIXELS = 25_000_000
@@ -56,4 +57,5 @@ def process_avatar(upload: UploadedFile) -> ContentFile:
     image = ImageOps.fit(image, AVATAR_SIZE, method=Image.Resampling.LANCZOS)
     output = io.BytesIO()
     image.save(output, format="JPEG", quality=85, optimize=True)
-    return ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+    # Private: served by a view that applies the owner's choice of who sees the picture.
+    return ContentFile(output.getvalue(), name=private_file_name("jpg"))

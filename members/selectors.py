@@ -167,6 +167,20 @@ def profile_view(*, profile: Profile, viewer: Viewer) -> ProfileView:
     return ProfileView(profile=profile, is_own=is_own, fields=fields)
 
 
+def avatar_viewable(*, file_name: str, viewer: Viewer) -> bool | None:
+    """Whether the viewer may see the avatar stored under this name: where its profile is
+    shown to them (`visible_profile`) with the picture (`profile_view`). None when no profile
+    has this avatar."""
+    owner = Profile.objects.filter(avatar=file_name).values_list("pk", flat=True).first()
+    if owner is None:
+        return None
+    profile = visible_profile(viewer=viewer, pk=owner)
+    return (
+        profile is not None
+        and profile_view(profile=profile, viewer=viewer).fields["avatar"] is not None
+    )
+
+
 def visible_profile(*, viewer: Viewer, pk: int) -> Profile | None:
     """A profile others may look at: of an approved member, or the viewer's own."""
     let_in = Q(user__approval=Approval.APPROVED)

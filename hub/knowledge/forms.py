@@ -1,14 +1,23 @@
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+from wagtail.documents.forms import BaseDocumentForm
 
 from hub.knowledge.services import Contribution
 from hub.knowledge.text import rich_text_to_plain_length, submitted_text_to_rich_text
-from hub.knowledge.uploads import ALLOWED_TYPES_TEXT, MAX_ATTACHMENTS, check_attachment
+from hub.knowledge.uploads import (
+    ALLOWED_TYPES_TEXT,
+    ARCHIVE_TYPES,
+    MAX_ATTACHMENTS,
+    check_archive,
+    check_attachment,
+)
 from hub.models import PracticePage, Topic
 
 MAX_TOPICS = 5
@@ -125,3 +134,19 @@ class ContributionForm(forms.Form):
             "body": getattr(text, "source", str(text)),
             "topics": list(draft.topics.all()),
         }
+
+
+class DocumentForm(BaseDocumentForm):
+    """Wagtail's document form for editors (WAGTAILDOCS_DOCUMENT_FORM_BASE): Office and
+    OpenDocument files pass the same archive check as members' attachments, as their text is
+    extracted for the search index alike."""
+
+    def clean_file(self) -> Any:
+        file = self.cleaned_data.get("file")
+        if isinstance(file, UploadedFile):
+            extension = PurePath(file.name or "").suffix.lower().lstrip(".")
+            if extension in ARCHIVE_TYPES:
+                file.seek(0)
+                check_archive(PurePath(file.name or "").name, file)
+                file.seek(0)
+        return file

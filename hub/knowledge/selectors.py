@@ -18,6 +18,8 @@ from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext_lazy as _
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Revision, WorkflowState
 from wagtail.query import PageQuerySet
 
@@ -483,3 +485,32 @@ def member_submissions(*, user: Viewer) -> list[Submission]:
             )
         )
     return submissions
+
+
+def collection_file_viewable(*, file_name: str, request: HttpRequest) -> bool | None:
+    """Whether the request may see the Wagtail document, image or image rendition stored under
+    this name: its uploader may, everyone else as the collection's view restrictions allow
+    (submissions stay with the editors until their article is published, as for Wagtail's own
+    document links). None when no document or image has this file."""
+    item = (
+        get_document_model().objects.filter(file=file_name).select_related("collection").first()
+        or get_image_model().objects.filter(file=file_name).select_related("collection").first()
+    )
+    if item is None:
+        rendition = (
+            get_image_model()
+            .get_rendition_model()
+            .objects.filter(file=file_name)
+            .select_related("image__collection")
+            .first()
+        )
+        if rendition is None:
+            return None
+        item = rendition.image
+    user = request.user
+    if user.is_authenticated and item.uploaded_by_user_id == user.pk:
+        return True
+    return all(
+        restriction.accept_request(request)
+        for restriction in item.collection.get_view_restrictions()
+    )

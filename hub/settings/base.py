@@ -266,8 +266,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads not everyone may see (unpublished submission attachments, avatars) live here, outside
+# what the web server serves, and are handed out by a checked view (hub/media.py). With a path
+# set, that view answers with X-Accel-Redirect to this nginx `internal` location instead of
+# sending the file itself.
+PRIVATE_MEDIA_ROOT = VAR_DIR / "private-media"
+KOLLEGIUM_PRIVATE_MEDIA_ACCEL_REDIRECT = env_str("PRIVATE_MEDIA_ACCEL_REDIRECT")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "hub.media.MediaStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -292,7 +298,21 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_LOGIN_URL = "account_login"
 # Seconds an anonymous visitor's page stays in the page cache (hub/page_cache.py); 0 turns it off.
 KOLLEGIUM_PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# Request bodies (hub/request_limits.py, before Django reads them): form data up to 2.5 MB on
+# every path (Django's default, now deliberate: the largest form, a practice page in the admin,
+# stays well below); the upload forms take more, from signed-in, approved members only.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 // 2
+KOLLEGIUM_UPLOAD_BODY_LIMITS = {
+    # Five attachments of 10 MB each, plus the text.
+    "/beitraege/": 52 * 1024 * 1024,
+    # A profile picture of up to 5 MB.
+    "/mitglieder/mein-profil/": 6 * 1024 * 1024,
+    # Editors' documents and images (Wagtail takes images of up to 10 MB).
+    "/admin/": 20 * 1024 * 1024,
+}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "csv"]
+# Editors' uploads pass the same zip-bomb check as members' attachments.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "hub.knowledge.forms.DocumentForm"
 
 # Sessions are read from the cache and written through to the database. Without REDIS_URL the
 # cache is the process's own memory, which is safe because Kollegium then runs as one process
