@@ -14,12 +14,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from hub.csv_export import csv_response, spreadsheet_cell
+from hub.csv_export import FORMULA_STARTS, csv_response, spreadsheet_cell
 from hub.knowledge.services import Contribution, practice_submission_create
 from hub.models import Topic
 from members.roles import Role
 from members.services import profile_update
+from peer_learning.models import CourseFormat
+from peer_learning.services import course_create, course_submit
 from tests.factories import MemberFactory, practice_page_create, totp_activate
+from tests.peer_learning.factories import make_course
 
 
 @pytest.mark.parametrize(
@@ -113,3 +116,60 @@ def test_stale_articles_export_defuses_titles_and_owners(editor_client: Client) 
     assert heading == ["Titel", "Prüfen bis", "Verantwortlich"]
     assert row[0] == "'-Vergabe digital"
     assert row[2].startswith("'=cmd|")
+
+
+# Wagtail's own reports: their CSV export guards nothing, and members choose course titles.
+HOSTILE_TITLE = '=HYPERLINK("https://x.example";"Kurs")'
+
+
+def course_data(*, title: str) -> dict[str, Any]:
+    return {
+        "title": title,
+        "summary": "Vom PDF zum Online-Antrag.",
+        "description": "<p>Ein Erfahrungsbericht.</p>",
+        "format": CourseFormat.SHORT_TALK,
+        "duration_minutes": 30,
+        "topics": [],
+    }
+
+
+@pytest.fixture
+def superuser_client(db: None) -> Client:
+    admin = MemberFactory()
+    admin.is_superuser = True
+    admin.save(update_fields=["is_superuser"])
+    client = Client()
+    client.force_login(admin)
+    return client
+
+
+@pytest.mark.parametrize(
+    "report", ["locked_pages", "workflow", "workflow_tasks", "site_history", "aging_pages"]
+)
+def test_wagtail_reports_defuse_what_members_wrote(superuser_client: Client, report: str) -> None:
+    trainer = MemberFactory()
+    # A course offered in the site: its title is in the review workflow and the site history.
+    course = course_create(user=trainer, data=course_data(title=HOSTILE_TITLE))
+    course_submit(course_id=course.pk, user=trainer)
+    # A published one is listed among the aging pages; a locked one among the locked pages.
+    published = make_course(trainer=trainer, title=HOSTILE_TITLE + " 2")
+    published.locked, published.locked_by = True, trainer
+    published.save(update_fields=["locked", "locked_by"])
+
+    address = reverse(f"wagtailadmin_reports:{report}")
+    page = superuser_client.get(address)
+    assert page.status_code == 200
+    assert "?export=csv" in page.content.decode()
+    table = exported_rows(superuser_client, address)
+
+    cells = [cell for row in table[1:] for cell in row]
+    assert any(cell.startswith("'" + HOSTILE_TITLE) for cell in cells), cells
+    assert not any(cell.startswith(FORMULA_STARTS) for cell in cells), cells
+
+
+def test_wagtail_reports_still_require_admin_access(member_client: Client) -> None:
+    for report in ("locked_pages", "workflow", "workflow_tasks", "site_history", "aging_pages"):
+        response = member_client.get(reverse(f"wagtailadmin_reports:{report}") + "?export=csv")
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+        assert response["Cache-Control"].startswith("max-age=0")
