@@ -87,7 +87,8 @@ def edit_form_data(html: str, page: Page) -> QueryDict:
 
 
 def assert_editor_sees(editor: Any, page: Page, *texts: str) -> None:
-    """Draft view, workflow review, revision view and live preview all show the texts."""
+    """Draft view, workflow review, revision view, comparison and live preview all show the
+    texts."""
     client = signed_in(editor)
     page = Page.objects.get(pk=page.pk).specific
     task = page.current_workflow_state.current_task_state.task
@@ -103,6 +104,13 @@ def assert_editor_sees(editor: Any, page: Page, *texts: str) -> None:
         html = response.content.decode()
         for text in texts:
             assert text in html, (address, text)
+
+    if page.revisions.count() > 1:
+        # What the member changed since the first submission (as a diff: words are split up).
+        compare = reverse(
+            "wagtailadmin_pages:revisions_compare", args=[page.pk, "earliest", "latest"]
+        )
+        assert client.get(compare).status_code == 200
 
     # The live preview beside the edit form: the form as the admin renders it is posted back.
     edit = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
