@@ -203,8 +203,9 @@ def test_daphne_indexes_what_a_crash_left_waiting_when_it_starts(channel_with_au
 
 @pytest.fixture
 def signal_handlers():
-    """The worker installs its own SIGINT/SIGTERM handlers; the test run keeps pytest's."""
-    kept = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    """The worker installs its own handlers for these; the test run keeps pytest's."""
+    numbers = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+    kept = {number: signal.getsignal(number) for number in numbers}
     yield
     for number, handler in kept.items():
         signal.signal(number, handler)
