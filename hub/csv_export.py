@@ -2,10 +2,10 @@
 are defused (CSV injection, OWASP "CSV Injection").
 
 Members choose much of what ends up in an export (names, organisations, course titles, even
-e-mail addresses such as `=HYPERLINK(…)@x.de`, which are valid addresses), and the people who
-open the file in Excel or LibreOffice are trainers and editors. A cell that starts with
-`=`, `+`, `-` or `@`, or with a tab or carriage return (spreadsheets skip those and read what
-follows), is prefixed with a single quote: the spreadsheet shows it as text.
+e-mail addresses: `=cmd|'/Ccalc'!A0@x.de` is a valid one), and the people who open the file in
+Excel or LibreOffice are trainers and editors. A cell that starts with `=`, `+`, `-` or `@`,
+or with a tab or carriage return (some spreadsheets skip those and read the formula behind
+them), is prefixed with a single quote: the spreadsheet shows it as text.
 """
 
 from __future__ import annotations
