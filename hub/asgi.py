@@ -26,6 +26,7 @@ from django.urls import reverse
 
 from hub.request_limits import RequestBodyLimit
 from hub.routing import websocket_urlpatterns
+from hub.signals import process_started
 from hub.socket_auth import SessionMemberMiddleware
 
 # Import the URL configuration (every app's views) now rather than on the first request or the
@@ -41,6 +42,10 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Daphne has no start-up event (it does not speak ASGI lifespan): loading this module is where
+# a server process starts. Apps pick up what a stopped process left behind (search.pending).
+process_started.send_robust(sender="asgi")
 
 # The cycle collector stops the whole process while it runs, and a full collection walks every
 # object: those loaded at start-up (~300,000) and those of every open websocket (several hundred

@@ -10,6 +10,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from hub import views
+from hub.admin_reports import wagtail_report_overrides
 from hub.page_cache import cache_for_anonymous
 
 urlpatterns = [
@@ -27,6 +28,8 @@ urlpatterns = [
         "admin/login/",
         RedirectView.as_view(pattern_name="account_login", query_string=True),
     ),
+    # Wagtail's own reports, with formulas defused in their CSV export.
+    *wagtail_report_overrides(),
     path("admin/", include(wagtailadmin_urls)),
     path("dokumente/", include(wagtaildocs_urls)),
     # Uploads not everyone may see (hub/media.py); public media stay under MEDIA_URL.

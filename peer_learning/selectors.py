@@ -39,8 +39,18 @@ from peer_learning.models import (
 )
 
 
+def course_trainer_ids(*, course: CoursePage) -> set[int]:
+    """The ids of the course's trainers, for a saved page and for a draft alike.
+
+    A draft that editors preview or review is rebuilt from its revision: its trainers are held
+    in memory by modelcluster, where lookups by `pk` and `values("pk")` fail
+    (`FieldDoesNotExist`). Iterating works on both, and a course has few trainers.
+    """
+    return {trainer.pk for trainer in course.trainers.all()}
+
+
 def is_trainer_of(*, course: CoursePage, user: Viewer) -> bool:
-    return user.is_authenticated and course.trainers.filter(pk=user.pk).exists()
+    return user.is_authenticated and user.pk in course_trainer_ids(course=course)
 
 
 def registration_refusal(
@@ -247,12 +257,9 @@ def course_detail_context(*, course: CoursePage, viewer: Viewer) -> dict[str, An
         .select_related("course")
         .order_by("starts_at", "pk")
     )
-    trainers = User.objects.filter(pk__in=course.trainers.values("pk")).select_related(
-        "profile__organisation"
-    )
     trainer_cards = [
         profile_view(profile=profile, viewer=viewer)
-        for profile in Profile.objects.filter(user__in=trainers)
+        for profile in Profile.objects.filter(user__in=course_trainer_ids(course=course))
         .select_related("organisation")
         .prefetch_related("expertise", "interests")
     ]

@@ -3,7 +3,6 @@ render. Services raise ValidationError (shown to the member) or PermissionDenied
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from typing import Any
 
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hub.csv_export import csv_response
 from hub.ratelimit import rate_limited
 from members.selectors import is_network_member
 from peer_learning import selectors, services
@@ -319,27 +319,24 @@ def history(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def history_csv(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="meine-lernhistorie.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a byte order mark.
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Impuls"), _("Datum"), _("Dauer (Minuten)"), _("Format")])
-    for registration in selectors.learning_history(user=request.user):
-        session = registration.session
-        writer.writerow(
-            [
-                _csv_safe(session.course.title),
-                timezone.localtime(session.starts_at).strftime("%d.%m.%Y %H:%M"),
-                session.course.duration_minutes,
-                session.course.get_format_display(),
-            ]
-        )
-    return response
+    return csv_response(
+        filename="meine-lernhistorie.csv",
+        header=[_("Impuls"), _("Datum"), _("Dauer (Minuten)"), _("Format")],
+        rows=(
+            _history_row(registration)
+            for registration in selectors.learning_history(user=request.user)
+        ),
+    )
 
 
-def _csv_safe(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas."""
-    return "'" + value if value[:1] in {"=", "+", "-", "@"} else value
+def _history_row(registration: Registration) -> list[Any]:
+    session = registration.session
+    return [
+        session.course.title,
+        timezone.localtime(session.starts_at).strftime("%d.%m.%Y %H:%M"),
+        session.course.duration_minutes,
+        session.course.get_format_display(),
+    ]
 
 
 # Personal calendar feed
@@ -653,22 +650,23 @@ def session_message(request: HttpRequest, pk: int) -> HttpResponse:
 def session_participants_csv(request: HttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     session = _own_session_or_404(request, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="teilnehmende-{session.pk}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Name"), _("E-Mail"), _("Organisation"), _("Status"), _("Angemeldet am")])
-    for registration in selectors.session_participants(session=session):
-        user = registration.user
-        profile = getattr(user, "profile", None) if user else None
-        writer.writerow(
-            [
-                _csv_safe(profile.display_name if profile else _("ehemaliges Mitglied")),
-                user.email if user else "",
-                _csv_safe(profile.organisation.name if profile and profile.organisation else ""),
-                registration.get_status_display(),
-                timezone.localtime(registration.created_at).strftime("%d.%m.%Y %H:%M"),
-            ]
-        )
-    return response
+    return csv_response(
+        filename=f"teilnehmende-{session.pk}.csv",
+        header=[_("Name"), _("E-Mail"), _("Organisation"), _("Status"), _("Angemeldet am")],
+        rows=(
+            _participant_row(registration)
+            for registration in selectors.session_participants(session=session)
+        ),
+    )
+
+
+def _participant_row(registration: Registration) -> list[str]:
+    user = registration.user
+    profile = getattr(user, "profile", None) if user else None
+    return [
+        profile.display_name if profile else _("ehemaliges Mitglied"),
+        user.email if user else "",
+        profile.organisation.name if profile and profile.organisation else "",
+        registration.get_status_display(),
+        timezone.localtime(registration.created_at).strftime("%d.%m.%Y %H:%M"),
+    ]

@@ -5,8 +5,9 @@ A busy channel posts several messages a second. Refreshing each message's entrie
 its commit took about 12 ms on the same thread and interpreter lock that deliver the message to
 every open tab, and was the largest part of the delivery tail. Instead the commit notes the
 source in `PendingRefresh` (so the note survives a crash) and wakes a thread that, after
-`SEARCH_INDEX_DELAY` seconds, refreshes everything noted in one batch. `search_index sync`
-picks up what a stopped process left behind.
+`SEARCH_INDEX_DELAY` seconds, refreshes everything noted in one batch. What a stopped or
+crashed process left noted is picked up when a server or task worker starts again
+(`hub.signals.process_started`), or by `search_index sync`.
 
 Only new messages wait. Edits, moderation and deletion change the index at once: a hidden
 message must not stay findable for a moment longer.
@@ -46,6 +47,19 @@ def note(source: str) -> None:
         logger.exception("Could not note %s for indexing", source)
         return
     _wake_worker()
+
+
+def drain_left_over(**_kwargs: object) -> None:
+    """At process start (`hub.signals.process_started`): have the batch thread index what a
+    stopped process left noted, without waiting for the next message. Start-up does not wait
+    for it and it never raises. Off with `SEARCH_INDEX_DELAY = None` (test settings): such a
+    process runs no batches and leaves old notes to `search_index sync`."""
+    if settings.SEARCH_INDEX_DELAY is None:
+        return
+    try:
+        _wake_worker()
+    except Exception:
+        logger.exception("Could not start indexing the messages left waiting")
 
 
 def _wake_worker() -> None:

@@ -15,6 +15,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from hub.discussions.models import Channel, Message
 from hub.models import PracticePage, Topic
+from hub.signals import process_started
 from members.models import Organisation, Profile, User
 from peer_learning.models import CoursePage, Session
 from search import pending
@@ -165,3 +166,5 @@ def connect() -> None:
         signal.connect(
             document_changed, sender=get_document_model(), dispatch_uid=f"search-document-{signal}"
         )
+    # A crash leaves new messages noted but not indexed: a restarted process indexes them.
+    process_started.connect(pending.drain_left_over, dispatch_uid="search-pending-drain")

@@ -15,12 +15,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports import ReportView
 
+from hub.csv_export import SafeSpreadsheetExportMixin
 from hub.discussions.models import Message
 from hub.discussions.selectors import flagged_messages, is_moderator, may_read_flag_report
 
 EXCERPT_LENGTH = 200
-# A spreadsheet would run a cell starting like this as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -49,12 +48,7 @@ def _excerpt(message: Message, *, moderator: bool) -> str:
     return Truncator(" ".join(message.source.split())).chars(EXCERPT_LENGTH)
 
 
-def _spreadsheet_text(value: Any) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
-class FlaggedMessagesReport(ReportView):
+class FlaggedMessagesReport(SafeSpreadsheetExportMixin, ReportView):
     """Open reports per message: excerpt, channel, how many reported it and why, since when."""
 
     page_title = _("Gemeldete Nachrichten")
@@ -77,10 +71,6 @@ class FlaggedMessagesReport(ReportView):
         "reasons": _("Gründe"),
         "first_reported_at": _("Zuerst gemeldet am"),
         "days_open": _("Offen seit Tagen"),
-    }
-    custom_field_preprocess = {
-        field: {ReportView.FORMAT_CSV: _spreadsheet_text}
-        for field in ("excerpt", "channel_name", "reasons")
     }
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:

@@ -8,10 +8,11 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports import PageReportView
 
+from hub.csv_export import SafeSpreadsheetExportMixin
 from hub.knowledge.selectors import pending_submissions, stale_practice_pages
 
 
-class PendingSubmissionsReport(PageReportView):
+class PendingSubmissionsReport(SafeSpreadsheetExportMixin, PageReportView):
     """Practice pages in the review workflow, with who submitted them and since when."""
 
     page_title = _("Offene Einreichungen")
@@ -35,7 +36,7 @@ class PendingSubmissionsReport(PageReportView):
         return super().get_queryset()
 
 
-class StalePracticePagesReport(PageReportView):
+class StalePracticePagesReport(SafeSpreadsheetExportMixin, PageReportView):
     """Live articles past their review date: the longest overdue first."""
 
     page_title = _("Veraltete Beiträge")
