@@ -18,6 +18,7 @@ from hub.settings.env import (
     env_oidc_apps,
     env_str,
     env_tasks,
+    env_trusted_proxies,
     env_url,
 )
 
@@ -28,6 +29,10 @@ SECRET_KEY = env_str("SECRET_KEY")
 DEBUG = env_bool("DEBUG", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Reverse proxies whose X-Forwarded-For entries are believed: IP addresses, networks and `unix`
+# (Daphne on a Unix socket). Every rate limit reads the client address through
+# hub/client_address.py; without proxies the header is ignored.
+TRUSTED_PROXIES = env_trusted_proxies("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "daphne",
