@@ -68,6 +68,9 @@ class AccountAdapter(DefaultAccountAdapter):
             key=self._account_key(request, credentials),
         )
         if self._account_failure is None:
+            # The password was not checked: this try must not use up the client's own attempts
+            # for the time after the pause.
+            self._rollback_login_failed_rl_usage()
             raise self.validation_error("too_many_login_attempts_for_account")
 
     def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:

@@ -175,3 +175,20 @@ def test_a_password_reset_lifts_the_account_limit(
 
     assert reset.status_code == 302
     assert response.status_code == 302
+
+
+def test_tries_refused_by_the_account_limit_do_not_use_up_the_members_own_attempts(
+    member, behind_proxy, settings
+):
+    guess_from_many_addresses(member.email, 50)
+    for _ in range(6):
+        log_in(Client(), member.email, TEST_PASSWORD, "192.0.2.10")
+    # The account's pause ends (here: a larger limit); the member's address was never counted.
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "login_failed_account": "60/h/key",
+    }
+
+    response = log_in(Client(), member.email, TEST_PASSWORD, "192.0.2.10")
+
+    assert response.status_code == 302
