@@ -12,6 +12,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from hub.client_address import client_network
+
 
 def rate_limit_exceeded(*, scope: str, key: str, limit: int, period: int) -> bool:
     """Count one attempt; True once more than `limit` attempts fall into the current window
@@ -33,6 +35,14 @@ def retry_after(*, period: int) -> int:
     return max(1, math.ceil(period - time.time() % period))
 
 
+def rate_limit_key(request: HttpRequest) -> str:
+    """Whom a request is counted for: the member, or for visitors their client address
+    (its /64 network for IPv6)."""
+    if request.user.is_authenticated:
+        return f"member:{request.user.pk}"
+    return f"client:{client_network(request)}"
+
+
 def rate_limited(scope: str, *, limit: int, period: int) -> Callable[..., Any]:
     """View decorator: answer 429 to POSTs beyond `limit` per `period` seconds, counted per
     member (per address for visitors)."""
@@ -40,13 +50,8 @@ def rate_limited(scope: str, *, limit: int, period: int) -> Callable[..., Any]:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            who = (
-                str(request.user.pk)
-                if request.user.is_authenticated
-                else request.META.get("REMOTE_ADDR", "")
-            )
             if request.method == "POST" and rate_limit_exceeded(
-                scope=scope, key=who, limit=limit, period=period
+                scope=scope, key=rate_limit_key(request), limit=limit, period=period
             ):
                 return render(request, "429.html", status=429)
             return view(request, *args, **kwargs)

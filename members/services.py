@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.account.utils import filter_users_by_email
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -210,3 +213,29 @@ def terms_accept(*, user: User, terms: TermsVersion) -> TermsAcceptance:
     """Record the member's consent to one terms version (idempotent: double submits are fine)."""
     acceptance, _created = TermsAcceptance.objects.get_or_create(user=user, terms=terms)
     return acceptance
+
+
+def account_login_throttled_notify(*, email: str, attempts: int, window: int) -> bool:
+    """Tell the member behind `email` that wrong passwords for the account reached `attempts`
+    within `window` seconds; at most one mail per window, however often the limit refuses.
+
+    Returns whether a mail went out (none for addresses without an active account, so the
+    limit behaves the same for addresses nobody uses).
+    """
+    digest = hashlib.sha256(email.lower().encode()).hexdigest()
+    if not cache.add(f"kollegium:login-throttled-mail:{digest}", True, timeout=window):
+        return False
+    user = next(iter(filter_users_by_email(email, is_active=True, prefer_verified=True)), None)
+    if user is None:
+        return False
+    mail_on_commit(
+        "login_throttled",
+        [user.email],
+        {
+            "attempts": attempts,
+            "minutes": max(1, window // 60),
+            "reset_url": absolute_url("account_reset_password"),
+            "mfa_url": absolute_url("mfa_index"),
+        },
+    )
+    return True

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from hub.ratelimit import rate_limit_exceeded
+from hub.ratelimit import rate_limit_exceeded, rate_limit_key
 from search import api
 from search.forms import FACET_PARAMETERS, SearchForm, page_number, search_request
 from search.models import Kind
@@ -90,13 +90,11 @@ def _facet_groups(results: api.SearchResults) -> list[dict]:
 
 @require_GET
 def suggestions(request: HttpRequest) -> JsonResponse:
-    who = (
-        str(request.user.pk)
-        if request.user.is_authenticated
-        else request.META.get("REMOTE_ADDR", "")
-    )
     if rate_limit_exceeded(
-        scope="search-suggestions", key=who, limit=SUGGESTIONS_PER_MINUTE, period=60
+        scope="search-suggestions",
+        key=rate_limit_key(request),
+        limit=SUGGESTIONS_PER_MINUTE,
+        period=60,
     ):
         return JsonResponse(
             {"error": _("Zu viele Anfragen. Bitte warten Sie einen Moment.")}, status=429

@@ -18,6 +18,7 @@ from hub.settings.env import (
     env_oidc_apps,
     env_str,
     env_tasks,
+    env_trusted_proxies,
     env_url,
 )
 
@@ -28,6 +29,10 @@ SECRET_KEY = env_str("SECRET_KEY")
 DEBUG = env_bool("DEBUG", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Reverse proxies whose X-Forwarded-For entries are believed: IP addresses, networks and `unix`
+# (Daphne on a Unix socket). Every rate limit reads the client address through
+# hub/client_address.py; without proxies the header is ignored.
+TRUSTED_PROXIES = env_trusted_proxies("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "daphne",
@@ -203,12 +208,17 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kollegium] "
 # Wagtail sends members without admin access back to the login page; redirecting signed-in
 # visitors away from it would loop, so they see the form and Wagtail's message instead.
 ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
-# Rates are "amount/period/per": per IP address, per key (the e-mail address) or per user. Wrong
-# passwords and wrong MFA codes share "login_failed". Whole authorities often share one public
-# IP address, so the tight limits are per e-mail address and the per-IP ones stay generous.
+# Rates are "amount/period/per": per IP address, per key or per user. Wrong passwords and wrong
+# MFA codes share "login_failed". Whole authorities often share one public IP address, so the
+# per-IP limits stay generous. The key of a wrong password is the e-mail address together with
+# the client address (members/adapters.py): an attacker's guesses lock only their own address
+# out, never the member. "login_failed_account" counts wrong passwords for an e-mail address from
+# all addresses together, against guessing from many addresses; when it triggers, the member
+# gets a mail, and resetting the password lifts it.
 ACCOUNT_RATE_LIMITS = {
     "login": "60/m/ip",
     "login_failed": "20/m/ip,5/15m/key",
+    "login_failed_account": "50/h/key",
     "signup": "20/m/ip,100/h/ip",
     "reset_password": "20/m/ip,3/h/key",
     "reset_password_from_key": "20/m/ip",

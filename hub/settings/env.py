@@ -6,6 +6,7 @@ with one German sentence naming the variable, instead of a traceback deep inside
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from typing import Any
@@ -165,3 +166,37 @@ def env_tasks(name: str, default: str) -> dict[str, Any]:
             f"nicht {choice!r}."
         )
     return {"default": {"BACKEND": TASK_BACKENDS[choice], "QUEUES": ["default"]}}
+
+
+UNIX_SOCKET_PEER = "unix"
+
+
+def env_trusted_proxies(name: str) -> list[str]:
+    """The reverse proxies whose X-Forwarded-For entries are believed (see hub/client_address.py).
+
+    A comma-separated list of IP addresses, CIDR networks and the word `unix` (a peer on a Unix
+    socket, i.e. a proxy on the same machine). Returned normalised as network strings; empty
+    when unset, and then X-Forwarded-For is ignored.
+    """
+    proxies = []
+    for entry in env_list(name, []):
+        if entry.lower() == UNIX_SOCKET_PEER:
+            proxies.append(UNIX_SOCKET_PEER)
+            continue
+        try:
+            network = ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            network = None
+        if network is None:
+            raise ConfigurationError(
+                f"Die Umgebungsvariable {name} muss IP-Adressen, Netze (z. B. 10.0.0.0/8) oder "
+                f"unix enthalten, durch Kommas getrennt, nicht {entry!r}."
+            )
+        if network.prefixlen == 0:
+            # Trusting every address would let any client choose its own address again.
+            raise ConfigurationError(
+                f"Die Umgebungsvariable {name} darf nicht jedes Netz ({entry}) als Proxy "
+                f"nennen: dann könnte jeder Client seine Adresse selbst angeben."
+            )
+        proxies.append(str(network))
+    return proxies

@@ -11,6 +11,9 @@ if len(SECRET_KEY) < 50:
         "50 zufällige Zeichen enthalten."
     )
 
+# nginx sets X-Forwarded-Proto on every request, replacing the client's. Daphne runs without
+# --proxy-headers (it would take the client's own X-Forwarded-For entry), so this is where
+# Django learns that the request came over https.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
