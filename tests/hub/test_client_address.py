@@ -242,7 +242,7 @@ def unix_daphne(django_db_setup, django_db_blocker, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_documented_setup_counts_the_address_nginx_appends(unix_daphne):
     def ask(forwarded_for: str) -> int:
         connection = UnixHTTPConnection(unix_daphne)
