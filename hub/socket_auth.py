@@ -1,4 +1,5 @@
-"""Who is on a websocket: the member of the session cookie.
+"""Who is on a websocket and whether the page that opened it may: the Origin check, and the
+member of the session cookie.
 
 The member is found as Django's `get_user` finds them for a request, and found again for every
 frame the member sends (`signed_in_account`), so a logout, a deactivation, a decline or a
@@ -13,16 +14,20 @@ session object: nothing they do writes to it.
 from __future__ import annotations
 
 import contextvars
+import io
 from collections.abc import Callable
 from importlib import import_module
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import DisallowedHost, ValidationError
+from django.core.handlers.asgi import ASGIRequest
 from django.http.cookie import parse_cookie
+from django.http.request import is_same_domain
 from django.utils.crypto import constant_time_compare
 
 from members.models import User
@@ -84,4 +89,56 @@ class SessionMemberMiddleware:
         session_key = session_key_of(scope)
         user = await in_database_thread(signed_in_account, session_key)
         scope = {**scope, "user": user or AnonymousUser(), "session_key": session_key}
+        return await self.inner(scope, receive, send)
+
+
+def origin_allowed(scope: dict[str, Any]) -> bool:
+    """Whether a websocket's Origin is the site's own (scheme, host and port, as the handshake
+    request names them) or one of CSRF_TRUSTED_ORIGINS: the rule Django's CsrfViewMiddleware
+    applies to a POST (`_origin_verified`), on a host in ALLOWED_HOSTS. Browsers always send an
+    Origin with a websocket; a handshake without one did not come from a page and is refused.
+    """
+    origins = [value for name, value in scope.get("headers", ()) if name == b"origin"]
+    if len(origins) != 1:
+        return False
+    origin = origins[0].decode("latin1")
+    # The handshake as Django sees a request: Host (or X-Forwarded-Host with
+    # USE_X_FORWARDED_HOST) checked against ALLOWED_HOSTS, and a secure scheme from wss or from
+    # SECURE_PROXY_SSL_HEADER behind a TLS-terminating proxy.
+    scheme = "https" if scope.get("scheme") == "wss" else "http"
+    request = ASGIRequest({**scope, "method": "GET", "scheme": scheme}, io.BytesIO())
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return False
+    if origin == f"{request.scheme}://{host}":
+        return True
+    trusted = settings.CSRF_TRUSTED_ORIGINS
+    if origin in trusted and "*" not in origin:
+        return True
+    try:
+        parsed = urlsplit(origin)
+    except ValueError:
+        return False
+    # "https://*.example.org" trusts every subdomain of example.org under that scheme.
+    return any(
+        parsed.scheme == pattern.scheme
+        and is_same_domain(parsed.netloc, pattern.netloc.lstrip("*"))
+        for pattern in (urlsplit(entry) for entry in trusted if "*" in entry)
+    )
+
+
+class OriginMiddleware:
+    """Refuse the handshake (HTTP 403) unless `origin_allowed`: another site's page cannot open
+    a socket with the member's cookie."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        if not origin_allowed(scope):
+            # A close before the accept: the server answers the handshake with 403.
+            await receive()
+            await send({"type": "websocket.close"})
+            return None
         return await self.inner(scope, receive, send)
