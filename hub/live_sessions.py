@@ -29,7 +29,6 @@ from members.models import User
 def sockets_end_on_commit(*, user_id: int, session_key: str | None = None) -> None:
     """Close the member's sockets of one session, or all of them, once the change is committed
     (at once outside a transaction): a rolled-back change signs nobody out."""
-
     event = signed_out_event(user_id, session_key)
 
     def send() -> None:
