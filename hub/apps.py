@@ -7,7 +7,7 @@ class HubConfig(AppConfig):
     verbose_name = _("Kollegium")
 
     def ready(self) -> None:
-        from hub import demo, health, personal_data
+        from hub import demo, health, live_sessions, personal_data
         from hub.demo_topics import seed_topics
         from hub.knowledge.demo import seed_knowledge
         from hub.knowledge.personal_data import (
@@ -23,6 +23,7 @@ class HubConfig(AppConfig):
             "practice_material", export_practice_material, erase_practice_authorship
         )
         _connect_page_cache_invalidation()
+        live_sessions.connect_receivers()
         _connect_attachment_release()
 
 

@@ -1,8 +1,8 @@
 """ASGI entry point: HTTP through Django, websockets through Channels.
 
 HTTP request bodies are refused by size before Django reads them (`hub.request_limits`).
-Websockets pass an origin check against ALLOWED_HOSTS and the session-based authentication
-before they reach a consumer.
+Websockets pass an origin check (the site's own scheme, host and port, or CSRF_TRUSTED_ORIGINS,
+on a host in ALLOWED_HOSTS) and the session-based authentication before they reach a consumer.
 """
 
 import gc
@@ -21,13 +21,12 @@ except ConfigurationError as error:
     sys.exit(f"Konfigurationsfehler: {error}")
 
 from channels.routing import ProtocolTypeRouter, URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import reverse
 
 from hub.request_limits import RequestBodyLimit
 from hub.routing import websocket_urlpatterns
 from hub.signals import process_started
-from hub.socket_auth import SessionMemberMiddleware
+from hub.socket_auth import OriginMiddleware, SessionMemberMiddleware
 
 # Import the URL configuration (every app's views) now rather than on the first request or the
 # first live event that links somewhere: on a busy machine that takes seconds, and every event
@@ -37,9 +36,7 @@ reverse("discussions:index")
 application = ProtocolTypeRouter(
     {
         "http": RequestBodyLimit(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(
-            SessionMemberMiddleware(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": OriginMiddleware(SessionMemberMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )
 

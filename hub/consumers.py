@@ -3,6 +3,12 @@
 One websocket per tab carries server events for the signed-in member (notifications,
 discussion updates as they arrive). The consumer only checks access and forwards; what is
 sent is decided by services that call `hub.realtime`.
+
+A socket lives only as long as its session may take part: every frame the member sends is
+judged against the account and the session as they are now (`signed_in_account`), and a
+logout, deactivation, decline or deletion closes the sockets at once (`hub.live_sessions`
+sends `SIGNED_OUT` to the member's group). Deliveries need no check: a socket closed as signed
+out has left its groups first.
 """
 
 from __future__ import annotations
@@ -16,10 +22,14 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from hub.fanout import Fanout, encode, local_fanout
-from hub.realtime import member_group
+from hub.realtime import SIGNED_OUT, member_group, session_tag
+from hub.socket_auth import in_database_thread, signed_in_account
+from members.selectors import is_network_member
 
 # Room for a message at its length limit even when every character is JSON-escaped.
 MAX_FRAME_BYTES = 32 * 1024
+# Not, or no longer, signed in as a member who may take part. live.js tells the member
+# "Sie wurden abgemeldet" and stops reconnecting once a fresh connection is refused too.
 CLOSE_UNAUTHENTICATED = 4401
 
 
@@ -34,6 +44,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     fanout: Fanout | None = None
     connection = ""
     user: Any = None
+    session_key: str | None = None
+    # The session on the channel layer (`hub.realtime.session_tag`): a logout names it.
+    session = ""
+    signed_out = False
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         # Channels' own loop would open a layer channel per socket and start a helper task per
@@ -52,19 +66,45 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         # thread for every frame; that trip copies the thread's context variables into this
         # socket's task for good. Database work here goes through `in_database_thread`, whose
         # calls close stale connections themselves.
+        if message["type"] == "websocket.receive" and not await self.still_signed_in():
+            return
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
+    async def still_signed_in(self) -> bool:
+        """Whether the session still signs in the member the socket opened for, and that
+        account (active, approved, not deleted) may still take part. The account is read anew
+        for every frame and the handlers see that copy, never the one loaded at connect."""
+        if self.signed_out or self.user is None:
+            return False
+        account = await in_database_thread(signed_in_account, self.session_key)
+        if account is None or account.pk != self.user.pk or not is_network_member(account):
+            await self.end_signed_out()
+            return False
+        self.user = account
+        return True
+
+    async def end_signed_out(self) -> None:
+        """Leave every group first, so nothing more is delivered, then close with the code
+        the page shows as signed out. The server's disconnect that follows finds nothing left."""
+        if self.signed_out:
+            return
+        self.signed_out = True
+        await self.disconnect(CLOSE_UNAUTHENTICATED)
+        await self.close(code=CLOSE_UNAUTHENTICATED)
+
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
+        if user is None or not is_network_member(user):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        # Everything later needs only the member: keep the loaded user, not the request's
-        # session, cookies and headers.
+        # Everything later needs only the member and the session's key: keep those, not the
+        # request's cookies and headers.
         self.user = getattr(user, "_wrapped", user)
+        self.session_key = self.scope["session_key"]
+        self.session = session_tag(self.session_key)
         self.scope = {"type": "websocket", "user": self.user}
         # Presence tells tabs apart by this, without revealing anything else about them.
         self.connection = secrets.token_hex(8)
@@ -85,6 +125,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.close()
 
     async def group_event(self, group: str, payload: dict[str, Any], text: str) -> None:
+        if payload["type"] == SIGNED_OUT:
+            # For the server only; without a session it ends every session of the member.
+            if payload.get("session", self.session) == self.session:
+                await self.end_signed_out()
+            return
         await self.send_text(text)
 
     def answer(self, payload: dict[str, Any]) -> dict[str, Any] | None:

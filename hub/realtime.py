@@ -6,6 +6,7 @@ rule); building them only here keeps every sender and consumer in agreement.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 # Envelopes on the channel layer. A process subscribes to a group once and fans events out to
@@ -28,6 +29,24 @@ def member_group(user_id: int) -> str:
 def member_event(user_id: int, payload: dict[str, Any]) -> dict[str, Any]:
     """Wrap a JSON-safe payload (a dict with a 'type') for delivery to a member's tabs."""
     return _group_event(member_group(user_id), payload)
+
+
+# A control event on the member group, never forwarded to the browser: the member's sockets (or,
+# with `session`, those of one session) close as signed out.
+SIGNED_OUT = "live.signed_out"
+
+
+def session_tag(session_key: str) -> str:
+    """Names a session on the channel layer without putting its key (a credential) there."""
+    return hashlib.sha256(session_key.encode()).hexdigest()[:32]
+
+
+def signed_out_event(user_id: int, session_key: str | None = None) -> dict[str, Any]:
+    """Ends the sockets of one session of the member, or all of them without a session key."""
+    payload: dict[str, Any] = {"type": SIGNED_OUT}
+    if session_key is not None:
+        payload["session"] = session_tag(session_key)
+    return member_event(user_id, payload)
 
 
 def discussion_group(channel_id: int) -> str:

@@ -27,11 +27,10 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from django.conf import settings
-from django.http.cookie import parse_cookie
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from hub.socket_auth import in_database_thread, member_for_session
+from hub.socket_auth import in_database_thread, session_key_of, signed_in_account
 from members.selectors import is_network_member
 
 Scope = MutableMapping[str, Any]
@@ -62,7 +61,7 @@ class RequestBodyLimit:
         if (
             upload_limit > limit
             and (unknown_length or (declared or 0) > limit)
-            and await in_database_thread(_may_upload, _session_key(headers))
+            and await in_database_thread(_may_upload, session_key_of(scope))
         ):
             limit = upload_limit
         if declared is not None and declared > limit:
@@ -115,13 +114,9 @@ def _upload_limit(path: str) -> int:
     )
 
 
-def _session_key(headers: dict[bytes, bytes]) -> str | None:
-    cookie = headers.get(b"cookie", b"").decode("latin1")
-    return parse_cookie(cookie).get(settings.SESSION_COOKIE_NAME)
-
-
 def _may_upload(session_key: str | None) -> bool:
-    return session_key is not None and is_network_member(member_for_session(session_key))
+    account = signed_in_account(session_key)
+    return account is not None and is_network_member(account)
 
 
 async def _refuse(send: Send, limit: int) -> None:

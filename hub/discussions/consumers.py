@@ -24,6 +24,7 @@ from hub.realtime import discussion_event, discussion_group
 from hub.socket_auth import in_database_thread
 from hub.validators import validate_storable_text
 from members.models import User
+from members.selectors import is_network_member
 
 NOT_READABLE = "Diesen Kanal gibt es nicht oder Sie haben keinen Zugang."
 
@@ -92,7 +93,7 @@ class DiscussionConsumer(LiveConsumer):
 
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if user is not None and user.is_authenticated:
+        if user is not None and is_network_member(user):
             self.member = await in_database_thread(_load_member, user.pk)
         await super().connect()
 

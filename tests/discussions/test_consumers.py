@@ -5,8 +5,10 @@ import json
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
 
-from hub.consumers import MAX_FRAME_BYTES
+from hub.asgi import application
+from hub.consumers import CLOSE_UNAUTHENTICATED, MAX_FRAME_BYTES
 from hub.discussions.models import Message
 from hub.discussions.selectors import membership_for
 from hub.discussions.services import (
@@ -28,6 +30,7 @@ from members.roles import Role
 from tests.discussions.sockets import (
     connect,
     drain,
+    headers_for,
     open_channel_on,
     presence_of,
     receive_until,
@@ -126,13 +129,11 @@ async def test_private_channels_are_refused_to_non_members(private_channel, outs
     await socket.disconnect()
 
 
-async def test_pending_accounts_may_not_open_channels(open_channel, pending):
-    socket = await connect(pending)
+async def test_pending_accounts_get_no_socket(open_channel, pending):
+    headers = await database_sync_to_async(headers_for)(pending)
+    socket = WebsocketCommunicator(application, "/ws/live/", headers=headers)
 
-    await socket.send_json_to({"type": "channel.open", "channel": open_channel.pk})
-
-    assert (await socket.receive_json_from())["code"] == "forbidden"
-    await socket.disconnect()
+    assert await socket.connect() == (False, CLOSE_UNAUTHENTICATED)
 
 
 async def test_access_is_checked_again_on_every_action(private_channel, author, outsider):

@@ -15,6 +15,7 @@ from tests.factories import MemberFactory
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ORIGIN = (b"origin", b"http://testserver")
+HOST = (b"host", b"testserver")
 
 
 def session_cookie_for(user) -> tuple[bytes, bytes]:
@@ -26,11 +27,11 @@ def session_cookie_for(user) -> tuple[bytes, bytes]:
 @pytest.fixture
 def member_headers():
     member = MemberFactory()
-    return member, [ORIGIN, session_cookie_for(member)]
+    return member, [HOST, ORIGIN, session_cookie_for(member)]
 
 
 async def test_anonymous_connection_is_refused():
-    communicator = WebsocketCommunicator(application, "/ws/live/", headers=[ORIGIN])
+    communicator = WebsocketCommunicator(application, "/ws/live/", headers=[HOST, ORIGIN])
 
     connected, code = await communicator.connect()
 
@@ -45,7 +46,7 @@ async def refused(headers) -> bool:
 
 
 async def test_an_unknown_session_is_refused():
-    assert await refused([ORIGIN, (b"cookie", b"sessionid=erfunden; csrftoken=x")])
+    assert await refused([HOST, ORIGIN, (b"cookie", b"sessionid=erfunden; csrftoken=x")])
 
 
 async def test_a_session_from_before_a_password_change_is_refused(member_headers):
@@ -69,7 +70,7 @@ async def test_a_deactivated_members_session_is_refused(member_headers):
 
 async def test_foreign_origin_is_refused(member_headers):
     _member, headers = member_headers
-    foreign = [(b"origin", b"https://evil.example"), headers[1]]
+    foreign = [HOST, (b"origin", b"https://evil.example"), headers[2]]
     communicator = WebsocketCommunicator(application, "/ws/live/", headers=foreign)
 
     connected, _code = await communicator.connect()

@@ -283,6 +283,12 @@
   liveConnection.onClose(function () {
     present = {};
     showPresence();
+    // A post that was on its way may not have arrived: its text stays in the field to send
+    // again (through the form, once the socket is gone).
+    if (Object.keys(pending).length) {
+      pending = {};
+      status.textContent = "";
+    }
   });
 
   if (form) {

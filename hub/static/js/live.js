@@ -4,6 +4,12 @@
  * Scripts register with window.kollegiumLive.on(type, handler) for server events and send
  * frames with send(frame); onOpen runs again after every reconnect, so subscriptions are
  * renewed. New notifications update the header badge and are announced politely.
+ *
+ * The server closes the socket with SIGNED_OUT when the session ends (logout, also in another
+ * tab) or the account may no longer take part. The session may also just have a new key (a
+ * password change in another tab keeps this browser signed in): one fresh connection tells.
+ * If the server refuses it too, the page says that the member was signed out and stops
+ * reconnecting; links and forms keep working without the socket.
  */
 (function () {
   "use strict";
@@ -11,11 +17,13 @@
   if (!("WebSocket" in window)) {
     return;
   }
+  var SIGNED_OUT = 4401;
   var listeners = {};
   var openListeners = [];
   var closeListeners = [];
   var socket = null;
   var retryDelay = 1000;
+  var checkingSession = false;
   var textsNode = document.getElementById("live-texts");
   var texts = textsNode ? JSON.parse(textsNode.textContent) : {};
   var announcer = document.createElement("div");
@@ -30,10 +38,32 @@
     });
   }
 
+  function showSignedOut() {
+    var main = document.getElementById("inhalt") || document.body;
+    var notice = document.createElement("div");
+    notice.className = "notice notice--warning";
+    notice.id = "live-signed-out";
+    var line = document.createElement("p");
+    line.textContent = (texts.signedOut || "") + " ";
+    if (texts.loginUrl) {
+      var link = document.createElement("a");
+      var here = window.location.pathname + window.location.search;
+      link.href = texts.loginUrl + "?next=" + encodeURIComponent(here);
+      link.textContent = texts.signIn || "";
+      line.appendChild(link);
+    }
+    notice.appendChild(line);
+    main.insertBefore(notice, main.firstChild);
+    window.kollegiumLive.announce(texts.signedOut || "");
+  }
+
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var opened = false;
     socket = new WebSocket(scheme + window.location.host + "/ws/live/");
     socket.addEventListener("open", function () {
+      opened = true;
+      checkingSession = false;
       retryDelay = 1000;
       openListeners.forEach(function (handler) {
         handler();
@@ -53,10 +83,16 @@
     socket.addEventListener("close", function (event) {
       socket = null;
       closeListeners.forEach(function (handler) {
-        handler();
+        handler(event);
       });
-      // A refused connection (signed out) is not retried; a dropped one is, with back-off.
-      if (event.code !== 4401) {
+      if (checkingSession && (!opened || event.code === SIGNED_OUT)) {
+        // The session is gone: a refused handshake never opens.
+        showSignedOut();
+      } else if (event.code === SIGNED_OUT) {
+        checkingSession = true;
+        connect();
+      } else {
+        // A dropped connection is retried with back-off.
         setTimeout(connect, retryDelay);
         retryDelay = Math.min(retryDelay * 2, 30000);
       }
