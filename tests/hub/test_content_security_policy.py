@@ -1,0 +1,185 @@
+"""Every page answers with a strict Content-Security-Policy (issue 19, finding 13).
+
+The site's pages get 'self' alone for scripts and styles; the Wagtail admin gets a nonce, which
+every inline script it renders carries.
+"""
+
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+
+from hub.csp import ContentSecurityPolicyMiddleware
+from hub.discussions.services import channel_create, message_post
+from hub.models import Topic
+from members.roles import Role
+from tests.factories import MemberFactory, practice_page_create, totp_activate
+from tests.peer_learning.factories import make_course, make_session
+
+pytestmark = pytest.mark.django_db
+
+SITE_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "font-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+
+
+def policy(response: Any) -> dict[str, list[str]]:
+    header = response.headers.get("Content-Security-Policy")
+    assert header, "answered without Content-Security-Policy"
+    directives = (part.split() for part in header.split(";") if part.strip())
+    return {name: sources for name, *sources in directives}
+
+
+class InlineScripts(HTMLParser):
+    """Nonces of the inline (executable) scripts of a document, None for a script without."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.nonces: list[str | None] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        executable = "src" not in attributes and attributes.get("type") != "application/json"
+        if tag == "script" and executable:
+            self.nonces.append(attributes.get("nonce"))
+
+
+def inline_script_nonces(response: Any) -> list[str | None]:
+    parser = InlineScripts()
+    parser.feed(response.content.decode())
+    return parser.nonces
+
+
+@pytest.fixture
+def site(client: Client) -> dict[str, Any]:
+    """One of every page type, and a member who may see them all."""
+    topic = Topic.objects.create(name="E-Akte")
+    article = practice_page_create(topics=(topic,))
+    course = make_course(topics=[topic])
+    session = make_session(course)
+    member = MemberFactory()
+    channel = channel_create(creator=member, name="E-Akte in der Praxis", description="Scannen")
+    message = message_post(author=member, channel=channel, source="Wie scannt ihr Altakten?")
+    return {
+        "member": member,
+        "public": [
+            "/",
+            "/wissen/",
+            article.url,
+            "/wissen/themen/e-akte/",
+            "/lernen/",
+            course.url,
+            reverse("peer_learning:session", args=[session.pk]),
+            reverse("peer_learning:sessions"),
+            "/suche/?q=Akte",
+            reverse("account_login"),
+            reverse("account_signup"),
+        ],
+        "members_only": [
+            reverse("discussions:index"),
+            reverse("discussions:channel", args=[channel.slug]),
+            reverse("discussions:thread", args=[message.pk]),
+            reverse("members:directory"),
+            reverse("members:profile", args=[member.pk]),
+            reverse("members:profile_edit"),
+        ],
+    }
+
+
+def test_every_page_type_answers_with_the_strict_policy(client, site):
+    for path in site["public"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert policy(response) == SITE_POLICY, path
+        assert inline_script_nonces(response) == [], path
+
+    client.force_login(site["member"])
+    for path in site["public"] + site["members_only"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert policy(response) == SITE_POLICY, path
+        assert inline_script_nonces(response) == [], path
+
+
+def test_a_page_from_the_page_cache_carries_the_policy_too(client, site):
+    first = client.get("/wissen/")
+    second = client.get("/wissen/")
+
+    assert second.headers["X-Kollegium-Cache"] == "hit"
+    assert policy(first) == policy(second) == SITE_POLICY
+
+
+def test_redirects_and_errors_carry_the_policy(client):
+    assert policy(client.get("/austausch/"))["script-src"] == ["'self'"]
+    assert policy(client.get("/gibt-es-nicht/"))["script-src"] == ["'self'"]
+
+
+@pytest.fixture
+def editor_client(client: Client) -> Client:
+    editor = MemberFactory(roles=(Role.EDITOR,))
+    totp_activate(editor)
+    client.force_login(editor)
+    return client
+
+
+def test_the_admin_nonce_is_on_every_inline_script_and_nowhere_else(editor_client):
+    article = practice_page_create()
+
+    # The page editor: choosers, an inline panel, date and date-time pickers.
+    response = editor_client.get(reverse("wagtailadmin_pages:edit", args=[article.pk]))
+
+    assert response.status_code == 200
+    directives = policy(response)
+    [nonce] = [source for source in directives["script-src"] if source.startswith("'nonce-")]
+    assert directives["script-src"] == ["'self'", nonce]
+    assert directives["style-src"] == ["'self'", nonce]
+    nonces = inline_script_nonces(response)
+    assert len(nonces) >= 5
+    assert {f"'nonce-{value}'" for value in nonces} == {nonce}
+    # Each response has a nonce of its own.
+    again = editor_client.get(reverse("wagtailadmin_pages:edit", args=[article.pk]))
+    assert nonce not in policy(again)["script-src"]
+
+
+def test_only_the_admin_gets_its_additions(editor_client, client):
+    admin = policy(editor_client.get(reverse("wagtailadmin_home")))
+    site = policy(editor_client.get("/"))
+
+    assert admin["img-src"] == ["'self'", "data:", "blob:"]
+    assert admin["script-src-attr"] == [
+        "'unsafe-hashes'",
+        "'sha256-i+qr4lq34KgNHiW62lWi9aInEBwiEOrfCzaNPCvkqD8='",
+    ]
+    assert admin["frame-ancestors"] == ["'none'"]
+    assert site == SITE_POLICY
+
+
+def test_a_preview_may_be_framed_by_the_site_itself():
+    # The admin's preview panel shows Wagtail's preview of the page in an iframe.
+    response = practice_page_create().make_preview_request()
+
+    assert response.status_code == 200
+    assert policy(response)["frame-ancestors"] == ["'self'"]
+
+
+def test_what_django_lets_the_site_frame_may_be_framed_by_the_site_only(rf):
+    framed = HttpResponse()
+    framed["X-Frame-Options"] = "SAMEORIGIN"
+
+    response = ContentSecurityPolicyMiddleware(lambda request: framed)(rf.get("/"))
+    refused = ContentSecurityPolicyMiddleware(lambda request: HttpResponse())(rf.get("/"))
+
+    assert policy(response)["frame-ancestors"] == ["'self'"]
+    assert policy(refused)["frame-ancestors"] == ["'none'"]
