@@ -167,3 +167,18 @@ def test_an_editor_walks_the_admin_and_chromium_blocks_nothing(browser: Browser,
     admin.goto(f"{base}/admin/pages/{course.pk}/edit/")
     expect(admin.locator("#id_title")).to_have_value(course.title)
     visit(admin, f"{base}/admin/")
+
+    # What the admin's additions admit stays narrow: markup that reaches the admin as HTML
+    # (a <style>, an inline script, an event handler other than Jcrop's "return;") is blocked.
+    with admin.expect_console_message(lambda message: "inline event handler" in message.text):
+        admin.evaluate(
+            """() => document.body.insertAdjacentHTML("beforeend",
+                '<style>body { color: red }</style>' +
+                '<div id="injected" onclick="window.handlerRan = true"></div>')"""
+        )
+        admin.locator("#injected").dispatch_event("click")
+    assert admin.evaluate("window.handlerRan") is None
+    assert admin.evaluate("getComputedStyle(document.body).color") != "rgb(255, 0, 0)"
+    with pytest.raises(AssertionError) as failure:
+        assert_no_csp_violation()
+    assert "inline style" in str(failure.value)

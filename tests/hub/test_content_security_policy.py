@@ -5,13 +5,17 @@ every inline script it renders carries.
 """
 
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
+import wagtail.admin
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
+import hub
+from hub import csp
 from hub.csp import ContentSecurityPolicyMiddleware
 from hub.discussions.services import channel_create, message_post
 from hub.models import Topic
@@ -183,3 +187,40 @@ def test_what_django_lets_the_site_frame_may_be_framed_by_the_site_only(rf):
 
     assert policy(response)["frame-ancestors"] == ["'self'"]
     assert policy(refused)["frame-ancestors"] == ["'none'"]
+
+
+WAGTAIL_TEMPLATES = Path(wagtail.admin.__file__).parent / "templates" / "wagtailadmin"
+OUR_TEMPLATES = Path(hub.__file__).parent / "templates" / "wagtailadmin"
+WITH_NONCE = '<script nonce="{% script_nonce %}">'
+
+
+@pytest.mark.parametrize("name", ["date_input", "time_input", "datetime_input"])
+def test_the_date_widgets_are_wagtails_with_the_nonce(name):
+    theirs = (WAGTAIL_TEMPLATES / "widgets" / f"{name}.html").read_text().strip()
+    ours = (OUR_TEMPLATES / "widgets" / f"{name}.html").read_text().strip()
+
+    assert ours == "{% load csp_tags %}" + theirs.replace("<script>", WITH_NONCE)
+
+
+@pytest.mark.parametrize("name", ["inline_panel", "multiple_chooser_panel"])
+def test_the_panels_initialise_as_wagtails_do_with_the_nonce(name):
+    def js_init(path: Path) -> str:
+        return path.read_text().split("{% block js_init %}")[1].split("{% endblock %}")[0]
+
+    theirs = js_init(WAGTAIL_TEMPLATES / "panels" / f"{name}.html")
+    ours = js_init(OUR_TEMPLATES / "panels" / f"{name}.html")
+
+    assert ours == theirs.replace("<script>", WITH_NONCE)
+
+
+def test_choosers_render_as_wagtails_do_with_the_nonce():
+    from wagtail.admin.widgets import AdminPageChooser
+
+    widget = AdminPageChooser()
+    ours = widget.render("page", None, {"id": "id_page"})
+    assert csp.wagtail_chooser_render is not None
+    theirs = csp.wagtail_chooser_render(widget, "page", None, {"id": "id_page"})
+
+    # Outside a request there is no nonce: the script stays blocked.
+    assert ours == theirs.replace("<script>", '<script nonce="">')
+    assert ours.count("<script") == 1
