@@ -21,6 +21,7 @@ from hub.discussions.services import channel_create, message_post
 from hub.models import Topic
 from members.roles import Role
 from tests.factories import MemberFactory, practice_page_create, totp_activate
+from tests.hub.test_settings import run_manage
 from tests.peer_learning.factories import make_course, make_session
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +236,24 @@ def test_choosers_render_as_wagtails_do_with_the_nonce():
     # Outside a request there is no nonce: the script stays blocked.
     assert ours == theirs.replace("<script>", '<script nonce="">')
     assert ours.count("<script") == 1
+
+
+def test_forms_may_post_to_the_sign_on_provider_when_one_is_configured():
+    # Sign-on starts with a POST that Kollegium answers with a redirect to the provider, and
+    # Chromium checks form-action on that redirect.
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; "
+        "print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])",
+        DJANGO_SETTINGS_MODULE="hub.settings.test",
+        OIDC_SERVER_URL="https://login.verwaltung.example:8443/realms/kollegium",
+        OIDC_CLIENT_ID="kollegium",
+        OIDC_CLIENT_SECRET="geheim",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert (
+        result.stdout.strip().splitlines()[-1]
+        == "[\"'self'\", 'https://login.verwaltung.example:8443']"
+    )
