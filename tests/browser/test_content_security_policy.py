@@ -68,22 +68,26 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
-def _signed_in_editor(browser: Browser, base_url: str) -> Page:
-    editor = MemberFactory(
-        email="redaktion-csp@verwaltung.example",
-        first_name="Rita",
-        last_name="Redlich",
-        roles=(Role.EDITOR, Role.MODERATOR),
-    )
-    secret = totp_activate(editor)
+def _signed_in_to_the_admin(browser: Browser, base_url: str, user: Any) -> Page:
+    secret = totp_activate(user)
     context = browser.new_context(locale="de-DE", viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.goto(base_url + "/konto/login/?next=/admin/")
-    submit_login(page, editor.email, TEST_PASSWORD)
+    submit_login(page, user.email, TEST_PASSWORD)
     page.get_by_label("Code").fill(totp_code(secret))
     page.get_by_role("button", name="Anmeldung").click()
     expect(page).to_have_url(base_url + "/admin/")
     return page
+
+
+def _open_every_menu_entry(admin: Page, base_url: str) -> list[str]:
+    menu = json.loads(admin.locator("#wagtail-sidebar-props").text_content() or "{}")
+    urls = list(dict.fromkeys(_menu_urls(menu)))
+    for url in urls:
+        response = admin.goto(base_url + url)
+        assert response is not None and response.ok, url
+        assert_no_csp_violation()
+    return urls
 
 
 def test_an_editor_walks_the_admin_and_chromium_blocks_nothing(browser: Browser, daphne_server):
@@ -92,20 +96,21 @@ def test_an_editor_walks_the_admin_and_chromium_blocks_nothing(browser: Browser,
     MemberFactory(first_name="Anna", last_name="Albers")
     course = make_course(topics=[topic])
     make_session(course)
+    editor = MemberFactory(
+        email="redaktion-csp@verwaltung.example",
+        first_name="Rita",
+        last_name="Redlich",
+        roles=(Role.EDITOR, Role.MODERATOR),
+    )
     base = daphne_server.url
-    admin = _signed_in_editor(browser, base)
+    admin = _signed_in_to_the_admin(browser, base, editor)
     assert_no_csp_violation()
 
     # Every entry of the menu: pages, snippets, images, documents, approvals, moderation,
     # reports, search lists, the account.
-    menu = json.loads(admin.locator("#wagtail-sidebar-props").text_content() or "{}")
-    urls = list(dict.fromkeys(_menu_urls(menu)))
-    assert "/admin/images/" in urls
-    assert "/admin/documents/" in urls
+    urls = _open_every_menu_entry(admin, base)
+    assert {"/admin/images/", "/admin/documents/", "/admin/meldungen/"} <= set(urls)
     assert any(url.startswith("/admin/reports/") for url in urls)
-    for url in urls:
-        admin.goto(base + url)
-        assert_no_csp_violation()
 
     # Images and documents: upload, then the edit form (with the focal point area).
     admin.goto(base + "/admin/images/multiple/add/")
@@ -182,3 +187,26 @@ def test_an_editor_walks_the_admin_and_chromium_blocks_nothing(browser: Browser,
     with pytest.raises(AssertionError) as failure:
         assert_no_csp_violation()
     assert "inline style" in str(failure.value)
+
+
+def test_an_administrator_opens_the_settings_and_chromium_blocks_nothing(
+    browser: Browser, daphne_server
+):
+    administrator = MemberFactory(email="admin-csp@verwaltung.example", roles=(Role.EDITOR,))
+    administrator.is_superuser = True
+    administrator.save(update_fields=["is_superuser"])
+    base = daphne_server.url
+    admin = _signed_in_to_the_admin(browser, base, administrator)
+
+    urls = _open_every_menu_entry(admin, base)
+    assert {"/admin/users/", "/admin/groups/", "/admin/workflows/list/"} <= set(urls)
+    for url in (
+        f"/admin/users/edit/{administrator.pk}/",
+        "/admin/groups/edit/1/",
+        "/admin/workflows/add/",
+        "/admin/redirects/add/",
+        "/admin/collections/add/",
+    ):
+        response = admin.goto(base + url)
+        assert response is not None and response.ok, url
+        assert_no_csp_violation()
