@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from PIL import Image as PillowImage
 from playwright.sync_api import Browser, Page, expect
 
@@ -202,7 +203,7 @@ def test_an_administrator_opens_the_settings_and_chromium_blocks_nothing(
     assert {"/admin/users/", "/admin/groups/", "/admin/workflows/list/"} <= set(urls)
     for url in (
         f"/admin/users/edit/{administrator.pk}/",
-        "/admin/groups/edit/1/",
+        f"/admin/groups/edit/{Group.objects.get(name=Role.EDITOR).pk}/",
         "/admin/workflows/add/",
         "/admin/redirects/add/",
         "/admin/collections/add/",
