@@ -8,6 +8,7 @@ class HubConfig(AppConfig):
 
     def ready(self) -> None:
         from hub import demo, health, live_sessions, personal_data
+        from hub.csp import install_wagtail_script_nonces
         from hub.demo_topics import seed_topics
         from hub.knowledge.demo import seed_knowledge
         from hub.knowledge.personal_data import (
@@ -25,6 +26,7 @@ class HubConfig(AppConfig):
         _connect_page_cache_invalidation()
         live_sessions.connect_receivers()
         _connect_attachment_release()
+        install_wagtail_script_nonces()
 
 
 def _connect_attachment_release() -> None:

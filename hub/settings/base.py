@@ -7,7 +7,9 @@ database full-text search and e-mail written to files.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES
 from django.utils.translation import gettext_lazy as _
 
 from hub.settings.env import (
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "channels",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.auth",
@@ -76,6 +79,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so a page served from it carries the policy too.
+    "hub.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hub.middleware.SiteLanguageMiddleware",
@@ -304,6 +309,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAIL_SITE_NAME = "Kollegium"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: it would tell a third party which editors use the admin (a hash of the e-mail
+# address), and the Content-Security-Policy admits images from our own origin only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # The admin signs in through allauth, so rate limits and MFA apply there too.
 WAGTAILADMIN_LOGIN_URL = "account_login"
 # Seconds an anonymous visitor's page stays in the page cache (hub/page_cache.py); 0 turns it off.
@@ -334,6 +342,43 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp, hub/csp.py): scripts, styles, images, fonts and
+# connections (the websocket included: Chromium's 'self' covers ws/wss on the same host) only
+# from our own origin, no inline code. The nonce appears only in responses that use it: the
+# Wagtail admin's own inline scripts and the style elements its editor creates. Framing
+# follows X-Frame-Options, which Wagtail relaxes to SAMEORIGIN for its preview panel. Forms
+# post to our own origin, and to the sign-on provider's: a sign-on starts with a POST the
+# server answers with a redirect there, and Chromium checks form-action on that redirect too.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # data: for allauth's QR code when setting up an authenticator app.
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [
+            SELF,
+            *(
+                "{0.scheme}://{0.netloc}".format(urlsplit(app["settings"]["server_url"]))
+                for app in SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]
+            ),
+        ],
+    }
+}
+# Added for the Wagtail admin (/admin/) only, which cannot do without them: blob: images are the
+# previews of images being uploaded and the image in the focal-point editor; Jcrop, the
+# focal-point editor, probes for touch events by setting the handler "return;" on an element.
+# The hash admits exactly that handler, no other inline handler.
+KOLLEGIUM_ADMIN_CSP_UPDATE = {
+    "img-src": ["blob:"],
+    "script-src-attr": [UNSAFE_HASHES, "'sha256-i+qr4lq34KgNHiW62lWi9aInEBwiEOrfCzaNPCvkqD8='"],
+}
 
 LOGGING = {
     "version": 1,
