@@ -65,41 +65,30 @@ class MediaStorage(FileSystemStorage):
         if setting == "PRIVATE_MEDIA_ROOT":
             self.__dict__.pop("private_storage", None)
 
+    def _storage_for(self, name: str) -> Any:
+        """The private storage for a private name, this storage's own methods otherwise."""
+        return self.private_storage if is_private(name) else super()
+
     def _open(self, name: str, mode: str = "rb") -> File:
-        if is_private(name):
-            return self.private_storage._open(name, mode)
-        return super()._open(name, mode)
+        return self._storage_for(name)._open(name, mode)
 
     def _save(self, name: str, content: File) -> str:
-        if is_private(name):
-            return self.private_storage._save(name, content)
-        return super()._save(name, content)
+        return self._storage_for(name)._save(name, content)
 
     def path(self, name: str) -> str:
-        if is_private(name):
-            return self.private_storage.path(name)
-        return super().path(name)
+        return self._storage_for(name).path(name)
 
     def delete(self, name: str) -> None:
-        if is_private(name):
-            self.private_storage.delete(name)
-        else:
-            super().delete(name)
+        self._storage_for(name).delete(name)
 
     def exists(self, name: str) -> bool:
-        if is_private(name):
-            return self.private_storage.exists(name)
-        return super().exists(name)
+        return self._storage_for(name).exists(name)
 
     def size(self, name: str) -> int:
-        if is_private(name):
-            return self.private_storage.size(name)
-        return super().size(name)
+        return self._storage_for(name).size(name)
 
     def get_modified_time(self, name: str) -> datetime:
-        if is_private(name):
-            return self.private_storage.get_modified_time(name)
-        return super().get_modified_time(name)
+        return self._storage_for(name).get_modified_time(name)
 
     def url(self, name: str | None) -> str:
         if name and is_private(name):
