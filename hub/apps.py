@@ -50,23 +50,29 @@ def _connect_page_cache_invalidation() -> None:
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from hub.models import PracticePage, Topic
-    from hub.page_cache import page_cache_clear
+    from hub.page_cache import page_cache_retire_receiver
     from members.models import Organisation, Profile, User
 
     for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(page_cache_clear, dispatch_uid=f"page_cache_{id(signal)}")
+        signal.connect(page_cache_retire_receiver, dispatch_uid=f"page_cache_{id(signal)}")
     # A view restriction decides which pages count as public; sites make the pages' URLs;
     # teasers name the organisation; a locale gives pages their language.
     for model in (Topic, Profile, PracticePage, PageViewRestriction, Site, Organisation, Locale):
-        post_save.connect(page_cache_clear, sender=model, dispatch_uid=f"page_cache_{model}")
-        post_delete.connect(page_cache_clear, sender=model, dispatch_uid=f"page_cache_d_{model}")
+        post_save.connect(
+            page_cache_retire_receiver, sender=model, dispatch_uid=f"page_cache_{model}"
+        )
+        post_delete.connect(
+            page_cache_retire_receiver, sender=model, dispatch_uid=f"page_cache_d_{model}"
+        )
     post_save.connect(_user_saved, sender=User, dispatch_uid="page_cache_user")
-    post_delete.connect(page_cache_clear, sender=User, dispatch_uid="page_cache_user_deleted")
+    post_delete.connect(
+        page_cache_retire_receiver, sender=User, dispatch_uid="page_cache_user_deleted"
+    )
 
 
-def _user_saved(update_fields: frozenset[str] | None = None, **kwargs: object) -> None:
+def _user_saved(using: str, update_fields: frozenset[str] | None = None, **kwargs: object) -> None:
     """Approval and activity decide whose names appear; a login alone changes nothing shown."""
-    from hub.page_cache import page_cache_clear
+    from hub.page_cache import page_cache_retire_on_commit
 
     if update_fields != frozenset({"last_login"}):
-        page_cache_clear()
+        page_cache_retire_on_commit(using=using)

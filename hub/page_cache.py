@@ -4,9 +4,12 @@ Views opt in (`cache_for_anonymous`, and every Wagtail page through a hook). A r
 stored only for a request without session or message cookie (so nobody signed in, nothing
 personal), only when it is a plain 200 that sets no cookie: a page that rendered a CSRF token
 or a message sets one and is never stored. Cached pages are keyed by host, path with query and
-interface language. Publishing, unpublishing, moving or deleting a page and changes to topics
-or member profiles start a new cache generation, which retires every stored page at once; the
-timeout bounds anything else.
+interface language. Publishing, unpublishing, moving or deleting a page and changes to topics,
+member profiles, sessions and seats start a new cache generation, which retires every stored
+page at once; the timeout bounds anything else.
+
+A change retires the cache once its transaction has committed (`page_cache_retire_on_commit`),
+never inside it: see there why that order is the safe one.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
 
@@ -47,12 +51,40 @@ def cache_for_anonymous(view: Callable[..., HttpResponseBase]) -> Callable[..., 
     return wrapped
 
 
-def page_cache_clear(**_signal_kwargs: Any) -> None:
-    """Retire every cached page (also a signal receiver, hence the keyword arguments)."""
+def page_cache_clear() -> None:
+    """Retire every cached page now. Writes call `page_cache_retire_on_commit` instead."""
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 1, timeout=None)
+
+
+def page_cache_retire_on_commit(*, using: str | None = None) -> None:
+    """Retire every cached page once the current transaction commits (at once outside one).
+
+    Every write that changes what an anonymous page shows calls this: through the signal
+    receivers (`page_cache_retire_receiver`), and directly where the write sends no signal
+    (`QuerySet.update()`, bulk writes) or nobody listens to it.
+
+    Why after the commit: every reader takes the generation before it reads the rows (the
+    middleware builds its key before the view runs, `cached_until_published` and
+    `published_fragment_key` before their data is read). A generation started inside the
+    transaction would let a request take the new generation, read the rows as they were
+    before the commit and store them under it, where they stay until their timeout. Started
+    after the commit, whatever is stored under the new generation was read after the commit;
+    a request that reads between the commit and the retirement stores under the old
+    generation, which the retirement abandons.
+
+    Robust: the write has committed by then. A cache that fails here must neither turn the
+    request into an error nor stop the side effects queued after it (mails) from running; the
+    failure is logged and the timeouts bound what stays.
+    """
+    transaction.on_commit(page_cache_clear, using=using, robust=True)
+
+
+def page_cache_retire_receiver(*, using: str | None = None, **_signal_kwargs: Any) -> None:
+    """`page_cache_retire_on_commit` as a signal receiver (model signals name the database)."""
+    page_cache_retire_on_commit(using=using)
 
 
 def cached_until_published(

@@ -3,8 +3,8 @@
 Features built later contribute a section in their `AppConfig.ready()`: upcoming sessions on the
 home page, a topic's courses and channels on its topic page. A provider returns None when it
 has nothing to show. What a provider shows ends up in the page cache for anonymous visitors:
-a feature whose data changes outside page publishing calls `hub.page_cache.page_cache_clear()`
-when it does.
+a feature whose data changes outside page publishing calls
+`hub.page_cache.page_cache_retire_on_commit()` when it does.
 """
 
 from __future__ import annotations

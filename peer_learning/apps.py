@@ -10,7 +10,7 @@ class PeerLearningConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from hub import demo, personal_data, sections
-        from hub.page_cache import page_cache_clear
+        from hub.page_cache import page_cache_retire_receiver
         from peer_learning.demo import seed_courses
         from peer_learning.models import Session
         from peer_learning.personal_data import export_learning
@@ -22,5 +22,10 @@ class PeerLearningConfig(AppConfig):
         sections.register_home_section("upcoming_sessions", upcoming_sessions_section, order=10)
         sections.register_topic_section("courses", topic_courses_section, order=10)
         # Cached pages list upcoming sessions; sessions change without a page being published.
-        post_save.connect(page_cache_clear, sender=Session, dispatch_uid="page_cache_session")
-        post_delete.connect(page_cache_clear, sender=Session, dispatch_uid="page_cache_session_d")
+        # Seats are taken with UPDATEs that send no signal: the services retire those.
+        post_save.connect(
+            page_cache_retire_receiver, sender=Session, dispatch_uid="page_cache_session"
+        )
+        post_delete.connect(
+            page_cache_retire_receiver, sender=Session, dispatch_uid="page_cache_session_d"
+        )

@@ -209,15 +209,19 @@ def test_home_page_shows_featured_items_and_latest_articles(client, home_page, t
 
 
 @override_settings(KOLLEGIUM_PAGE_CACHE_SECONDS=0)
-def test_featured_items_follow_publishing_and_previews_show_unsaved_picks(client, home_page):
+def test_featured_items_follow_publishing_and_previews_show_unsaved_picks(
+    client, home_page, django_capture_on_commit_callbacks
+):
     first = practice_page_create(title="Erste Empfehlung")
     second = practice_page_create(title="Zweite Empfehlung")
     home_page.featured_items.create(page=first)
-    home_page.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        home_page.save_revision().publish()
     assert "Erste Empfehlung" in client.get("/").content.decode()
 
     home_page.featured_items.create(page=second, teaser="Neu ausgewählt")
-    home_page.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        home_page.save_revision().publish()
     assert "Neu ausgewählt" in client.get("/").content.decode()
 
     draft = HomePage.objects.get(pk=home_page.pk)
@@ -252,7 +256,9 @@ def test_teasers_link_where_wagtail_serves_the_pages(client, topic):
 
 
 @override_settings(KOLLEGIUM_PAGE_CACHE_SECONDS=0)
-def test_cached_teaser_lists_follow_publishing_and_renamed_organisations(client, topic):
+def test_cached_teaser_lists_follow_publishing_and_renamed_organisations(
+    client, topic, django_capture_on_commit_callbacks
+):
     organisation = OrganisationFactory(name="Stadt Altname")
     practice_page_create(title="Erstes Beispiel", topics=(topic,), organisation=organisation)
     urls = ("/", "/wissen/", f"/wissen/themen/{topic.slug}/")
@@ -260,22 +266,27 @@ def test_cached_teaser_lists_follow_publishing_and_renamed_organisations(client,
         assert "Stadt Altname" in client.get(url).content.decode()
 
     organisation.name = "Stadt Neuname"
-    organisation.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.save()
     for url in urls:
         html = client.get(url).content.decode()
         assert "Stadt Neuname" in html and "Stadt Altname" not in html, url
 
-    practice_page_create(title="Zweites Beispiel", topics=(topic,))
+    with django_capture_on_commit_callbacks(execute=True):
+        practice_page_create(title="Zweites Beispiel", topics=(topic,))
     for url in urls:
         assert "Zweites Beispiel" in client.get(url).content.decode(), url
 
 
-def test_articles_in_a_private_section_stay_out_of_the_lists(client, topic):
+def test_articles_in_a_private_section_stay_out_of_the_lists(
+    client, topic, django_capture_on_commit_callbacks
+):
     hidden = practice_page_create(title="Nur für Angemeldete", topics=(topic,))
     for url in ("/", "/wissen/", f"/wissen/themen/{topic.slug}/"):
         assert "Nur für Angemeldete" in client.get(url).content.decode()
 
-    PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
 
     for url in ("/", "/wissen/", f"/wissen/themen/{topic.slug}/"):
         html = client.get(url).content.decode()

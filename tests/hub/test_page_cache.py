@@ -1,7 +1,9 @@
 """The page cache serves anonymous visitors and nobody else, and forgets on publish."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -42,9 +44,10 @@ def test_article_pages_are_cached_too(client):
     assert client.get(page.url)[CACHE_HEADER] == "hit"
 
 
-def test_publishing_retires_cached_pages(client, topic):
+def test_publishing_retires_cached_pages(client, topic, django_capture_on_commit_callbacks):
     client.get("/")
-    practice_page_create(title="Ganz frisch", topics=(topic,))
+    with django_capture_on_commit_callbacks(execute=True):
+        practice_page_create(title="Ganz frisch", topics=(topic,))
 
     response = client.get("/")
 
@@ -52,21 +55,23 @@ def test_publishing_retires_cached_pages(client, topic):
     assert "Ganz frisch" in response.content.decode()
 
 
-def test_unpublishing_retires_cached_pages(client):
+def test_unpublishing_retires_cached_pages(client, django_capture_on_commit_callbacks):
     page = practice_page_create(title="Bald weg")
     assert "Bald weg" in client.get("/wissen/").content.decode()
 
-    page.unpublish()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
 
     assert "Bald weg" not in client.get("/wissen/").content.decode()
     assert client.get(page.url).status_code == 404
 
 
-def test_renaming_a_topic_retires_cached_pages(client, topic):
+def test_renaming_a_topic_retires_cached_pages(client, topic, django_capture_on_commit_callbacks):
     practice_page_create(topics=(topic,))
     client.get("/wissen/")
     topic.name = "Führung und Zusammenarbeit"
-    topic.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        topic.save()
 
     assert "Führung und Zusammenarbeit" in client.get("/wissen/").content.decode()
 
@@ -120,3 +125,55 @@ def test_switching_the_language_needs_no_token(client):
 
     assert response.status_code == 302
     assert response["Location"] == "/wissen/"
+
+
+def _elsewhere(work):
+    """Run `work` in another thread, so on its own database connection: it sees only what has
+    been committed, like a second server process (the connection is closed afterwards)."""
+
+    def call():
+        try:
+            return work()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_page_read_between_the_change_and_its_commit_is_not_served_after_it():
+    """The change's signal fires inside the transaction; a visitor arriving before the commit
+    reads the old rows. Whatever the cache keeps from that visit must not outlive the commit."""
+    topic = Topic.objects.create(name="Führung")
+    practice_page_create(topics=(topic,))
+    Client().get("/wissen/")
+
+    with transaction.atomic():
+        topic.name = "Führung und Zusammenarbeit"
+        topic.save()
+        during = _elsewhere(lambda: Client().get("/wissen/").content.decode())
+        assert "Führung und Zusammenarbeit" not in during
+
+    after = Client().get("/wissen/")
+    assert after[CACHE_HEADER] == "miss"
+    assert "Führung und Zusammenarbeit" in after.content.decode()
+
+
+def test_a_change_that_rolls_back_retires_nothing(
+    client, topic, django_capture_on_commit_callbacks
+):
+    practice_page_create(topics=(topic,))
+    client.get("/wissen/")
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        topic.name = "Nie gespeichert"
+        topic.save()
+        raise RuntimeError("Abbruch nach dem Speichern")
+
+    assert callbacks == []
+    assert client.get("/wissen/")[CACHE_HEADER] == "hit"

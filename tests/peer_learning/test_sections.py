@@ -51,12 +51,15 @@ def test_topic_page_lists_the_topics_courses(client, topic):
     assert "/lernen/?thema=e-akte" in html
 
 
-def test_a_new_session_retires_the_cached_home_page(client, topic):
+def test_a_new_session_retires_the_cached_home_page(
+    client, topic, django_capture_on_commit_callbacks
+):
     course = make_course(title="E-Akte in 30 Minuten", topics=[topic])
     assert client.get("/")[CACHE_HEADER] == "miss"
     assert client.get("/")[CACHE_HEADER] == "hit"
 
-    make_session(course)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_session(course)
     fresh = client.get("/")
 
     assert fresh[CACHE_HEADER] == "miss"
