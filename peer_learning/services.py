@@ -4,7 +4,8 @@ Seats: `Session.seats_taken` is changed only by `_take_seat`/`_release_seat`, si
 UPDATE statements. On PostgreSQL concurrent updates of the session row queue on its row lock
 and each re-checks `seats_taken < capacity` against the committed value, so no interleaving
 overbooks (counting rows and then inserting would). On SQLite every transaction starts with
-BEGIN IMMEDIATE (settings), so writers are serialised from their first statement.
+BEGIN IMMEDIATE (settings), so writers are serialised from their first statement. An UPDATE
+sends no signal, so these two retire the cached pages showing free seats themselves.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from wagtail.models import Page, WorkflowState
 from hub.discussions.models import Channel, ChannelVisibility
 from hub.discussions.services import channel_create, channel_members_set
 from hub.models import topic_slug
+from hub.page_cache import page_cache_retire_on_commit
 from hub.tasks import enqueue_on_commit
 from members.models import User
 from peer_learning import tasks
@@ -59,17 +61,21 @@ COURSE_FIELDS = (
 
 
 def _take_seat(session_id: int) -> bool:
-    return bool(
+    taken = bool(
         Session.objects.filter(pk=session_id, seats_taken__lt=F("capacity")).update(
             seats_taken=F("seats_taken") + 1
         )
     )
+    if taken:
+        page_cache_retire_on_commit()
+    return taken
 
 
 def _release_seat(session_id: int) -> None:
-    Session.objects.filter(pk=session_id, seats_taken__gt=0).update(
+    if Session.objects.filter(pk=session_id, seats_taken__gt=0).update(
         seats_taken=F("seats_taken") - 1
-    )
+    ):
+        page_cache_retire_on_commit()
 
 
 @dataclass(frozen=True)
@@ -383,6 +389,8 @@ def feedback_submit(*, session_id: int, user: User, rating: int, comment: str) -
     feedback, _created = Feedback.objects.update_or_create(
         registration=registration, defaults={"rating": rating, "comment": comment.strip()}
     )
+    # The course page shows the average rating.
+    page_cache_retire_on_commit()
     return feedback
 
 
