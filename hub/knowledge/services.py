@@ -28,6 +28,7 @@ from hub.models import (
     Topic,
     topic_slug,
 )
+from hub.page_cache import page_cache_retire_on_commit
 from members.models import User, Visibility
 from members.roles import Role
 from members.selectors import is_network_member
@@ -215,6 +216,8 @@ def practice_authorship_anonymise(*, user: User) -> None:
     if profile_id is not None:
         PracticePageAuthor.objects.filter(profile_id=profile_id).update(profile=None)
     PracticePage.objects.filter(submitted_by=user).update(submitted_by=None)
+    # Articles name their authors; these UPDATEs send no signal.
+    page_cache_retire_on_commit()
     for revision in Revision.page_revisions.filter(object_id__in=[str(pk) for pk in page_ids]):
         content = revision.content
         changed = content.get("submitted_by") == user.pk

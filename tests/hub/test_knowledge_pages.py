@@ -12,6 +12,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from hub.knowledge.selectors import article_teasers, featured_teasers
+from hub.knowledge.services import practice_authorship_anonymise
 from hub.models import HomeFeaturedItem, HomePage, KnowledgeIndexPage, PracticePage, Topic
 from hub.page_cache import page_cache_clear
 from members.models import Visibility
@@ -167,6 +168,23 @@ def test_former_members_stay_as_anonymous_authors(client):
     page = practice_page_create(authors=(author,))
 
     member_delete(user=author)
+
+    html = client.get(page.url).content.decode()
+    assert "Gerd Gegangen" not in html
+    assert "ehemaliges Mitglied" in html
+
+
+def test_anonymised_authorship_leaves_the_cached_article_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    """The author rows are changed with an UPDATE, which sends no signal."""
+    author = MemberFactory(first_name="Gerd", last_name="Gegangen")
+    profile_update(profile=author.profile, data={"display_name_visibility": Visibility.PUBLIC})
+    page = practice_page_create(authors=(author,))
+    assert "Gerd Gegangen" in client.get(page.url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        practice_authorship_anonymise(user=author)
 
     html = client.get(page.url).content.decode()
     assert "Gerd Gegangen" not in html

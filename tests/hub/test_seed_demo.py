@@ -1,6 +1,9 @@
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 
+from hub.page_cache import CACHE_HEADER
 from members.models import AdministrationLevel, Approval, Organisation, Profile, User
 from members.selectors import accounts_awaiting_review, email_domain_admitted
 
@@ -81,3 +84,23 @@ def test_scale_bulk_creates_members_once():
 def test_scale_rejects_nonsense(value):
     with pytest.raises(CommandError, match="--scale erwartet eine ganze Zahl"):
         seed("--scale", value)
+
+
+def test_bulk_seeding_retires_the_cached_pages(client, django_capture_on_commit_callbacks):
+    """Bulk writes send no signals: the command retires the cached pages itself."""
+    seed()
+    before = client.get("/wissen/")
+    assert client.get("/wissen/")[CACHE_HEADER] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seed("--scale", "5")
+
+    after = client.get("/wissen/")
+    assert after[CACHE_HEADER] == "miss"
+    assert _article_count(after) == _article_count(before) + 5
+
+
+def _article_count(response) -> int:
+    match = re.search(r"(\d+) Beitr(?:ag|äge)", response.content.decode())
+    assert match, "the knowledge index names its number of articles"
+    return int(match.group(1))

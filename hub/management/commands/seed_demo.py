@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from hub.demo import DemoContext, DemoReport, seeders
+from hub.page_cache import page_cache_retire_on_commit
 
 T = TypeVar("T")
 MAX_SCALE = 1_000_000
@@ -63,6 +64,8 @@ class Command(BaseCommand):
             seeder.seed(context, report)
 
         if report.created:
+            # Seeders write in bulk, which sends no signals: pages cached before show none of it.
+            page_cache_retire_on_commit()
             summary = ", ".join(f"{what}: {number}" for what, number in report.created.items())
             self.stdout.write(self.style.SUCCESS(f"Neu angelegt: {summary}"))
         else:
