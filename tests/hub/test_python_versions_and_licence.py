@@ -230,3 +230,14 @@ def _system_python(version: str) -> str | None:
         timeout=60,
         check=True,
     ).stdout.strip()
+
+
+@needs_make
+@pytest.mark.parametrize("version", ["3.10", "3.14", "x"])
+def test_the_second_python_run_refuses_an_unsupported_version(tmp_path, version):
+    result = _make(tmp_path, f"quick-test-{version}", env={"CI": "true"})
+    assert result.returncode != 0
+    assert f"Python {version} wird nicht unterstützt; möglich sind 3.11, 3.12 und 3.13." in (
+        result.stderr
+    )
+    assert not (tmp_path / f".venv-{version}").exists()
