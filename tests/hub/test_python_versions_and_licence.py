@@ -124,15 +124,18 @@ def _chosen_python(tmp_path: Path) -> str:
 
 @needs_make
 def test_make_skips_a_pyenv_shim_that_does_not_run(tmp_path):
-    # pyenv's shim for a version that is installed but not activated exits 127 with a hint; the
-    # newer version number must not win over an interpreter that actually runs.
-    shim = tmp_path / "bin" / "python3.13"
-    shim.parent.mkdir(parents=True)
-    shim.write_text("#!/bin/sh\necho 'pyenv: python3.13: command not found' >&2\nexit 127\n")
-    shim.chmod(0o755)
+    # pyenv's shim for a version that is installed but not activated exits 127 with a hint; make
+    # must pass over it to the interpreter itself in pyenv's versions.
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    runs = _interpreter(tmp_path / "bin" / f"python{version}", sys.executable)
-    assert _chosen_python(tmp_path) == str(runs)
+    shim = tmp_path / "bin" / f"python{version}"
+    shim.parent.mkdir(parents=True)
+    shim.write_text(f"#!/bin/sh\necho 'pyenv: python{version}: command not found' >&2\nexit 127\n")
+    shim.chmod(0o755)
+    installed = _interpreter(
+        tmp_path / "pyenv" / "versions" / f"{version}.1" / "bin" / f"python{version}",
+        sys.executable,
+    )
+    assert _chosen_python(tmp_path) == str(installed)
 
 
 @needs_make
