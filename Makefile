@@ -51,17 +51,21 @@ test: lint node_modules/.installed
 # The quick suite on a second Python, in its own .venv-3.x. `make test` runs it on the other end
 # of the supported range from .venv's Python (3.13, or 3.11 when .venv has 3.13), so every run
 # covers both ends. Outside CI a missing interpreter skips it loudly; in CI (`CI` set) it fails.
-quick-test-%:
-	@if [ -z "$(filter $*,3.11 3.12 3.13)" ]; then \
-		echo "Python $* wird nicht unterstützt; möglich sind 3.11, 3.12 und 3.13." >&2; exit 1; \
-	fi; \
-	if [ -z "$(call python_for,$*)" ]; then \
-		if [ -n "$$CI" ]; then echo "Python $* fehlt; in CI ist der Lauf damit Pflicht." >&2; exit 1; fi; \
-		echo "Hinweis: Python $* nicht gefunden, der Schnelltest damit entfällt." >&2; exit 0; \
-	fi; \
-	$(MAKE) --no-print-directory .venv-$*/bin/.installed && .venv-$*/bin/pytest -q -m "$(QUICK)"
-
+# The environment is a prerequisite only when its interpreter exists, so `make -n` stays a dry run.
+SUPPORTED_PYTHONS := 3.11 3.12 3.13
 QUICK := not browser and not engines and not slow
+
+.SECONDEXPANSION:
+quick-test-%: $$(if $$(filter $$*,$$(SUPPORTED_PYTHONS)),$$(if $$(call python_for,$$*),.venv-$$*/bin/.installed))
+	@if [ -z "$(filter $*,$(SUPPORTED_PYTHONS))" ]; then \
+		echo "Python $* wird nicht unterstützt; möglich sind 3.11, 3.12 und 3.13." >&2; exit 1; \
+	elif [ ! -x .venv-$*/bin/pytest ] && [ -n "$$CI" ]; then \
+		echo "Python $* fehlt; in CI ist der Lauf damit Pflicht." >&2; exit 1; \
+	elif [ ! -x .venv-$*/bin/pytest ]; then \
+		echo "Hinweis: Python $* nicht gefunden, der Schnelltest damit entfällt." >&2; \
+	else \
+		echo ".venv-$*/bin/pytest -q -m \"$(QUICK)\""; .venv-$*/bin/pytest -q -m "$(QUICK)"; \
+	fi
 
 .venv-%/bin/.installed: pyproject.toml
 	test -x .venv-$*/bin/python || $(call python_for,$*) -m venv .venv-$*

@@ -7,6 +7,7 @@ machine's own Pythons cannot answer in their place.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -208,22 +209,31 @@ def _system_python(version: str) -> str | None:
     """
     if MAKE is None:
         return None
-    found = subprocess.run(
-        [
-            MAKE,
-            "--no-print-directory",
-            "-f",
-            str(ROOT / "Makefile"),
-            "--eval",
-            f"found: ; @echo $(call python_for,{version})",
-            "found",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    ).stdout.strip()
+    # Only PATH and HOME/PYENV_ROOT: flags of an outer make (`make -n test`) must not leak in.
+    environment = {
+        name: os.environ[name] for name in ("PATH", "HOME", "PYENV_ROOT") if name in os.environ
+    }
+    found = (
+        subprocess.run(
+            [
+                MAKE,
+                "--no-print-directory",
+                "-f",
+                str(ROOT / "Makefile"),
+                "--eval",
+                f"found: ; $(info $(call python_for,{version}))",
+                "found",
+            ],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        .stdout.splitlines()[0]
+        .strip()
+    )
     if not found:
         return None
     return subprocess.run(
@@ -243,4 +253,14 @@ def test_the_second_python_run_refuses_an_unsupported_version(tmp_path, version)
     assert f"Python {version} wird nicht unterstützt; möglich sind 3.11, 3.12 und 3.13." in (
         result.stderr
     )
+    assert not (tmp_path / f".venv-{version}").exists()
+
+
+@needs_make
+def test_a_dry_run_of_the_second_python_run_changes_nothing(tmp_path):
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    _interpreter(tmp_path / "bin" / f"python{version}", sys.executable)
+    result = _make(tmp_path, "-n", f"quick-test-{version}")
+    assert result.returncode == 0, result.stderr
+    assert f"-m venv .venv-{version}" in result.stdout
     assert not (tmp_path / f".venv-{version}").exists()
