@@ -1,6 +1,13 @@
 # Kollegium: `make run` serves the demo network, `make test` runs the whole suite.
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# Kollegium runs on Python 3.11 to 3.13. `python_for` prints an interpreter of version $(1):
+# `python$(1)` on PATH if it runs (a pyenv shim only runs for the activated version), else one
+# that pyenv installed.
+python_for = $(shell for p in python$(1) $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$(1).*/bin/python$(1); do \
+	[ "$$("$$p" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" = $(1) ] \
+	&& { command -v "$$p"; break; }; done)
+# .venv gets the newest supported interpreter found, else `python3` if it is a supported one.
+PYTHON ?= $(or $(call python_for,3.13),$(call python_for,3.12),$(call python_for,3.11),python3)
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := DJANGO_SETTINGS_MODULE=hub.settings.dev $(BIN)/python manage.py
@@ -10,7 +17,12 @@ PORT ?= 8000
 .PHONY: run test lint format messages bench bench-search clean
 
 $(BIN)/.installed: pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Kollegium braucht Python 3.11 (gefunden: " + sys.version.split()[0] + ").")'
+	@command -v $(PYTHON) >/dev/null || { echo "Kollegium braucht Python 3.11, 3.12 oder 3.13;" \
+		"gefunden wurde keines. Installieren Sie eines oder nennen Sie es:" \
+		"make PYTHON=/pfad/zu/python3.13" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(None if (3, 11) <= sys.version_info[:2] <= (3, 13) else \
+		"Kollegium braucht Python 3.11, 3.12 oder 3.13 (gefunden: $(PYTHON), Version " \
+		+ sys.version.split()[0] + "). Nennen Sie ein passendes: make PYTHON=/pfad/zu/python3.13")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -33,6 +45,33 @@ lint: $(BIN)/.installed
 test: lint node_modules/.installed
 	$(BIN)/pytest
 	$(BIN)/pytest --database=postgresql -m "not browser and not engines"
+	@other=$$($(BIN)/python -c 'import sys; print("3.11" if sys.version_info[:2] == (3, 13) else "3.13")') \
+		&& $(MAKE) --no-print-directory quick-test-$$other
+
+# The quick suite on a second Python, in its own .venv-3.x. `make test` runs it on the other end
+# of the supported range from .venv's Python (3.13, or 3.11 when .venv has 3.13), so every run
+# covers both ends. Outside CI a missing interpreter skips it loudly; in CI (`CI` set) it fails.
+# The environment is a prerequisite only when its interpreter exists, so `make -n` stays a dry run.
+SUPPORTED_PYTHONS := 3.11 3.12 3.13
+QUICK := not browser and not engines and not slow
+
+.SECONDEXPANSION:
+quick-test-%: $$(if $$(filter $$*,$$(SUPPORTED_PYTHONS)),$$(if $$(call python_for,$$*),.venv-$$*/bin/.installed))
+	@if [ -z "$(filter $*,$(SUPPORTED_PYTHONS))" ]; then \
+		echo "Python $* wird nicht unterstützt; möglich sind 3.11, 3.12 und 3.13." >&2; exit 1; \
+	elif [ ! -x .venv-$*/bin/pytest ] && [ -n "$$CI" ]; then \
+		echo "Python $* fehlt; in CI ist der Lauf damit Pflicht." >&2; exit 1; \
+	elif [ ! -x .venv-$*/bin/pytest ]; then \
+		echo "Hinweis: Python $* nicht gefunden, der Schnelltest damit entfällt." >&2; \
+	else \
+		echo ".venv-$*/bin/pytest -q -m \"$(QUICK)\""; .venv-$*/bin/pytest -q -m "$(QUICK)"; \
+	fi
+
+.venv-%/bin/.installed: pyproject.toml
+	test -x .venv-$*/bin/python || $(call python_for,$*) -m venv .venv-$*
+	.venv-$*/bin/python -m pip install --quiet --upgrade pip
+	.venv-$*/bin/python -m pip install --quiet -e '.[dev]'
+	touch $@
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.directory --database sqlite
@@ -62,4 +101,4 @@ messages: $(BIN)/.installed
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
-	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-3.* node_modules var .pytest_cache .ruff_cache
