@@ -1,7 +1,5 @@
 """The page cache serves anonymous visitors and nobody else, and forgets on publish."""
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.db import connection, transaction
 from django.test import Client
@@ -10,6 +8,7 @@ from django.urls import reverse
 
 from hub.models import Topic
 from hub.page_cache import CACHE_HEADER
+from tests.elsewhere import on_another_connection
 from tests.factories import practice_page_create
 
 pytestmark = pytest.mark.django_db
@@ -127,20 +126,6 @@ def test_switching_the_language_needs_no_token(client):
     assert response["Location"] == "/wissen/"
 
 
-def _elsewhere(work):
-    """Run `work` in another thread, so on its own database connection: it sees only what has
-    been committed, like a second server process (the connection is closed afterwards)."""
-
-    def call():
-        try:
-            return work()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(call).result()
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_page_read_between_the_change_and_its_commit_is_not_served_after_it():
     """The change's signal fires inside the transaction; a visitor arriving before the commit
@@ -152,7 +137,7 @@ def test_a_page_read_between_the_change_and_its_commit_is_not_served_after_it():
     with transaction.atomic():
         topic.name = "Führung und Zusammenarbeit"
         topic.save()
-        during = _elsewhere(lambda: Client().get("/wissen/").content.decode())
+        during = on_another_connection(lambda: Client().get("/wissen/").content.decode())
         assert "Führung und Zusammenarbeit" not in during
 
     after = Client().get("/wissen/")

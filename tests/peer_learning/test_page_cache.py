@@ -7,10 +7,9 @@ with `pytest --database=postgresql`.
 
 import datetime as dt
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -22,6 +21,7 @@ from peer_learning.services import (
     registration_cancel,
     registration_create,
 )
+from tests.elsewhere import on_another_connection
 from tests.factories import MemberFactory
 from tests.peer_learning.factories import make_course, make_session, move_session
 
@@ -199,20 +199,6 @@ class TestSeatsOnTheCachedCoursePage:
         assert len(callbacks) == 2
 
 
-def _elsewhere(work):
-    """Run `work` in another thread, so on its own database connection: it sees only what has
-    been committed, like a second server process (the connection is closed afterwards)."""
-
-    def call():
-        try:
-            return work()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(call).result()
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_page_read_before_the_registration_commits_is_not_served_after_it():
     course = make_course()
@@ -224,7 +210,7 @@ def test_a_page_read_before_the_registration_commits_is_not_served_after_it():
         registration_create(session_id=session.pk, user=member)
         # A visitor arrives while the registration is written but not committed: the page
         # they get shows the committed state, and the cache may keep it.
-        during, _source = _elsewhere(lambda: _anonymous_page(course.url))
+        during, _source = on_another_connection(lambda: _anonymous_page(course.url))
         assert FREE_TWO in during
 
     html, source = _anonymous_page(course.url)
