@@ -89,8 +89,8 @@ def prepare_database(members: int) -> tuple[int, list[str]]:
     from django.core.management import call_command
     from django.test import Client
 
-    from hub.discussions.models import Membership
-    from hub.discussions.services import channel_create
+    from discussions.models import Membership
+    from discussions.services import channel_create
     from members.models import Organisation
     from members.services import member_create
 

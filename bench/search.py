@@ -63,7 +63,7 @@ def _number(value: float) -> str:
 
 
 def _items() -> dict[str, int]:
-    from hub.discussions.models import Message
+    from discussions.models import Message
     from hub.models import PracticePage
     from members.models import Profile
     from peer_learning.models import CoursePage, Session

@@ -21,7 +21,7 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("mitglieder/", include("members.urls")),
     path("lernen/", include("peer_learning.urls")),
-    path("austausch/", include("hub.discussions.urls")),
+    path("austausch/", include("discussions.urls")),
     path("suche/", include("search.urls")),
     # Wagtail's own login form would skip allauth's rate limits and MFA.
     path(

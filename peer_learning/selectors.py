@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import WorkflowState
 
-from hub.discussions.models import Channel
-from hub.discussions.selectors import can_read
+from discussions.models import Channel
+from discussions.selectors import can_read
 from members.models import Profile, User
 from members.selectors import Viewer, is_network_member, profile_view
 from peer_learning.models import (

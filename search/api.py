@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from hub.discussions.models import ChannelVisibility, Membership
+from discussions.models import ChannelVisibility, Membership
 from hub.models import Topic
 from members.models import AdministrationLevel, FederalState
 from members.selectors import is_network_member

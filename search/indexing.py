@@ -27,8 +27,8 @@ from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from hub.discussions.events import member_name
-from hub.discussions.models import Channel, ChannelVisibility, Message
+from discussions.events import member_name
+from discussions.models import Channel, ChannelVisibility, Message
 from hub.models import PracticePage
 from members.models import Approval, Profile, Visibility
 from peer_learning.models import CoursePage, Session, SessionStatus

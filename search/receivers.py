@@ -13,7 +13,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import ReferenceIndex
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from hub.discussions.models import Channel, Message
+from discussions.models import Channel, Message
 from hub.models import PracticePage, Topic
 from hub.signals import process_started
 from members.models import Organisation, Profile, User

@@ -8,17 +8,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, Revision, WorkflowState
 
-from hub.discussions.models import Message
-from hub.discussions.selectors import MODERATE_PERMISSION
 from hub.knowledge.uploads import Attachment
 from hub.models import (
     RESERVED_SLUGS,
@@ -29,8 +24,7 @@ from hub.models import (
     topic_slug,
 )
 from hub.page_cache import page_cache_retire_on_commit
-from members.models import User, Visibility
-from members.roles import Role
+from members.models import User
 from members.selectors import is_network_member
 
 SUBMISSIONS_COLLECTION = "Einreichungen (unveröffentlicht)"
@@ -82,7 +76,7 @@ def _store_attachments(*, attachments: list[Attachment], author: User) -> list[t
     return blocks
 
 
-def _free_slug(*, parent: Page, title: str) -> str:
+def free_slug(*, parent: Page, title: str) -> str:
     base = topic_slug(title)[:80] or "beitrag"
     taken = set(parent.get_children().values_list("slug", flat=True)) | RESERVED_SLUGS
     slug, number = base, 1
@@ -106,7 +100,7 @@ def practice_submission_create(*, author: User, contribution: Contribution) -> P
     organisation = author.profile.organisation
     page = PracticePage(
         title=contribution.title,
-        slug=_free_slug(parent=index, title=contribution.title),
+        slug=free_slug(parent=index, title=contribution.title),
         summary=contribution.summary,
         body=_authored_stream(
             body_html=contribution.body_html,
@@ -229,86 +223,3 @@ def practice_authorship_anonymise(*, user: User) -> None:
                 changed = True
         if changed:
             revision.save(update_fields=["content"])
-
-
-QUOTE_LENGTH = 2000
-
-
-def _public_attribution(author: User | None) -> str:
-    """An article may become public: name only those who show their name to everyone."""
-    if author is None:
-        return _("ehemaliges Mitglied")
-    profile = getattr(author, "profile", None)
-    if profile is None or profile.display_name_visibility != Visibility.PUBLIC:
-        return _("Mitglied des Netzwerks")
-    return profile.display_name
-
-
-def _quote_blocks(message: Message) -> list[tuple[str, Any]]:
-    """A message as quotes with attribution; long messages continue in further quotes."""
-    source = _("%(name)s am %(date)s") % {
-        "name": _public_attribution(message.author),
-        "date": date_format(timezone.localtime(message.created_at), "j. F Y"),
-    }
-    text = message.source
-    return [
-        ("quote", {"text": text[start : start + QUOTE_LENGTH], "source": source})
-        for start in range(0, len(text), QUOTE_LENGTH)
-    ]
-
-
-def may_turn_into_practice(user: User) -> bool:
-    """Moderators and editors turn discussions into practice material."""
-    return is_network_member(user) and (
-        user.has_perm(MODERATE_PERMISSION) or user.groups.filter(name=Role.EDITOR).exists()
-    )
-
-
-@transaction.atomic
-def practice_draft_from_thread(*, root: Message, user: User, thread_url: str) -> PracticePage:
-    """File a discussion thread as a draft practice page in the editors' review workflow.
-
-    Every visible message becomes a quote with attribution (deleted and hidden ones are left
-    out); the draft links back to the thread and carries the channel's topics.
-    """
-    if not may_turn_into_practice(user):
-        raise PermissionDenied(
-            _("Nur Moderation und Redaktion können Diskussionen als Beitrag übernehmen.")
-        )
-    messages = [
-        message
-        for message in Message.objects.filter(Q(pk=root.pk) | Q(reply_to=root))
-        .select_related("author__profile", "channel")
-        .order_by("id")
-        if not message.is_deleted and not message.is_hidden
-    ]
-    if not messages:
-        raise PermissionDenied(_("Dieser Thread enthält keine sichtbaren Nachrichten mehr."))
-    channel = root.channel
-    first_line = root.source.strip().splitlines()[0] if root.source.strip() else channel.name
-    title = (_("Aus dem Austausch: %(topic)s") % {"topic": first_line})[:200]
-    intro = format_html(
-        '<p>{} <a href="{}">{}</a></p>',
-        _("Dieser Entwurf entstand aus einer Diskussion im Kanal"),
-        thread_url,
-        channel.name,
-    )
-    index = KnowledgeIndexPage.objects.get()
-    page = PracticePage(
-        title=title,
-        slug=_free_slug(parent=index, title=title),
-        summary=root.source.strip()[:300],
-        body=[("paragraph", intro), *[block for m in messages for block in _quote_blocks(m)]],
-        live=False,
-        owner=user,
-        submitted_by=user,
-        review_date=timezone.localdate() + REVIEW_INTERVAL,
-    )
-    index.add_child(instance=page)
-    page.topics.set(channel.topics.all())
-    authors = {m.author.profile.pk: m.author.profile for m in messages if m.author_id}
-    page.authors.set([PracticePageAuthor(profile=profile) for profile in authors.values()])
-    page.save()
-    page.save_revision(user=user, log_action=True)
-    page.get_workflow().start(page, user)
-    return page

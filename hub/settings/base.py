@@ -39,7 +39,7 @@ TRUSTED_PROXIES = env_trusted_proxies("TRUSTED_PROXIES")
 INSTALLED_APPS = [
     "daphne",
     "hub",
-    "hub.discussions",
+    "discussions",
     "members",
     "peer_learning",
     "search",
@@ -112,7 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hub.context_processors.navigation",
-                "hub.discussions.context_processors.notifications",
+                "discussions.context_processors.notifications",
             ],
         },
     },

@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from hub.discussions.models import ChannelVisibility, Message
-from hub.discussions.services import channel_create
+from discussions.models import ChannelVisibility, Message
+from discussions.services import channel_create
 from hub.models import Topic
 from tests.browser.conftest import assert_accessible, submit_login, visit
 from tests.factories import TEST_PASSWORD, MemberFactory, practice_page_create

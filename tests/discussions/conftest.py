@@ -2,8 +2,8 @@
 
 import pytest
 
-from hub.discussions.models import ChannelVisibility
-from hub.discussions.services import channel_create, channel_join
+from discussions.models import ChannelVisibility
+from discussions.services import channel_create, channel_join
 from members.models import Approval
 from tests.factories import MemberFactory
 

@@ -7,11 +7,9 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
-from hub.asgi import application
-from hub.consumers import CLOSE_UNAUTHENTICATED, MAX_FRAME_BYTES
-from hub.discussions.models import Message
-from hub.discussions.selectors import membership_for
-from hub.discussions.services import (
+from discussions.models import Message
+from discussions.selectors import membership_for
+from discussions.services import (
     MESSAGE_MAX_LENGTH,
     channel_invite,
     channel_join,
@@ -24,6 +22,8 @@ from hub.discussions.services import (
     message_post,
     reaction_toggle,
 )
+from hub.asgi import application
+from hub.consumers import CLOSE_UNAUTHENTICATED, MAX_FRAME_BYTES
 from hub.fanout import local_fanout
 from hub.realtime import discussion_group, member_group
 from members.roles import Role

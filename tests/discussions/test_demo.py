@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import call_command
 
-from hub.discussions.models import Channel, Membership, Message, Reaction
-from hub.discussions.selectors import channel_index
+from discussions.models import Channel, Membership, Message, Reaction
+from discussions.selectors import channel_index
 from members.models import User
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from hub.discussions.services import (
+from discussions.services import (
     channel_invite,
     channel_join,
     flag_dismiss,

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from hub.discussions.models import Flag, Message, ModerationAction, Mute
-from hub.discussions.services import (
+from discussions.models import Flag, Message, ModerationAction, Mute
+from discussions.services import (
     RateLimited,
     channel_join,
     channel_slow_mode_set,

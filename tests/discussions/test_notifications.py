@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from hub.discussions.models import Notification
-from hub.discussions.services import channel_join, message_delete, message_post
+from discussions.models import Notification
+from discussions.services import channel_join, message_delete, message_post
 from members.models import Visibility
 from members.services import profile_update
 from tests.discussions.sockets import connect, receive_until

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from hub.discussions.rendering import render_markdown
+from discussions.rendering import render_markdown
 
 
 def test_markdown_is_rendered_and_bare_links_become_clickable():

@@ -3,16 +3,16 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from hub.discussions import services
-from hub.discussions.models import Invitation, Membership, Message, Reaction
-from hub.discussions.selectors import (
+from discussions import services
+from discussions.models import Invitation, Membership, Message, Reaction
+from discussions.selectors import (
     can_read,
     channel_history,
     channel_index,
     first_unread_id,
     membership_for,
 )
-from hub.discussions.services import (
+from discussions.services import (
     MESSAGE_MAX_LENGTH,
     RateLimited,
     channel_archive,

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from hub.discussions.models import Invitation, Message, Reaction
-from hub.discussions.services import (
+from discussions.models import Invitation, Message, Reaction
+from discussions.services import (
     MESSAGE_MAX_LENGTH,
     channel_create,
     channel_invite,

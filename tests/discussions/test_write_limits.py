@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from hub.discussions.models import Channel, Message, MessageRevision
-from hub.discussions.services import (
+from discussions.models import Channel, Message, MessageRevision
+from discussions.services import (
     RateLimited,
     channel_create,
     channel_join,

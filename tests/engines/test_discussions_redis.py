@@ -13,8 +13,8 @@ import pytest
 import websockets
 from django.test import Client
 
-from hub.discussions.models import Message
-from hub.discussions.services import channel_create, channel_join
+from discussions.models import Message
+from discussions.services import channel_create, channel_join
 from tests.factories import MemberFactory
 
 pytestmark = [

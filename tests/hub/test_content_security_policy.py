@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 
 import hub
+from discussions.services import channel_create, message_post
 from hub import csp
 from hub.csp import ContentSecurityPolicyMiddleware
-from hub.discussions.services import channel_create, message_post
 from hub.models import Topic
 from members.roles import Role
 from tests.factories import MemberFactory, practice_page_create, totp_activate

@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from hub.discussions.models import Membership
-from hub.discussions.selectors import can_post, can_read
+from discussions.models import Membership
+from discussions.selectors import can_post, can_read
 from members.models import Approval
 from peer_learning.services import (
     registration_cancel,

@@ -17,8 +17,8 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from elasticsearch import Elasticsearch
 
-from hub.discussions.models import ChannelVisibility
-from hub.discussions.services import channel_create, message_post
+from discussions.models import ChannelVisibility
+from discussions.services import channel_create, message_post
 from hub.models import Topic
 from members.models import Approval, FederalState, User, Visibility
 from peer_learning.models import CourseFormat, Session

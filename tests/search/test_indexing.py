@@ -13,8 +13,8 @@ from django.db import connection
 from fpdf import FPDF
 from wagtail.documents import get_document_model
 
-from hub.discussions.models import ChannelVisibility
-from hub.discussions.services import message_delete, message_hide
+from discussions.models import ChannelVisibility
+from discussions.services import message_delete, message_hide
 from hub.models import Topic
 from hub.page_cache import page_cache_clear
 from members.models import Approval

@@ -9,8 +9,8 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, Query
 from django.utils import timezone
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from hub.discussions.events import member_name
-from hub.discussions.models import (
+from discussions.events import member_name
+from discussions.models import (
     Channel,
     ChannelVisibility,
     DigestSubscription,

@@ -8,15 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from hub.admin_reports import report_urls
-from hub.discussions.admin_views import (
+from discussions.admin_views import (
     MODERATE_PERMISSION,
     FlagQueueView,
     ModerationLogView,
     flag_decide_view,
 )
-from hub.discussions.reports import FlaggedMessagesReport
-from hub.discussions.selectors import may_read_flag_report
+from discussions.reports import FlaggedMessagesReport
+from discussions.selectors import may_read_flag_report
+from hub.admin_reports import report_urls
 
 
 @hooks.register("register_admin_urls")

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hub.discussions import selectors, services
-from hub.discussions.events import notification_text
-from hub.discussions.forms import (
+from discussions import selectors, services
+from discussions.events import notification_text
+from discussions.forms import (
     ChannelForm,
     DigestForm,
     EditForm,
@@ -28,8 +28,8 @@ from hub.discussions.forms import (
     ReactionForm,
     SlowModeForm,
 )
-from hub.discussions.models import Channel, Message, ReactionEmoji
-from hub.knowledge.services import may_turn_into_practice, practice_draft_from_thread
+from discussions.models import Channel, Message, ReactionEmoji
+from discussions.practice import may_turn_into_practice, practice_draft_from_thread
 from hub.ratelimit import rate_limit_exceeded, retry_after
 from members.models import User
 from members.selectors import is_network_member

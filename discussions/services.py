@@ -29,8 +29,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from hub.discussions import events
-from hub.discussions.models import (
+from discussions import events
+from discussions.models import (
     Channel,
     ChannelVisibility,
     DigestSubscription,
@@ -47,8 +47,8 @@ from hub.discussions.models import (
     Reaction,
     ReactionEmoji,
 )
-from hub.discussions.rendering import render_markdown
-from hub.discussions.selectors import (
+from discussions.rendering import render_markdown
+from discussions.selectors import (
     can_manage,
     can_post,
     can_read,

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hub.discussions.selectors import unread_notification_count
+from discussions.selectors import unread_notification_count
 from members.selectors import is_network_member
 
 

@@ -15,9 +15,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports import ReportView
 
+from discussions.models import Message
+from discussions.selectors import flagged_messages, is_moderator, may_read_flag_report
 from hub.csv_export import SafeSpreadsheetExportMixin
-from hub.discussions.models import Message
-from hub.discussions.selectors import flagged_messages, is_moderator, may_read_flag_report
 
 EXCERPT_LENGTH = 200
 
@@ -42,7 +42,7 @@ def _reasons(message: Message) -> str:
 
 
 def _excerpt(message: Message, *, moderator: bool) -> str:
-    # Removed messages stay readable for the moderation only (hub.discussions.services).
+    # Removed messages stay readable for the moderation only (discussions.services).
     if message.is_removed and not moderator:
         return gettext("(entfernt)")
     return Truncator(" ".join(message.source.split())).chars(EXCERPT_LENGTH)

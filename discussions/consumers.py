@@ -17,8 +17,8 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from discussions import events, selectors, services
 from hub.consumers import LiveConsumer
-from hub.discussions import events, selectors, services
 from hub.ratelimit import rate_limit_exceeded
 from hub.realtime import discussion_event, discussion_group
 from hub.socket_auth import in_database_thread

@@ -11,7 +11,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hub.discussions.models import Message
+from discussions.models import Message
 from members.models import Visibility
 
 MESSAGE_NEW = "message.new"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hub.discussions import views
+from discussions import views
 
 app_name = "discussions"
 

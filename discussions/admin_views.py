@@ -17,8 +17,8 @@ from django.views.generic import TemplateView
 from wagtail.admin.auth import permission_required
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from hub.discussions import selectors, services
-from hub.discussions.models import Flag
+from discussions import selectors, services
+from discussions.models import Flag
 
 MODERATE_PERMISSION = selectors.MODERATE_PERMISSION
 moderate_permission_required = permission_required(MODERATE_PERMISSION)

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hub.discussions.models import Channel, ChannelVisibility, FlagReason, ReactionEmoji
-from hub.discussions.services import MESSAGE_MAX_LENGTH
+from discussions.models import Channel, ChannelVisibility, FlagReason, ReactionEmoji
+from discussions.services import MESSAGE_MAX_LENGTH
 from hub.models import Topic
 
 

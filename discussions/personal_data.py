@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from hub.discussions.models import (
+from discussions.models import (
     DigestSubscription,
     Invitation,
     Membership,
