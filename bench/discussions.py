@@ -90,7 +90,7 @@ def prepare_database(members: int) -> tuple[int, list[str]]:
     from django.test import Client
 
     from discussions.models import Membership
-    from discussions.services import channel_create
+    from discussions.services.channels import channel_create
     from members.models import Organisation
     from members.services import member_create
 

@@ -17,8 +17,10 @@ from django.views.generic import TemplateView
 from wagtail.admin.auth import permission_required
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from discussions import selectors, services
+from discussions import selectors
 from discussions.models import Flag
+from discussions.services.messages import message_delete
+from discussions.services.moderation import flag_dismiss, member_mute, message_hide
 
 MODERATE_PERMISSION = selectors.MODERATE_PERMISSION
 moderate_permission_required = permission_required(MODERATE_PERMISSION)
@@ -75,13 +77,13 @@ def flag_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     message = flag.message
     try:
         if decision == "dismiss":
-            services.flag_dismiss(moderator=request.user, flag=flag, note=note)
+            flag_dismiss(moderator=request.user, flag=flag, note=note)
         elif decision == "delete":
-            services.message_delete(actor=request.user, message=message)
+            message_delete(actor=request.user, message=message)
         else:
-            services.message_hide(moderator=request.user, message=message, note=note)
+            message_hide(moderator=request.user, message=message, note=note)
             if decision == "mute" and message.author is not None:
-                services.member_mute(
+                member_mute(
                     moderator=request.user,
                     channel=message.channel,
                     member=message.author,

@@ -17,7 +17,9 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from discussions import events, selectors, services
+from discussions import events, selectors
+from discussions.services.channels import channel_mark_read
+from discussions.services.messages import RateLimited, message_post
 from hub.consumers import LiveConsumer
 from hub.ratelimit import rate_limit_exceeded
 from hub.realtime import discussion_event, discussion_group
@@ -57,7 +59,7 @@ def _post(user: User, channel_id: int, body: str, reply_to: int | None) -> int:
     channel = selectors.readable_channel_by_id(viewer=user, channel_id=channel_id)
     if channel is None:
         raise PermissionDenied(NOT_READABLE)
-    message = services.message_post(author=user, channel=channel, source=body, reply_to_id=reply_to)
+    message = message_post(author=user, channel=channel, source=body, reply_to_id=reply_to)
     return message.pk
 
 
@@ -65,7 +67,7 @@ def _mark_read(user: User, channel_id: int, message_id: int) -> bool:
     channel = selectors.readable_channel_by_id(viewer=user, channel_id=channel_id)
     if channel is None:
         return False
-    services.channel_mark_read(user=user, channel=channel, up_to=message_id)
+    channel_mark_read(user=user, channel=channel, up_to=message_id)
     return True
 
 
@@ -135,7 +137,7 @@ class DiscussionConsumer(LiveConsumer):
             message_id = await in_database_thread(
                 _post, self.user, channel_id, frame["body"], reply_to
             )
-        except services.RateLimited as error:
+        except RateLimited as error:
             await self.send_error("rate_limited", str(error), retry_after=error.seconds, **context)
         except PermissionDenied as error:
             await self.send_error("forbidden", str(error), **context)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from discussions.models import Channel, ChannelVisibility, FlagReason, ReactionEmoji
-from discussions.services import MESSAGE_MAX_LENGTH
+from discussions.services.messages import MESSAGE_MAX_LENGTH
 from hub.models import Topic
 
 

@@ -42,7 +42,7 @@ def _reasons(message: Message) -> str:
 
 
 def _excerpt(message: Message, *, moderator: bool) -> str:
-    # Removed messages stay readable for the moderation only (discussions.services).
+    # Removed messages stay readable for the moderation only (services.messages, .moderation).
     if message.is_removed and not moderator:
         return gettext("(entfernt)")
     return Truncator(" ".join(message.source.split())).chars(EXCERPT_LENGTH)

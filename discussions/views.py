@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from discussions import selectors, services
+from discussions import selectors
 from discussions.events import notification_text
 from discussions.forms import (
     ChannelForm,
@@ -29,7 +29,9 @@ from discussions.forms import (
     SlowModeForm,
 )
 from discussions.models import Channel, Message, ReactionEmoji
-from discussions.practice import may_turn_into_practice, practice_draft_from_thread
+from discussions.services import channels, digest, moderation, reactions
+from discussions.services import messages as message_services
+from discussions.services.practice import may_turn_into_practice, practice_draft_from_thread
 from hub.ratelimit import rate_limit_exceeded, retry_after
 from members.models import User
 from members.selectors import is_network_member
@@ -88,7 +90,7 @@ def channel_create(request: HttpRequest) -> HttpResponse:
         if _channel_limit_reached(request, form):
             return render(request, "discussions/channel_form.html", {"form": form}, status=429)
         try:
-            channel = services.channel_create(
+            channel = channels.channel_create(
                 creator=request.user,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
@@ -145,7 +147,7 @@ def _channel_page(
     first_unread = selectors.first_unread_id(channel=channel, membership=membership)
     is_newest = history.newer_cursor is None
     if membership is not None and is_newest and history.messages:
-        services.channel_mark_read(
+        channels.channel_mark_read(
             user=request.user, channel=channel, up_to=history.messages[-1].pk
         )
     reply_to = _cursor(request, "antwort")
@@ -234,13 +236,13 @@ def message_post(request: HttpRequest, slug: str) -> HttpResponse:
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
-            message = services.message_post(
+            message = message_services.message_post(
                 author=request.user,
                 channel=channel,
                 source=form.cleaned_data["body"],
                 reply_to_id=form.cleaned_data["reply_to"],
             )
-        except services.RateLimited as error:
+        except message_services.RateLimited as error:
             form.add_error("body", str(error))
             return _channel_page(request, channel, form=form, status=429)
         except PermissionDenied as error:
@@ -262,7 +264,7 @@ def channel_join(request: HttpRequest, slug: str) -> HttpResponse:
         or selectors.has_invitation(viewer=request.user, channel=channel)
     ):
         raise _not_found()
-    services.channel_join(user=request.user, channel=channel)
+    channels.channel_join(user=request.user, channel=channel)
     messages.success(request, _("Sie sind dem Kanal beigetreten."))
     return redirect("discussions:channel", slug=channel.slug)
 
@@ -271,7 +273,7 @@ def channel_join(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def channel_leave(request: HttpRequest, slug: str) -> HttpResponse:
     channel = _channel_or_404(request, slug)
-    services.channel_leave(user=request.user, channel=channel)
+    channels.channel_leave(user=request.user, channel=channel)
     messages.success(request, _("Sie haben den Kanal „%(name)s“ verlassen.") % {"name": channel})
     if channel.is_private:
         return redirect("discussions:index")
@@ -288,7 +290,7 @@ def channel_invite(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             if invitee is None:
                 raise ValidationError(_("Unter dieser Adresse ist kein Mitglied registriert."))
-            services.channel_invite(inviter=request.user, channel=channel, invitee=invitee)
+            channels.channel_invite(inviter=request.user, channel=channel, invitee=invitee)
         except ValidationError as error:
             for text in error.messages:
                 messages.error(request, text)
@@ -306,7 +308,7 @@ def channel_invite(request: HttpRequest, slug: str) -> HttpResponse:
 def channel_archive(request: HttpRequest, slug: str) -> HttpResponse:
     channel = _channel_or_404(request, slug)
     archived = request.POST.get("archiviert") != "nein"
-    services.channel_archive(actor=request.user, channel=channel, archived=archived)
+    channels.channel_archive(actor=request.user, channel=channel, archived=archived)
     messages.success(
         request,
         _("Der Kanal ist archiviert.") if archived else _("Der Kanal ist wieder aktiv."),
@@ -376,10 +378,10 @@ def message_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.message_edit(
+            message_services.message_edit(
                 editor=request.user, message=message, source=form.cleaned_data["body"]
             )
-        except services.RateLimited as error:
+        except message_services.RateLimited as error:
             form.add_error("body", str(error))
             status = 429
         except PermissionDenied as error:
@@ -404,7 +406,7 @@ def message_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def message_delete(request: HttpRequest, pk: int) -> HttpResponse:
     message = _message_or_404(request, pk)
-    services.message_delete(actor=request.user, message=message)
+    message_services.message_delete(actor=request.user, message=message)
     messages.success(request, _("Die Nachricht ist gelöscht."))
     return redirect(_message_url(message))
 
@@ -418,7 +420,7 @@ def reaction_toggle(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Diese Reaktion gibt es nicht."))
         return redirect(_message_url(message))
     try:
-        services.reaction_toggle(
+        reactions.reaction_toggle(
             user=request.user, message=message, emoji=form.cleaned_data["emoji"]
         )
     except ValidationError as error:
@@ -450,7 +452,7 @@ def message_flag(request: HttpRequest, pk: int) -> HttpResponse:
     form = FlagForm(request.POST)
     if form.is_valid():
         try:
-            services.message_flag(
+            moderation.message_flag(
                 reporter=request.user,
                 message=message,
                 reason=form.cleaned_data["reason"],
@@ -471,7 +473,7 @@ def message_flag(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def message_hide(request: HttpRequest, pk: int) -> HttpResponse:
     message = _message_or_404(request, pk)
-    services.message_hide(moderator=request.user, message=message)
+    moderation.message_hide(moderator=request.user, message=message)
     messages.success(request, _("Die Nachricht ist ausgeblendet."))
     return redirect(_message_url(message))
 
@@ -482,7 +484,7 @@ def channel_slow_mode(request: HttpRequest, slug: str) -> HttpResponse:
     channel = _channel_or_404(request, slug)
     form = SlowModeForm(request.POST)
     if form.is_valid():
-        services.channel_slow_mode_set(
+        moderation.channel_slow_mode_set(
             moderator=request.user, channel=channel, seconds=form.cleaned_data["seconds"]
         )
         messages.success(request, _("Der langsame Modus ist gespeichert."))
@@ -502,7 +504,7 @@ def member_unmute(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
     member = User.objects.filter(pk=user_id).first()
     if member is None:
         raise Http404(_("Dieses Mitglied gibt es nicht."))
-    services.member_unmute(moderator=request.user, channel=channel, member=member)
+    moderation.member_unmute(moderator=request.user, channel=channel, member=member)
     messages.success(request, _("Die Stummschaltung ist aufgehoben."))
     return redirect("discussions:channel", slug=channel.slug)
 
@@ -518,13 +520,13 @@ def notifications(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and digest_form.is_bound:
         if digest_form.is_valid():
-            services.digest_subscription_set(
+            digest.digest_subscription_set(
                 user=request.user, enabled=digest_form.cleaned_data["enabled"]
             )
             messages.success(request, _("Ihre Einstellung ist gespeichert."))
         return redirect("discussions:notifications")
     if request.method == "POST":
-        services.notifications_mark_read(user=request.user)
+        digest.notifications_mark_read(user=request.user)
         messages.success(request, _("Alle Benachrichtigungen sind als gelesen markiert."))
         return redirect("discussions:notifications")
     return render(

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, WorkflowState
 
 from discussions.models import Channel, ChannelVisibility
-from discussions.services import channel_create, channel_members_set
+from discussions.services.channels import channel_create, channel_members_set
 from hub.models import topic_slug
 from hub.page_cache import page_cache_retire_on_commit
 from hub.tasks import enqueue_on_commit

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from discussions.models import Message
-from discussions.services import channel_create, channel_join
+from discussions.services.channels import channel_create, channel_join
 from members.roles import Role
 from tests.browser.conftest import assert_accessible, submit_login, visit
 from tests.factories import TEST_PASSWORD, MemberFactory, totp_activate, totp_code

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from discussions.models import Message
-from discussions.services import channel_create
+from discussions.services.channels import channel_create
 from tests.browser.conftest import assert_accessible, visit
 from tests.browser.test_discussion_journey import signed_in_page
 from tests.factories import MemberFactory

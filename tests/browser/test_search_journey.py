@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from discussions.models import ChannelVisibility, Message
-from discussions.services import channel_create
+from discussions.services.channels import channel_create
 from hub.models import Topic
 from tests.browser.conftest import assert_accessible, submit_login, visit
 from tests.factories import TEST_PASSWORD, MemberFactory, practice_page_create

@@ -3,7 +3,7 @@
 import pytest
 
 from discussions.models import ChannelVisibility
-from discussions.services import channel_create, channel_join
+from discussions.services.channels import channel_create, channel_join
 from members.models import Approval
 from tests.factories import MemberFactory
 

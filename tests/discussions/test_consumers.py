@@ -9,19 +9,20 @@ from channels.testing import WebsocketCommunicator
 
 from discussions.models import Message
 from discussions.selectors import membership_for
-from discussions.services import (
-    MESSAGE_MAX_LENGTH,
+from discussions.services.channels import (
     channel_invite,
     channel_join,
     channel_leave,
     channel_members_set,
-    member_mute,
+)
+from discussions.services.messages import (
+    MESSAGE_MAX_LENGTH,
     message_delete,
     message_edit,
-    message_hide,
     message_post,
-    reaction_toggle,
 )
+from discussions.services.moderation import member_mute, message_hide
+from discussions.services.reactions import reaction_toggle
 from hub.asgi import application
 from hub.consumers import CLOSE_UNAUTHENTICATED, MAX_FRAME_BYTES
 from hub.fanout import local_fanout

@@ -7,14 +7,9 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from discussions.services import (
-    channel_invite,
-    channel_join,
-    flag_dismiss,
-    message_delete,
-    message_flag,
-    message_post,
-)
+from discussions.services.channels import channel_invite, channel_join
+from discussions.services.messages import message_delete, message_post
+from discussions.services.moderation import flag_dismiss, message_flag
 from members.roles import Role
 from tests.factories import MemberFactory, totp_activate
 

@@ -9,19 +9,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from discussions.models import Flag, Message, ModerationAction, Mute
-from discussions.services import (
-    RateLimited,
-    channel_join,
+from discussions.services.channels import channel_join
+from discussions.services.messages import RateLimited, message_post
+from discussions.services.moderation import (
     channel_slow_mode_set,
     flag_dismiss,
     member_mute,
     member_unmute,
     message_flag,
     message_hide,
-    message_post,
     message_show,
-    reaction_toggle,
 )
+from discussions.services.reactions import reaction_toggle
 from members.roles import Role
 from tests.factories import MemberFactory, totp_activate
 

@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from discussions.models import Notification
-from discussions.services import channel_join, message_delete, message_post
+from discussions.services.channels import channel_join
+from discussions.services.messages import message_delete, message_post
 from members.models import Visibility
 from members.services import profile_update
 from tests.discussions.sockets import connect, receive_until

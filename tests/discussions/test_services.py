@@ -3,7 +3,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from discussions import services
 from discussions.models import Invitation, Membership, Message, Reaction
 from discussions.selectors import (
     can_read,
@@ -12,20 +11,23 @@ from discussions.selectors import (
     first_unread_id,
     membership_for,
 )
-from discussions.services import (
-    MESSAGE_MAX_LENGTH,
-    RateLimited,
+from discussions.services import broadcast
+from discussions.services.channels import (
     channel_archive,
     channel_create,
     channel_invite,
     channel_join,
     channel_leave,
     channel_mark_read,
+)
+from discussions.services.messages import (
+    MESSAGE_MAX_LENGTH,
+    RateLimited,
     message_delete,
     message_edit,
     message_post,
-    reaction_toggle,
 )
+from discussions.services.reactions import reaction_toggle
 from hub.personal_data import contributors
 from members.roles import Role
 from members.services import member_delete
@@ -304,7 +306,7 @@ def test_open_tabs_hear_of_a_change_before_the_search_index_refreshes(
         async def group_send(self, group, message):
             order.append(("live", message["payload"]["type"]))
 
-    monkeypatch.setattr(services, "get_channel_layer", RecordingLayer)
+    monkeypatch.setattr(broadcast, "get_channel_layer", RecordingLayer)
     monkeypatch.setattr(
         search_receivers, "refresh_quietly", lambda source: order.append(("index", source))
     )

@@ -8,7 +8,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from discussions.models import Message
-from discussions.services import member_mute
+from discussions.services.moderation import member_mute
 from members.roles import Role
 from tests.discussions.sockets import connect, drain, open_channel_on, receive_until
 from tests.factories import MemberFactory

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import WorkflowState
 
-from discussions.services import message_delete, message_post
+from discussions.services.messages import message_delete, message_post
 from hub.models import PracticePage, Topic
 from members.models import Visibility
 from members.roles import Role

@@ -5,10 +5,9 @@ from django.test import Client
 from django.urls import reverse
 
 from discussions.models import Invitation, Message, Reaction
-from discussions.services import (
+from discussions.services.channels import channel_create, channel_invite
+from discussions.services.messages import (
     MESSAGE_MAX_LENGTH,
-    channel_create,
-    channel_invite,
     message_delete,
     message_edit,
     message_post,

@@ -10,15 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from discussions.models import Channel, Message, MessageRevision
-from discussions.services import (
-    RateLimited,
-    channel_create,
-    channel_join,
-    channel_slow_mode_set,
-    member_mute,
-    message_edit,
-    message_post,
-)
+from discussions.services.channels import channel_create, channel_join
+from discussions.services.messages import RateLimited, message_edit, message_post
+from discussions.services.moderation import channel_slow_mode_set, member_mute
 from hub.validators import validate_storable_text
 from members.roles import Role
 from tests.factories import MemberFactory

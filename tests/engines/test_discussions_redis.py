@@ -14,7 +14,7 @@ import websockets
 from django.test import Client
 
 from discussions.models import Message
-from discussions.services import channel_create, channel_join
+from discussions.services.channels import channel_create, channel_join
 from tests.factories import MemberFactory
 
 pytestmark = [

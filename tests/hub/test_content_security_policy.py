@@ -15,7 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 import hub
-from discussions.services import channel_create, message_post
+from discussions.services.channels import channel_create
+from discussions.services.messages import message_post
 from hub import csp
 from hub.csp import ContentSecurityPolicyMiddleware
 from hub.models import Topic

@@ -21,7 +21,8 @@ from wagtail.models import Page, WorkflowState
 from wagtail.test.utils import WagtailTestUtils
 from wagtail.test.utils.form_data import querydict_from_html
 
-from discussions.services import channel_create, message_post
+from discussions.services.channels import channel_create
+from discussions.services.messages import message_post
 from hub.models import PracticePage, Topic
 from members.roles import Role
 from peer_learning.models import CoursePage

@@ -18,7 +18,8 @@ from django_tasks_db.models import DBTaskResult
 from elasticsearch import Elasticsearch
 
 from discussions.models import ChannelVisibility
-from discussions.services import channel_create, message_post
+from discussions.services.channels import channel_create
+from discussions.services.messages import message_post
 from hub.models import Topic
 from members.models import Approval, FederalState, User, Visibility
 from peer_learning.models import CourseFormat, Session

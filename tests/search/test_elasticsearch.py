@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from elasticsearch import Elasticsearch
 
-from discussions.services import message_post
+from discussions.services.messages import message_post
 from search.api import SearchRequest, search
 from search.backends import elasticsearch_refresh, get_search_backend
 from search.documents import alias_name

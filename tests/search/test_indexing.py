@@ -14,7 +14,8 @@ from fpdf import FPDF
 from wagtail.documents import get_document_model
 
 from discussions.models import ChannelVisibility
-from discussions.services import message_delete, message_hide
+from discussions.services.messages import message_delete
+from discussions.services.moderation import message_hide
 from hub.models import Topic
 from hub.page_cache import page_cache_clear
 from members.models import Approval

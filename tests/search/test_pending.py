@@ -18,7 +18,8 @@ from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 
-from discussions.services import channel_create, message_delete, message_edit, message_post
+from discussions.services.channels import channel_create
+from discussions.services.messages import message_delete, message_edit, message_post
 from hub.signals import process_started
 from search import pending
 from search.models import PendingRefresh, SearchEntry

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from discussions.services import notification_digest_send
+from discussions.services.digest import notification_digest_send
 
 
 class Command(BaseCommand):

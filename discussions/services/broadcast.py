@@ -1,0 +1,45 @@
+"""Live events for the open tabs of a channel or a member, sent once the transaction commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from hub.realtime import discussion_event, discussion_group, member_event, member_group
+
+
+def _broadcast_on_commit(channel_id: int, payload: dict[str, Any]) -> None:
+    _broadcast_after_commit(channel_id)(payload)
+
+
+def _broadcast_after_commit(channel_id: int) -> Callable[[dict[str, Any]], None]:
+    """Take the first place among the commit's callbacks for a live event of the channel; call
+    the returned function with the event once it is known (nothing goes out if it never is).
+
+    Callbacks run in the order they were registered, and saving a message schedules the search
+    index's refresh (a dozen milliseconds of queries): registered before the save, the open
+    tabs hear of the change first.
+    """
+    payloads: list[dict[str, Any]] = []
+
+    def send() -> None:
+        for payload in payloads:
+            async_to_sync(get_channel_layer().group_send)(
+                discussion_group(channel_id), discussion_event(channel_id, payload)
+            )
+
+    transaction.on_commit(send)
+    return payloads.append
+
+
+def _tell_member_on_commit(user_id: int, payload: dict[str, Any]) -> None:
+    def send() -> None:
+        async_to_sync(get_channel_layer().group_send)(
+            member_group(user_id), member_event(user_id, payload)
+        )
+
+    transaction.on_commit(send)

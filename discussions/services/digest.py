@@ -1,0 +1,120 @@
+"""Notifications of mentions and replies, marking them read, and the daily digest mail of those
+still unread."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from discussions import events
+from discussions.models import (
+    DigestSubscription,
+    Membership,
+    Message,
+    Notification,
+    NotificationKind,
+)
+from discussions.selectors import (
+    digest_recipients,
+    mentionable_members,
+    unread_notification_count,
+    unread_notifications_since,
+)
+from discussions.services.broadcast import _tell_member_on_commit
+from members.models import User
+
+
+def _notify(message: Message, answered_author_id: int | None) -> None:
+    """Tell members mentioned by name ("@Anzeigename") and the author answered; only members
+    of the channel, who may read it, and never the author themselves."""
+    recipients: dict[int, str] = {}
+    # Most messages mention nobody; then the channel's member list is not needed.
+    mentioned = mentionable_members(channel=message.channel) if "@" in message.source else ()
+    for user_id, name in mentioned:
+        if user_id != message.author_id and re.search(
+            rf"(?<!\w)@{re.escape(name)}(?!\w)", message.source, flags=re.IGNORECASE
+        ):
+            recipients[user_id] = NotificationKind.MENTION
+    if answered_author_id and answered_author_id != message.author_id:
+        is_member = Membership.objects.filter(
+            channel=message.channel_id, user=answered_author_id
+        ).exists()
+        if is_member:
+            recipients.setdefault(answered_author_id, NotificationKind.REPLY)
+    Notification.objects.bulk_create(
+        Notification(recipient_id=user_id, kind=kind, message=message)
+        for user_id, kind in recipients.items()
+    )
+    for user_id, kind in recipients.items():
+        _tell_member_on_commit(
+            user_id,
+            events.notification_new(
+                message=message,
+                kind=kind,
+                unread=unread_notification_count(user_id=user_id),
+            ),
+        )
+
+
+@transaction.atomic
+def notifications_mark_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def digest_subscription_set(*, user: User, enabled: bool) -> DigestSubscription:
+    subscription, _created = DigestSubscription.objects.update_or_create(
+        user=user, defaults={"enabled": enabled}
+    )
+    return subscription
+
+
+def notification_digest_send() -> int:
+    """Mail every member, who has not opted out, the unread notifications that arrived since
+    their last digest; returns how many mails went out. Run daily
+    (`manage.py send_notification_digest`)."""
+    now = timezone.now()
+    sent = 0
+    for user in digest_recipients():
+        with transaction.atomic():
+            subscription, _created = DigestSubscription.objects.select_for_update().get_or_create(
+                user=user
+            )
+            if not subscription.enabled:
+                continue
+            fresh = unread_notifications_since(user=user, since=subscription.last_sent_at)
+            if not fresh:
+                continue
+            _digest_mail_on_commit(user, fresh)
+            subscription.last_sent_at = now
+            subscription.save(update_fields=["last_sent_at"])
+            sent += 1
+    return sent
+
+
+def _digest_mail_on_commit(user: User, notifications: list[Notification]) -> None:
+    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    context = {
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "items": [
+            {
+                "text": events.notification_text(message=n.message, kind=n.kind),
+                "url": base_url + reverse("discussions:permalink", args=[n.message_id]),
+            }
+            for n in notifications
+        ],
+        "settings_url": base_url + reverse("discussions:notifications"),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("discussions/email/digest_subject.txt", context)
+        body = render_to_string("discussions/email/digest_message.txt", context)
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
