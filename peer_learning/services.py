@@ -414,8 +414,10 @@ def _apply_course_data(page: CoursePage, data: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def course_create(*, user: User, data: dict[str, Any]) -> CoursePage:
-    """A new course as an unpublished draft in the catalogue, its author as trainer."""
+def course_create(*, user: User, data: dict[str, Any], submit: bool = False) -> CoursePage:
+    """A new course as an unpublished draft in the catalogue, its author as trainer. With
+    `submit` the draft goes into review in the same transaction: a refused submission leaves
+    no draft behind that the trainer did not ask for."""
     catalogue = CatalogueIndexPage.objects.get()
     page = CoursePage(owner=user, live=False)
     _apply_course_data(page, data)
@@ -423,19 +425,26 @@ def course_create(*, user: User, data: dict[str, Any]) -> CoursePage:
     page.trainers = [user]
     catalogue.add_child(instance=page)
     page.save_revision(user=user, log_action=True)
+    if submit:
+        course_submit(course_id=page.pk, user=user)
     return page
 
 
 @transaction.atomic
-def course_update(*, course_id: int, user: User, data: dict[str, Any]) -> CoursePage:
+def course_update(
+    *, course_id: int, user: User, data: dict[str, Any], submit: bool = False
+) -> CoursePage:
     """Save the trainer's changes as a new draft revision; the live page stays as approved
-    until the editors publish the revision."""
+    until the editors publish the revision. With `submit` the revision goes into review in the
+    same transaction: a refused submission stores no revision either."""
     course = CoursePage.objects.get(pk=course_id)
     _require_trainer(course=course, user=user)
     draft = course.get_latest_revision_as_object()
     _apply_course_data(draft, data)
     draft.full_clean()
     draft.save_revision(user=user, log_action=True)
+    if submit:
+        course_submit(course_id=course.pk, user=user)
     return draft
 
 

@@ -46,15 +46,19 @@ def course_create(request: HttpRequest) -> HttpResponse:
     _member_required(request)
     form = CourseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        course = services.course_create(user=request.user, data=form.course_data())
-        if "submit" in request.POST:
-            services.course_submit(course_id=course.pk, user=request.user)
-            messages.success(
-                request, _("Ihr Impuls ist gespeichert und bei der Redaktion zur Prüfung.")
-            )
+        submit = "submit" in request.POST
+        try:
+            services.course_create(user=request.user, data=form.course_data(), submit=submit)
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            messages.success(request, _("Ihr Impuls ist als Entwurf gespeichert."))
-        return redirect("peer_learning:dashboard")
+            if submit:
+                messages.success(
+                    request, _("Ihr Impuls ist gespeichert und bei der Redaktion zur Prüfung.")
+                )
+            else:
+                messages.success(request, _("Ihr Impuls ist als Entwurf gespeichert."))
+            return redirect("peer_learning:dashboard")
     return render(
         request,
         "peer_learning/course_form.html",
@@ -79,13 +83,15 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     draft = course.get_latest_revision_as_object()
     form = CourseForm.for_course(draft, request.POST or None)
     if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
         try:
-            services.course_update(course_id=course.pk, user=request.user, data=form.course_data())
+            services.course_update(
+                course_id=course.pk, user=request.user, data=form.course_data(), submit=submit
+            )
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            if "submit" in request.POST:
-                services.course_submit(course_id=course.pk, user=request.user)
+            if submit:
                 messages.success(request, _("Ihre Änderungen sind bei der Redaktion zur Prüfung."))
             else:
                 messages.success(request, _("Ihre Änderungen sind als Entwurf gespeichert."))
