@@ -19,22 +19,14 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from discussions import selectors
 from discussions.models import Flag
-from discussions.services.messages import message_delete
-from discussions.services.moderation import flag_dismiss, member_mute, message_hide
+from discussions.services.moderation import FlagDecision, flag_decide
 
 MODERATE_PERMISSION = selectors.MODERATE_PERMISSION
 moderate_permission_required = permission_required(MODERATE_PERMISSION)
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        choices=[
-            ("hide", _("Ausblenden")),
-            ("delete", _("Löschen")),
-            ("dismiss", _("Meldung zurückweisen")),
-            ("mute", _("Ausblenden und Autor*in 24 Stunden stummschalten")),
-        ]
-    )
+    decision = forms.ChoiceField(choices=FlagDecision.choices)
     note = forms.CharField(max_length=1000, required=False)
 
 
@@ -74,22 +66,8 @@ def flag_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, gettext("Bitte wählen Sie eine Entscheidung."))
         return redirect("discussions_flag_queue")
     decision, note = form.cleaned_data["decision"], form.cleaned_data["note"]
-    message = flag.message
     try:
-        if decision == "dismiss":
-            flag_dismiss(moderator=request.user, flag=flag, note=note)
-        elif decision == "delete":
-            message_delete(actor=request.user, message=message)
-        else:
-            message_hide(moderator=request.user, message=message, note=note)
-            if decision == "mute" and message.author is not None:
-                member_mute(
-                    moderator=request.user,
-                    channel=message.channel,
-                    member=message.author,
-                    minutes=24 * 60,
-                    note=note,
-                )
+        flag_decide(moderator=request.user, flag=flag, decision=decision, note=note)
     except (PermissionDenied, ValidationError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:

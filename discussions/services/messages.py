@@ -23,7 +23,7 @@ from discussions.rendering import render_markdown
 from discussions.selectors import can_post, can_read, is_moderator, is_muted
 from discussions.services.broadcast import _broadcast_after_commit
 from discussions.services.digest import _notify
-from discussions.services.moderation import _flags_resolve, _log
+from discussions.services.moderation_log import _flags_resolve, _log
 from hub.ratelimit import rate_limit_exceeded, retry_after
 from hub.validators import validate_storable_text
 from members.models import User

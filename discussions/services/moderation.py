@@ -6,35 +6,30 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from discussions import events
-from discussions.models import Channel, Flag, Message, ModerationAction, ModerationActionKind, Mute
+from discussions.models import Channel, Flag, Message, ModerationActionKind, Mute
 from discussions.selectors import can_read, is_moderator
 from discussions.services.broadcast import _broadcast_after_commit
+from discussions.services.messages import message_delete
+from discussions.services.moderation_log import _flags_resolve, _log
 from members.models import User
 
 
-def _log(
-    actor: User,
-    kind: str,
-    channel: Channel,
-    *,
-    message: Message | None = None,
-    member: User | None = None,
-    note: str = "",
-) -> None:
-    ModerationAction.objects.create(
-        actor=actor, kind=kind, channel=channel, message=message, member=member, note=note
-    )
+class FlagDecision(models.TextChoices):
+    """What the moderation answers to a report in the admin queue."""
+
+    HIDE = "hide", gettext_lazy("Ausblenden")
+    DELETE = "delete", gettext_lazy("Löschen")
+    DISMISS = "dismiss", gettext_lazy("Meldung zurückweisen")
+    MUTE = "mute", gettext_lazy("Ausblenden und Autor*in 24 Stunden stummschalten")
 
 
-def _flags_resolve(moderator: User, message: Message) -> None:
-    Flag.objects.filter(message=message, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(), resolved_by=moderator
-    )
+DECISION_MUTE_MINUTES = 24 * 60
 
 
 def _require_moderator(user: User, channel: Channel) -> None:
@@ -134,3 +129,27 @@ def channel_slow_mode_set(*, moderator: User, channel: Channel, seconds: int) ->
     channel.save(update_fields=["slow_mode_seconds"])
     _log(moderator, ModerationActionKind.SLOW_MODE, channel, note=f"{seconds} s")
     return channel
+
+
+@transaction.atomic
+def flag_decide(*, moderator: User, flag: Flag, decision: str, note: str = "") -> None:
+    """The moderation's answer to a report from the admin queue. A decision of two steps
+    (hide, then mute the author) is stored whole or not at all: when the mute is refused, the
+    message stays visible and the report open, so the queue still shows what is undecided."""
+    message = flag.message
+    if decision == FlagDecision.DISMISS:
+        flag_dismiss(moderator=moderator, flag=flag, note=note)
+    elif decision == FlagDecision.DELETE:
+        message_delete(actor=moderator, message=message)
+    elif decision in (FlagDecision.HIDE, FlagDecision.MUTE):
+        message_hide(moderator=moderator, message=message, note=note)
+        if decision == FlagDecision.MUTE and message.author is not None:
+            member_mute(
+                moderator=moderator,
+                channel=message.channel,
+                member=message.author,
+                minutes=DECISION_MUTE_MINUTES,
+                note=note,
+            )
+    else:
+        raise ValueError(f"Unknown decision: {decision!r}")

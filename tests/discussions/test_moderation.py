@@ -249,3 +249,21 @@ def test_moderator_deletion_is_logged(open_channel, author, moderator):
     client_for(moderator).post(reverse("discussions:message_delete", args=[message.pk]))
 
     assert ModerationAction.objects.get().kind == "delete"
+
+
+def test_a_refused_mute_leaves_the_reported_message_as_it_was(open_channel, reader, moderator):
+    """Hide and mute is one decision: moderators cannot mute themselves, so their own reported
+    message is not hidden either, and the report stays in the queue."""
+    channel_join(user=moderator, channel=open_channel)
+    own = message_post(author=moderator, channel=open_channel, source="Zu scharf formuliert")
+    flag = message_flag(reporter=reader, message=own, reason="offensive")
+
+    response = client_for(moderator).post(
+        reverse("discussions_flag_decide", args=[flag.pk]), {"decision": "mute"}, follow=True
+    )
+
+    own.refresh_from_db()
+    flag.refresh_from_db()
+    assert "Sie können sich nicht selbst stummschalten." in response.content.decode()
+    assert not own.is_hidden and flag.resolved_at is None
+    assert not Mute.objects.exists() and not ModerationAction.objects.exists()
