@@ -10,18 +10,14 @@ from allauth.core.internal import ratelimit
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from hub.client_address import client_address, client_network
 from members.middleware import TERMS_PENDING_SESSION_KEY
 from members.selectors import terms_awaiting_acceptance
-from members.services import (
-    account_admit,
-    account_email_confirmed,
-    account_login_throttled_notify,
-    member_ensure_profile,
-)
+from members.services import account_email_confirmed, account_login_throttled_notify, account_setup
 
 # Wrong passwords for one e-mail address from every client address together (settings:
 # ACCOUNT_RATE_LIMITS); "login_failed" counts them per e-mail and client address.
@@ -112,10 +108,12 @@ class AccountAdapter(DefaultAccountAdapter):
         return super()._get_login_attempts_cache_key(request, **credentials)
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
-        user = super().save_user(request, user, form, commit=commit)
-        if commit:
-            member_ensure_profile(user=user)
-            account_admit(user=user)
+        # allauth's save and ours are one write: a failure leaves no half-made account behind
+        # whose address could not sign up again.
+        with transaction.atomic():
+            user = super().save_user(request, user, form, commit=commit)
+            if commit:
+                account_setup(user=user)
         return user
 
     def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
@@ -133,11 +131,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> Any:
-        """New sign-on members get their profile, named after the provider's `name` claim."""
-        user = super().save_user(request, sociallogin, form=form)
-        claims = sociallogin.provider.extract_common_fields(sociallogin.account.extra_data)
-        member_ensure_profile(user=user, display_name=claims.get("name") or "")
-        # The allowlist applies to sign-on accounts too: a provider may serve more than the
-        # public sector.
-        account_admit(user=user)
+        """New sign-on members get their profile, named after the provider's `name` claim, and
+        pass the allowlist; allauth's save and ours are one write."""
+        with transaction.atomic():
+            user = super().save_user(request, sociallogin, form=form)
+            claims = sociallogin.provider.extract_common_fields(sociallogin.account.extra_data)
+            account_setup(user=user, display_name=claims.get("name") or "")
         return user

@@ -168,6 +168,15 @@ def account_admit(*, user: User) -> User:
 
 
 @transaction.atomic
+def account_setup(*, user: User, display_name: str = "") -> User:
+    """A new account, by password or sign-on, gets its profile and the member role, and the
+    allowlist decides whether it is in (a provider may serve more than the public sector):
+    together, so no account is left with a profile but no admission decision."""
+    member_ensure_profile(user=user, display_name=display_name)
+    return account_admit(user=user)
+
+
+@transaction.atomic
 def account_email_confirmed(*, user: User, email: str) -> User:
     """A confirmed allowlisted address lets a waiting or declined account in; otherwise a
     waiting account now goes to the editors' queue."""

@@ -4,6 +4,7 @@ from django.core import mail
 from django.db import IntegrityError
 from django.urls import reverse
 
+from members import services
 from members.models import Profile, User
 from members.roles import Role
 from members.services import member_create
@@ -124,3 +125,24 @@ def test_login_page_is_in_site_layout(client):
 
     assert 'href="#inhalt"' in html
     assert "Anmelden" in html
+
+
+def test_a_failed_admission_leaves_no_half_made_account(client, monkeypatch):
+    def fail(**kwargs):
+        raise RuntimeError("Die Zulassung ist gerade nicht erreichbar.")
+
+    monkeypatch.setattr(services, "account_admit", fail)
+
+    with pytest.raises(RuntimeError):
+        client.post(
+            reverse("account_signup"),
+            {
+                "email": "neu@kreis-beispiel.de",
+                "password1": TEST_PASSWORD,
+                "password2": TEST_PASSWORD,
+                "accept_terms": "on",
+            },
+        )
+
+    assert not User.objects.filter(email="neu@kreis-beispiel.de").exists()
+    assert not Profile.objects.exists()

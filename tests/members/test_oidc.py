@@ -16,6 +16,7 @@ from django.core import mail
 from django.urls import reverse
 
 from hub.settings.env import env_oidc_apps
+from members import services
 from members.models import Approval, EmailDomainRule, Profile, User
 from members.roles import Role
 from tests.factories import MemberFactory
@@ -280,3 +281,16 @@ def test_sign_on_from_an_allowlisted_domain_is_approved(
 
     assert signed_in_user(client).approval == Approval.APPROVED
     assert mail.outbox == []
+
+
+def test_a_failed_admission_leaves_no_half_made_sign_on_account(client, oidc_provider, monkeypatch):
+    def fail(**kwargs):
+        raise RuntimeError("Die Zulassung ist gerade nicht erreichbar.")
+
+    monkeypatch.setattr(services, "account_admit", fail)
+
+    with pytest.raises(RuntimeError):
+        sso_login(client)
+
+    assert not User.objects.filter(email=ERIKA.email).exists()
+    assert not SocialAccount.objects.exists() and not Profile.objects.exists()
