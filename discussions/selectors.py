@@ -75,11 +75,7 @@ def flagged_messages(*, viewer: Viewer) -> QuerySet[Message]:
     open_flags = Flag.objects.filter(resolved_at__isnull=True)
     messages = Message.objects.filter(Exists(open_flags.filter(message=OuterRef("pk"))))
     if not is_moderator(viewer):
-        messages = messages.filter(
-            channel__in=Channel.objects.filter(
-                Q(visibility=ChannelVisibility.OPEN) | Q(memberships__user=viewer)
-            )
-        )
+        messages = messages.filter(channel__in=readable_channels(viewer=viewer))
     return (
         messages.annotate(
             report_count=Count("flags", filter=Q(flags__resolved_at__isnull=True)),
@@ -111,13 +107,27 @@ def has_invitation(*, viewer: Viewer, channel: Channel) -> bool:
     )
 
 
+def is_open_to_members(channel: Channel) -> bool:
+    """Every approved member reads an open channel; a private one only its own members."""
+    return channel.visibility == ChannelVisibility.OPEN
+
+
 def can_read(*, viewer: Viewer, channel: Channel) -> bool:
     """Approved members read open channels; private ones only their members."""
     if not is_network_member(viewer):
         return False
-    if channel.visibility == ChannelVisibility.OPEN:
+    if is_open_to_members(channel):
         return True
     return Membership.objects.filter(channel=channel, user=viewer).exists()
+
+
+def readable_channels(*, viewer: Viewer) -> QuerySet[Channel]:
+    """Every channel `can_read` lets the viewer read, in one query."""
+    if not is_network_member(viewer):
+        return Channel.objects.none()
+    return Channel.objects.filter(
+        Q(visibility=ChannelVisibility.OPEN) | Q(memberships__user=viewer)
+    ).distinct()
 
 
 def can_post(*, viewer: Viewer, channel: Channel) -> bool:

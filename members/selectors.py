@@ -75,9 +75,20 @@ def account_reviewers() -> QuerySet[User]:
 
 def visibility_levels(viewer: Viewer) -> list[str]:
     """The visibility levels a viewer may see of other people's profiles."""
-    if is_network_member(viewer):
+    return visibility_levels_for(member=is_network_member(viewer))
+
+
+def visibility_levels_for(*, member: bool) -> list[str]:
+    """The visibility levels every network member (`member`) or every visitor may see."""
+    if member:
         return [Visibility.PUBLIC, Visibility.MEMBERS]
     return [Visibility.PUBLIC]
+
+
+def member_profiles() -> QuerySet[Profile]:
+    """Profiles of active, approved members: those others may find (each field still shown
+    by its visibility)."""
+    return Profile.objects.filter(user__is_active=True, user__approval=Approval.APPROVED)
 
 
 def _visible(field: str, viewer: Viewer) -> Q:
@@ -104,9 +115,7 @@ class DirectoryFilters:
 
 def directory_profiles(*, viewer: Viewer, filters: DirectoryFilters) -> QuerySet[Profile]:
     """Profiles the viewer may find, filtered only on fields the viewer may see."""
-    profiles = Profile.objects.filter(
-        _visible("display_name", viewer), user__is_active=True, user__approval=Approval.APPROVED
-    )
+    profiles = member_profiles().filter(_visible("display_name", viewer))
     if filters.expertise:
         profiles = profiles.filter(_visible("expertise", viewer), expertise__slug=filters.expertise)
     if filters.level:
@@ -149,7 +158,16 @@ class ProfileView:
 def profile_view(*, profile: Profile, viewer: Viewer) -> ProfileView:
     """Expects `expertise` and `interests` prefetched when called in a loop."""
     is_own = viewer.is_authenticated and profile.user_id == viewer.pk
-    levels = visibility_levels(viewer)
+    return _profile_view(profile, visibility_levels(viewer), is_own=is_own)
+
+
+def profile_view_for(*, profile: Profile, member: bool) -> ProfileView:
+    """The profile as every network member (`member`) or every visitor sees it, its owner
+    aside: what search may show them. Expects `expertise` and `interests` prefetched."""
+    return _profile_view(profile, visibility_levels_for(member=member), is_own=False)
+
+
+def _profile_view(profile: Profile, levels: list[str], *, is_own: bool) -> ProfileView:
     values = {
         "display_name": profile.display_name,
         "organisation": profile.organisation,

@@ -15,17 +15,18 @@ from django.utils.http import urlencode
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from discussions.models import ChannelVisibility, Membership
+from discussions.selectors import is_open_to_members, readable_channels
 from hub.models import Topic
 from members.models import AdministrationLevel, FederalState
 from members.selectors import is_network_member
 from search.backends import (
-    DatabaseSearchBackend,
-    ElasticsearchUnavailable,
+    BackendUnavailable,
+    DatabaseBackend,
     Query,
-    elasticsearch_search,
-    elasticsearch_title_suggestions,
-    get_search_backend,
+    SearchBackend,
+    Suggestion,
+    backend_named,
+    get_backend,
 )
 from search.indexing import vocabulary_word
 from search.models import Audience, Kind, Term
@@ -45,7 +46,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-BACKEND_CHOICES = ("database", "elasticsearch", "elasticsearch-baseline")
 MAX_PAGE_SIZE = 100
 # Shorter words are too often abbreviations to guess at.
 MIN_SUGGESTED_LENGTH = 4
@@ -54,16 +54,22 @@ LONG_WORD_LENGTH = 10
 
 
 def viewer_audiences(viewer: Any) -> frozenset[str]:
-    """The audiences whose entries the viewer may see, the same rules as the pages: members
-    read open channels and the private channels they belong to and see members-only profile
-    fields; visitors and pending accounts see public content only."""
+    """The audiences whose entries the viewer may see, by the rules of the pages: members read
+    open channels and the private channels they belong to (`readable_channels`) and see
+    members-only profile fields; visitors and pending accounts see public content only."""
     if not is_network_member(viewer):
         return frozenset({Audience.PUBLIC, Audience.OUTSIDERS})
-    private_channels = Membership.objects.filter(
-        user=viewer, channel__visibility=ChannelVisibility.PRIVATE
-    ).values_list("channel_id", flat=True)
+    channels = readable_channels(viewer=viewer).only("pk", "visibility")
     return frozenset(
-        {Audience.PUBLIC, Audience.MEMBERS, *(Audience.channel(pk) for pk in private_channels)}
+        {
+            Audience.PUBLIC,
+            Audience.MEMBERS,
+            *(
+                Audience.channel(channel.pk)
+                for channel in channels
+                if not is_open_to_members(channel)
+            ),
+        }
     )
 
 
@@ -158,7 +164,7 @@ def suggestion_for(text: str, clauses: list[Clause], audiences: frozenset[str]) 
     unknown = _unknown_words({word.lower() for _clause, word in typed_words})
     if not unknown:
         return None
-    database = DatabaseSearchBackend()
+    database = DatabaseBackend()
     text = text[:MAX_QUERY_LENGTH]
     suggestion = text
     for clause, typed in typed_words:
@@ -174,18 +180,14 @@ def suggestion_for(text: str, clauses: list[Clause], audiences: frozenset[str]) 
     return suggestion if suggestion != text else None
 
 
-def _answer(query: Query, backend: str, *, fall_back: bool = True) -> SearchResults:
-    if backend == "database":
-        results = DatabaseSearchBackend().search(query)
-    else:
-        try:
-            results = elasticsearch_search(query, baseline=backend == "elasticsearch-baseline")
-        except ElasticsearchUnavailable:
-            if not fall_back:
-                raise
-            logger.warning("Elasticsearch unavailable; the database answers", exc_info=True)
-            results = DatabaseSearchBackend().search(query)
-            results = replace(results, degraded=True)
+def _answer(query: Query, backend: SearchBackend, *, fall_back: bool = True) -> SearchResults:
+    try:
+        results = backend.search(query)
+    except BackendUnavailable:
+        if not fall_back or backend.fallback is None:
+            raise
+        logger.warning("Search backend unavailable; its fallback answers", exc_info=True)
+        results = replace(backend.fallback.search(query), degraded=True)
     if query.clauses:
         suggestion = suggestion_for(query.request.text, query.clauses, query.audiences)
         results = replace(results, suggestion=suggestion)
@@ -194,17 +196,29 @@ def _answer(query: Query, backend: str, *, fall_back: bool = True) -> SearchResu
 
 def search(request: SearchRequest, *, viewer: Any) -> SearchResults:
     """Search everything the viewer may see."""
-    backend = "elasticsearch" if get_search_backend().name == "elasticsearch" else "database"
-    return _answer(_query(request, viewer), backend)
+    return _answer(_query(request, viewer), get_backend())
 
 
 def search_with_backend(request: SearchRequest, *, viewer: Any, backend: str) -> SearchResults:
     """For benchmarks: force "database", "elasticsearch" (must be configured) or
-    "elasticsearch-baseline" (the plain `german`-analysed field). No fallback: a benchmark
+    "elasticsearch-baseline" (the plain `german`-analysed fields). No fallback: a benchmark
     must fail rather than measure the database under the wrong name."""
-    if backend not in BACKEND_CHOICES:
-        raise ValueError(f"Unknown backend {backend!r}; choose one of {BACKEND_CHOICES}")
-    return _answer(_query(request, viewer), backend, fall_back=False)
+    chosen = backend_named(backend)
+    return _answer(_query(request, viewer), chosen, fall_back=False)
+
+
+def _titles(text: str, audiences: frozenset[str], limit: int) -> list[Suggestion]:
+    """Titles from the backend, else from its fallback (down, or nothing found)."""
+    backend: SearchBackend | None = get_backend()
+    while backend is not None:
+        try:
+            titles = backend.suggest(text, audiences, limit)
+        except BackendUnavailable:
+            titles = []
+        if titles:
+            return titles
+        backend = backend.fallback
+    return []
 
 
 def autocomplete(text: str, *, viewer: Any, limit: int = 8) -> list[dict]:
@@ -212,19 +226,8 @@ def autocomplete(text: str, *, viewer: Any, limit: int = 8) -> list[dict]:
     clauses = parse(text)
     if not clauses or limit < 1:
         return []
-    audiences = viewer_audiences(viewer)
-    titles: list[dict] = []
-    if get_search_backend().name == "elasticsearch":
-        try:
-            titles = elasticsearch_title_suggestions(text, audiences, limit)
-        except ElasticsearchUnavailable:
-            titles = []
-    if not titles:
-        titles = [
-            {"label": entry.title, "url": entry.url, "kind": entry.kind}
-            for entry in DatabaseSearchBackend().title_suggestions(text, audiences, limit)
-        ]
-    suggestions = titles[: max(1, limit - limit // 3)]
+    titles = _titles(text, viewer_audiences(viewer), limit)
+    suggestions: list[dict] = list(titles[: max(1, limit - limit // 3)])
     last_word = text.split()[-1].lower() if text.split() else ""
     if len(last_word) >= 2:
         head = " ".join(text.split()[:-1])

@@ -13,11 +13,11 @@ class SearchConfig(AppConfig):
         from hub import demo, health
         from search import receivers
         from search.analysis import lists_changed
-        from search.backends import get_search_backend
+        from search.backends import get_backend
         from search.demo import seed_search_index
         from search.models import SynonymGroup, WordPart
 
-        health.register("search", lambda: get_search_backend().health())
+        health.register("search", lambda: get_backend().health())
         receivers.connect()
         # Last: after every seeder that creates content.
         demo.register("search", seed_search_index, order=1000)

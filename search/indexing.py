@@ -5,8 +5,9 @@ Every searchable thing belongs to a *source* ("practice:42", "course:7", "messag
 stored ones, so the same code serves publishing, unpublishing, deleting and rebuilding. A
 practice page owns the entries of its attached documents, a course those of its sessions.
 
-The database index is always written; Elasticsearch additionally when configured, through
-`search.backends` (which keeps an outbox when the cluster cannot be reached).
+The stored entries (`SearchEntry`) are always written: they are the database backend's index.
+Then the backend settings chose is told which entries changed (`search.backends`); what
+Elasticsearch cannot take waits in `search.outbox`.
 """
 
 from __future__ import annotations
@@ -28,14 +29,17 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from discussions.events import member_name
-from discussions.models import Channel, ChannelVisibility, Message
+from discussions.models import Channel, Message
+from discussions.selectors import is_open_to_members
 from hub.models import PracticePage
-from members.models import Approval, Profile, Visibility
+from members.models import Profile
+from members.selectors import member_profiles, profile_view_for, visibility_levels_for
 from peer_learning.models import CoursePage, Session, SessionStatus
 from search.analysis import index_tokens
-from search.backends import elasticsearch_rebuild, elasticsearch_sync_entries
+from search.backends import BackendUnavailable, get_backend
 from search.extraction import document_text
 from search.models import Audience, EntryTopic, Kind, SearchEntry, Term
+from search.outbox import outbox_put
 
 logger = logging.getLogger(__name__)
 
@@ -183,11 +187,7 @@ def _indexable_messages() -> QuerySet[Message]:
 
 def message_items(message: Message, channel_topics: tuple[str, ...]) -> list[Item]:
     channel = message.channel
-    audience = (
-        Audience.MEMBERS
-        if channel.visibility == ChannelVisibility.OPEN
-        else Audience.channel(channel.pk)
-    )
+    audience = Audience.MEMBERS if is_open_to_members(channel) else Audience.channel(channel.pk)
     key = f"message:{message.pk}"
     return [
         Item(
@@ -208,33 +208,26 @@ def message_items(message: Message, channel_topics: tuple[str, ...]) -> list[Ite
 
 def _indexable_profiles() -> QuerySet[Profile]:
     return (
-        Profile.objects.filter(user__is_active=True, user__approval=Approval.APPROVED)
-        .select_related("organisation")
-        .prefetch_related("expertise", "interests")
+        member_profiles().select_related("organisation").prefetch_related("expertise", "interests")
     )
 
 
-def _profile_variant(profile: Profile, levels: set[str]) -> dict | None:
-    """What a viewer who sees `levels` finds of the profile, like `members.selectors.profile_view`:
-    None when the name itself is hidden from them (then the directory hides the profile)."""
-
-    def visible(name: str) -> bool:
-        return getattr(profile, Profile.VISIBILITY_FIELDS[name]) in levels
-
-    if not visible("display_name"):
+def _profile_variant(profile: Profile, *, member: bool) -> dict | None:
+    """What every member (`member`) or every visitor finds of the profile: the fields the
+    profile page shows them. None when the name itself is hidden from them (then the
+    directory hides the profile)."""
+    fields = profile_view_for(profile=profile, member=member).fields
+    if fields["display_name"] is None:
         return None
-    organisation = profile.organisation if visible("organisation") else None
+    organisation = fields["organisation"]
     parts = [
         organisation.name if organisation else "",
-        profile.position if visible("position") else "",
-        profile.bio if visible("bio") else "",
+        fields["position"] or "",
+        fields["bio"] or "",
+        *(", ".join(tag.name for tag in fields[name] or ()) for name in ("expertise", "interests")),
     ]
-    if visible("expertise"):
-        parts.append(", ".join(tag.name for tag in profile.expertise.all()))
-    if visible("interests"):
-        parts.append(", ".join(tag.name for tag in profile.interests.all()))
     return {
-        "title": profile.display_name,
+        "title": fields["display_name"],
         "text": "\n".join(part for part in parts if part),
         "administration_level": organisation.level if organisation else "",
         "state": organisation.state if organisation else "",
@@ -243,8 +236,8 @@ def _profile_variant(profile: Profile, levels: set[str]) -> dict | None:
 
 def profile_items(profile: Profile) -> list[Item]:
     key = f"profile:{profile.pk}"
-    public = _profile_variant(profile, {Visibility.PUBLIC})
-    members = _profile_variant(profile, {Visibility.PUBLIC, Visibility.MEMBERS})
+    public = _profile_variant(profile, member=False)
+    members = _profile_variant(profile, member=True)
     common = {
         "key": key,
         "kind": Kind.PROFILE,
@@ -326,8 +319,10 @@ _COUNTERS: dict[str, Callable[[], QuerySet]] = {
         status=SessionStatus.CANCELLED
     ),
     Kind.MESSAGE: _indexable_messages,
-    # A name only its owner may see keeps the profile out of search altogether.
-    Kind.PROFILE: lambda: _indexable_profiles().exclude(display_name_visibility=Visibility.PRIVATE),
+    # A name no other member may see keeps the profile out of search altogether.
+    Kind.PROFILE: lambda: _indexable_profiles().filter(
+        display_name_visibility__in=visibility_levels_for(member=True)
+    ),
 }
 
 _GENERATORS: list[tuple[str, Callable[[], Iterator[tuple[str, list[Item]]]]]] = [
@@ -427,8 +422,16 @@ def _apply_vocabulary(delta: Counter) -> None:
     Term.objects.filter(document_frequency__lte=0).delete()
 
 
-def _store(sources: list[str], items: list[Item]) -> list[str]:
-    """Replace the entries of `sources` with `items`; returns every entry id touched."""
+@dataclass(frozen=True)
+class _Stored:
+    """The entry ids a store wrote, and those it removed for good."""
+
+    written: list[str]
+    removed: list[str]
+
+
+def _store(sources: list[str], items: list[Item]) -> _Stored:
+    """Replace the entries of `sources` with `items`."""
     # Analysing the text is most of the work: done before the transaction takes the write lock,
     # which on SQLite makes every other writer of the process wait.
     new = [_entry(item) for item in items]
@@ -444,11 +447,23 @@ def _store(sources: list[str], items: list[Item]) -> list[str]:
             batch_size=1000,
         )
         _apply_vocabulary(delta)
-    return sorted({entry.entry_id for entry in old} | {entry.entry_id for entry in new})
+    written = {entry.entry_id for entry in new}
+    return _Stored(
+        written=sorted(written),
+        removed=sorted({entry.entry_id for entry in old} - written),
+    )
 
 
-def _push(entry_ids: list[str]) -> None:
-    elasticsearch_sync_entries(entry_ids)
+def _push(stored: _Stored) -> None:
+    """Tell the backend what changed; what it cannot take now waits in the outbox."""
+    backend = get_backend()
+    try:
+        backend.index(stored.written)
+        backend.delete(stored.removed)
+    except BackendUnavailable as error:
+        entry_ids = stored.written + stored.removed
+        logger.warning("Search backend unavailable, %d changes to the outbox", len(entry_ids))
+        outbox_put(entry_ids, str(error))
 
 
 def refresh(source: str) -> None:
@@ -524,7 +539,11 @@ def rebuild(
             _store([source for source, _items in batch], items)
             stored += len(items)
     _refresh_table_statistics()
-    elasticsearch_rebuild(progress=elasticsearch_progress)
+    started = timezone.now()
+    get_backend().rebuild(progress=elasticsearch_progress)
+    # Written while the backend was rebuilt: sent again, now to the index behind the alias.
+    changed = SearchEntry.objects.filter(indexed_at__gte=started)
+    _push(_Stored(written=list(changed.values_list("entry_id", flat=True)), removed=[]))
     return stored
 
 

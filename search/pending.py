@@ -1,91 +1,112 @@
-"""New channel messages enter the search index shortly after they are posted, in batches, by a
-background thread of the process.
+"""Channel messages reach the search index through tasks, never on the commit callbacks that
+deliver them to open tabs.
 
 A busy channel posts several messages a second. Refreshing each message's entries right after
-its commit took about 12 ms on the same thread and interpreter lock that deliver the message to
-every open tab, and was the largest part of the delivery tail. Instead the commit notes the
-source in `PendingRefresh` (so the note survives a crash) and wakes a thread that, after
-`SEARCH_INDEX_DELAY` seconds, refreshes everything noted in one batch. What a stopped or
-crashed process left noted is picked up when a server or task worker starts again
-(`hub.signals.process_started`), or by `search_index sync`.
+its commit took about 12 ms on the same thread that delivers the message live, and was the
+largest part of the delivery tail. So a message change only enqueues work on commit, and the
+order is explicit: the live event goes out with the commit, the index follows when the task
+runs.
 
-Only new messages wait. Edits, moderation and deletion change the index at once: a hidden
-message must not stay findable for a moment longer.
+- A new message is noted in `PendingRefresh` (so the note survives a crash), and one task
+  (`search_index_pending`) refreshes everything noted, `SEARCH_INDEX_DELAY` seconds after the
+  first note: the messages of those moments in one batch.
+- An edit, hiding or deletion is its own task, due at once: a hidden message must not stay
+  findable longer than the worker takes to pick it up.
+
+Deferred tasks need a task backend that supports `run_after` (the database backend, run by
+`manage.py db_worker`). With one that cannot defer (the immediate backend of development and
+tests), or with `SEARCH_INDEX_DELAY = None`, new messages are indexed like edits. What a stopped
+process left noted is picked up when a server or task worker starts again
+(`hub.signals.process_started`), or by `search_index sync`.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.core.cache import cache
 from django.utils import timezone
+from django_tasks import task
 
 from search.indexing import refresh_many_quietly
 from search.models import PendingRefresh
 
 logger = logging.getLogger(__name__)
 
-_wake = threading.Event()
-_start_lock = threading.Lock()
-_worker: threading.Thread | None = None
+BATCH_SCHEDULED_KEY = "search:pending-batch-scheduled"
+# The flag outlives the batch it stands for by this much: if that batch is lost (no worker,
+# queue cleared), the next new message schedules another one after at most this long.
+BATCH_FLAG_GRACE = timedelta(minutes=1)
 
 
-def note(source: str) -> None:
-    """After a commit: have the next batch refresh `source`. Never raises (indexing must not
-    break the write that caused it)."""
+@task()
+def search_index_messages(sources: list[str]) -> None:
+    """Bring these messages' entries up to date (edits, hiding, deletion)."""
+    refresh_many_quietly(sources)
+
+
+@task()
+def search_index_pending() -> int:
+    """Index every new message noted until now; returns how many."""
+    cache.delete(BATCH_SCHEDULED_KEY)
+    return refresh_pending()
+
+
+def _batches_deferred() -> bool:
+    return (
+        settings.SEARCH_INDEX_DELAY is not None
+        and search_index_pending.get_backend().supports_defer
+    )
+
+
+def message_changed(source: str, *, new: bool) -> None:
+    """After a commit: have the index follow a message change. Never raises (indexing must
+    not break the write that caused it)."""
     try:
-        PendingRefresh.objects.bulk_create(
-            [PendingRefresh(source=source, noted_at=timezone.now())],
-            update_conflicts=True,
-            unique_fields=["source"],
-            update_fields=["noted_at"],
-        )
+        if new and _batches_deferred():
+            _note(source)
+            _schedule_batch()
+        else:
+            search_index_messages.enqueue([source])
     except Exception:
-        logger.exception("Could not note %s for indexing", source)
+        logger.exception("Could not schedule indexing %s", source)
+
+
+def _note(source: str) -> None:
+    PendingRefresh.objects.bulk_create(
+        [PendingRefresh(source=source, noted_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["source"],
+        update_fields=["noted_at"],
+    )
+
+
+def _schedule_batch() -> None:
+    """One batch waits at a time: it takes every note made until it runs."""
+    delay = timedelta(seconds=settings.SEARCH_INDEX_DELAY or 0)
+    if not cache.add(BATCH_SCHEDULED_KEY, True, timeout=(delay + BATCH_FLAG_GRACE).total_seconds()):
         return
-    _wake_worker()
+    try:
+        search_index_pending.using(run_after=timezone.now() + delay).enqueue()
+    except Exception:
+        cache.delete(BATCH_SCHEDULED_KEY)
+        raise
 
 
 def drain_left_over(**_kwargs: object) -> None:
-    """At process start (`hub.signals.process_started`): have the batch thread index what a
-    stopped process left noted, without waiting for the next message. Start-up does not wait
-    for it and it never raises. Off with `SEARCH_INDEX_DELAY = None` (test settings): such a
-    process runs no batches and leaves old notes to `search_index sync`."""
-    if settings.SEARCH_INDEX_DELAY is None:
+    """At process start (`hub.signals.process_started`): have a worker index what a stopped
+    process left noted, without waiting for the next message. Start-up does not wait for it
+    and it never raises. Without deferred batches (the immediate task backend, or
+    `SEARCH_INDEX_DELAY = None`) old notes are left to `search_index sync`."""
+    if not _batches_deferred():
         return
     try:
-        _wake_worker()
+        if PendingRefresh.objects.exists():
+            search_index_pending.enqueue()
     except Exception:
-        logger.exception("Could not start indexing the messages left waiting")
-
-
-def _wake_worker() -> None:
-    global _worker
-    with _start_lock:
-        if _worker is None or not _worker.is_alive():
-            # A daemon: the notes are in the database, so nothing is lost if the process ends
-            # before the batch ran.
-            _worker = threading.Thread(target=_work, name="search-pending", daemon=True)
-            _worker.start()
-    _wake.set()
-
-
-def _work() -> None:
-    while True:
-        _wake.wait()
-        # Waiting first gathers the messages of the next moments into this batch.
-        time.sleep(settings.SEARCH_INDEX_DELAY or 0)
-        _wake.clear()
-        try:
-            refresh_pending()
-        except Exception:
-            logger.exception("Background indexing failed; the notes wait for the next batch")
-        finally:
-            # Idle between batches: hold no connection (PostgreSQL counts them).
-            connection.close()
+        logger.exception("Could not schedule indexing the messages left waiting")
 
 
 def refresh_pending(*, batch_size: int = 500) -> int:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from wagtail.documents import get_document_model
@@ -48,13 +47,9 @@ def session_changed(sender: Any, instance: Session, **kwargs: Any) -> None:
 
 
 def message_changed(sender: Any, instance: Message, created: bool = False, **kwargs: Any) -> None:
-    """A new message joins the next background batch (`search.pending`); an edit, hiding or
-    deletion is refreshed at once."""
+    """Indexed by a task after the commit, off the thread that delivers it (`search.pending`)."""
     source = f"message:{instance.pk}"
-    if created and settings.SEARCH_INDEX_DELAY is not None:
-        transaction.on_commit(lambda: pending.note(source))
-    else:
-        schedule(source)
+    transaction.on_commit(lambda: pending.message_changed(source, new=created))
 
 
 def channel_changed(sender: Any, instance: Channel, **kwargs: Any) -> None:

@@ -152,22 +152,20 @@ def search_backend(request: pytest.FixtureRequest, settings: Any) -> str:
         Elasticsearch(server.url, request_timeout=60).cluster.health(
             wait_for_status="green", timeout="60s"
         )
-        from search.backends import elasticsearch_create_index
+        from search.backends import ElasticsearchBackend
 
-        elasticsearch_create_index()
+        ElasticsearchBackend().create_index()
         yield request.param
-        from search.backends import elasticsearch_delete_indexes
-
-        elasticsearch_delete_indexes()
+        ElasticsearchBackend().drop_indexes()
     else:
         yield request.param
 
 
 def refresh_index() -> None:
     """Elasticsearch shows new documents after a refresh; the database at once."""
-    from search.backends import elasticsearch_refresh
+    from search.backends import get_backend
 
-    elasticsearch_refresh()
+    get_backend().refresh()
 
 
 @pytest.fixture
@@ -184,7 +182,7 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 
 def waiting_replays():
     return DBTaskResult.objects.filter(
-        task_path="search.tasks.search_outbox_sync", status=TaskResultStatus.READY
+        task_path="search.outbox.search_outbox_sync", status=TaskResultStatus.READY
     )
 
 

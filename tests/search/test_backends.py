@@ -2,19 +2,19 @@ import pytest
 from django.db import connection
 
 from hub.health import run_checks
-from search.backends import DatabaseSearchBackend, get_search_backend
+from search.backends import DatabaseBackend, get_backend
 
 pytestmark = pytest.mark.django_db
 
 
 def test_database_backend_is_the_default():
-    backend = get_search_backend()
+    backend = get_backend()
 
-    assert isinstance(backend, DatabaseSearchBackend)
+    assert isinstance(backend, DatabaseBackend)
 
 
 def test_database_backend_proves_full_text_search_works():
-    result = DatabaseSearchBackend().health()
+    result = DatabaseBackend().health()
 
     assert result.ok
     expected = {"sqlite": "sqlite-fts5", "postgresql": "postgresql-fts"}[connection.vendor]
@@ -39,11 +39,11 @@ def test_title_suggestions_list_the_newest_titles_first_and_undated_ones_last(
 
     from django.utils import timezone
 
-    from search import backends
+    from search.backends import database
     from search.indexing import index_items
     from tests.search.items import search_item
 
-    monkeypatch.setattr(backends, "SORTED_TITLE_MATCHES", sorted_matches)
+    monkeypatch.setattr(database, "SORTED_TITLE_MATCHES", sorted_matches)
     now = timezone.now()
 
     def item(key: str, title: str, *, audience: str = "public", age_days: int | None = None):
@@ -61,8 +61,8 @@ def test_title_suggestions_list_the_newest_titles_first_and_undated_ones_last(
     )
 
     def titles(text: str, limit: int = 8) -> list[str]:
-        entries = DatabaseSearchBackend().title_suggestions(text, frozenset({"public"}), limit)
-        return [entry.title for entry in entries]
+        suggestions = DatabaseBackend().suggest(text, frozenset({"public"}), limit)
+        return [suggestion["label"] for suggestion in suggestions]
 
     assert titles("Verg") == [
         "Vergaberecht kompakt",
@@ -88,7 +88,7 @@ def test_a_word_matches_only_within_the_audiences_asked_for():
             ),
         ]
     )
-    backend = DatabaseSearchBackend()
+    backend = DatabaseBackend()
 
     def matches(text: str, audiences: set[str]) -> bool:
         return backend.matches_anything(parse(text), frozenset(audiences))

@@ -16,7 +16,7 @@ from elasticsearch import Elasticsearch
 
 from discussions.services.messages import message_post
 from search.api import SearchRequest, search
-from search.backends import elasticsearch_refresh, get_search_backend
+from search.backends import ElasticsearchBackend, get_backend
 from search.documents import alias_name
 from search.indexing import rebuild
 from search.models import OutboxItem
@@ -36,25 +36,23 @@ def search_backend():
 def elasticsearch(request, settings, elasticsearch_server):
     import uuid
 
-    from search.backends import elasticsearch_create_index, elasticsearch_delete_indexes
-
     settings.ELASTICSEARCH_URL = elasticsearch_server.url
     settings.ELASTICSEARCH_TIMEOUT = 30
     settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:12]}-"
     Elasticsearch(elasticsearch_server.url, request_timeout=60).cluster.health(
         wait_for_status="green", timeout="60s"
     )
-    elasticsearch_create_index()
+    ElasticsearchBackend().create_index()
     yield Elasticsearch(elasticsearch_server.url, request_timeout=30)
     settings.ELASTICSEARCH_URL = elasticsearch_server.url
-    elasticsearch_delete_indexes()
+    ElasticsearchBackend().drop_indexes()
 
 
 @pytest.fixture
 def world(db, elasticsearch, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         built = build_world()
-    elasticsearch_refresh()
+    get_backend().refresh()
     return built
 
 
@@ -72,7 +70,7 @@ def test_rebuild_swaps_the_alias_to_a_new_index(world, elasticsearch):
     (new_index,) = elasticsearch.indices.get_alias(name=alias_name())
     assert new_index != old_index
     assert not elasticsearch.indices.exists(index=old_index)
-    assert get_search_backend().name == "elasticsearch"
+    assert isinstance(get_backend(), ElasticsearchBackend)
     results = search(SearchRequest(text="Beteiligung"), viewer=AnonymousUser())
     assert results.backend == "elasticsearch"
     assert results.hits[0].key == f"practice:{world.practice.pk}"
@@ -118,7 +116,7 @@ def test_outage_write_goes_to_outbox_and_sync_loses_nothing(
 
     out = StringIO()
     call_command("search_index", "sync", stdout=out, stderr=StringIO())
-    elasticsearch_refresh()
+    get_backend().refresh()
 
     assert f"{len(waiting)} Änderungen an Elasticsearch gesendet." in out.getvalue()
     assert not OutboxItem.objects.exists()
@@ -147,7 +145,7 @@ def test_replay_task_catches_up_once_the_node_is_back(
     waiting_replays().update(run_after=timezone.now() - timedelta(seconds=1))
     with django_capture_on_commit_callbacks(execute=True):
         (replay,) = run_due_replays()
-    elasticsearch_refresh()
+    get_backend().refresh()
 
     replay.refresh_from_db()
     assert replay.status == TaskResultStatus.SUCCESSFUL and replay.return_value == waiting

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 
 from search.models import OutboxItem
-from search.tasks import REPLAY_SCHEDULED_KEY
+from search.outbox import REPLAY_SCHEDULED_KEY
 from tests.engines.servers import free_port
 from tests.factories import practice_page_create
 from tests.search.conftest import DATABASE_TASKS, run_due_replays, waiting_replays
@@ -71,7 +71,7 @@ def test_a_replay_while_elasticsearch_is_still_down_tries_again_later(
 
         ran.refresh_from_db()
         assert ran.status == TaskResultStatus.FAILED
-        assert ran.exception_class_path == "search.backends.ElasticsearchUnavailable"
+        assert ran.exception_class_path == "search.backends.elasticsearch.ElasticsearchUnavailable"
         assert OutboxItem.objects.count() == waiting
         assert set(OutboxItem.objects.values_list("attempts", flat=True)) == {attempt}
         (next_replay,) = waiting_replays()

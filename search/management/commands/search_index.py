@@ -14,17 +14,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db.models import Count
 from tqdm import tqdm
 
-from search.backends import (
-    ElasticsearchUnavailable,
-    elasticsearch_counts,
-    outbox_replay,
-)
+from search.backends import BackendUnavailable, DatabaseBackend, get_backend
 from search.documents import alias_name
 from search.indexing import database_counts, rebuild, total_sources
 from search.models import Kind, OutboxItem, PendingRefresh, SearchEntry
+from search.outbox import outbox_replay
 from search.pending import refresh_pending
 
 ACTIONS = ("rebuild", "sync", "status")
@@ -65,7 +61,7 @@ class Command(BaseCommand):
                 stored = rebuild(
                     progress=database_bar.update, elasticsearch_progress=elasticsearch_progress
                 )
-            except ElasticsearchUnavailable as error:
+            except BackendUnavailable as error:
                 raise CommandError(
                     "Der Datenbank-Index ist neu aufgebaut, Elasticsearch aber nicht erreichbar "
                     f"({error}). Später erneut „search_index rebuild“ ausführen."
@@ -89,7 +85,7 @@ class Command(BaseCommand):
         with self._bar("Warteschlange", waiting) as bar:
             try:
                 sent = outbox_replay(progress=bar.update)
-            except ElasticsearchUnavailable as error:
+            except BackendUnavailable as error:
                 raise CommandError(
                     f"Elasticsearch ist nicht erreichbar ({error}); "
                     f"{OutboxItem.objects.count()} Änderungen warten weiter."
@@ -98,18 +94,14 @@ class Command(BaseCommand):
 
     def _status(self) -> None:
         content = database_counts()
-        entries = dict(
-            SearchEntry.objects.order_by()
-            .values_list("kind")
-            .annotate(count=Count("key", distinct=True))
-        )
+        entries = DatabaseBackend().counts()
         documents: dict[str, int] | None = None
         elasticsearch_note = "nicht eingerichtet"
         if settings.ELASTICSEARCH_URL:
             try:
-                documents = elasticsearch_counts()
+                documents = get_backend().counts()
                 elasticsearch_note = alias_name()
-            except ElasticsearchUnavailable as error:
+            except BackendUnavailable as error:
                 elasticsearch_note = f"nicht erreichbar ({error})"
         self.stdout.write(f"Elasticsearch: {elasticsearch_note}")
         header = f"{'Art':<16}{'Inhalte':>10}{'DB-Index':>10}{'Elasticsearch':>15}"

@@ -1,12 +1,12 @@
-"""Background task: replay the outbox once Elasticsearch is back (what `manage.py search_index
-sync` does by hand).
+"""Changes Elasticsearch missed, kept until it is back, and their replay.
 
-A change that lands in the outbox schedules one replay a little later (`outbox_replay_schedule`);
-a replay that finds Elasticsearch still down schedules the next one, each time waiting twice as
-long, up to half an hour. A cache flag keeps it to one waiting replay however many writes fail
-meanwhile. Deferred runs need a task backend that supports `run_after` (the database backend,
-run by `manage.py db_worker`); with the immediate backend nothing is scheduled, because a retry
-in the same request would only fail again, and the outbox waits for `search_index sync`.
+A write the cluster refuses (down, timed out) leaves its entry ids here (`outbox_put`) and
+schedules one replay a little later; a replay that finds the cluster still down schedules the
+next one, each time waiting twice as long, up to half an hour. A cache flag keeps it to one
+waiting replay however many writes fail meanwhile. Deferred runs need a task backend that
+supports `run_after` (the database backend, run by `manage.py db_worker`); with the immediate
+backend nothing is scheduled, because a retry in the same request would only fail again, and
+the outbox waits for `manage.py search_index sync`.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django_tasks import task
 
-from search.backends import ElasticsearchUnavailable, outbox_replay
+from search.backends import BackendUnavailable, get_backend
+from search.backends.base import Progress
 from search.models import OutboxItem
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,45 @@ REPLAY_FLAG_GRACE = timedelta(hours=1)
 REPLAY_SCHEDULED_KEY = "search:outbox-replay-scheduled"
 
 
+def outbox_put(entry_ids: list[str], error: str) -> None:
+    """Keep these entry ids for the replay and have one scheduled."""
+    existing = set(
+        OutboxItem.objects.filter(entry_id__in=entry_ids).values_list("entry_id", flat=True)
+    )
+    OutboxItem.objects.bulk_create(
+        [
+            OutboxItem(entry_id=entry_id, last_error=error[:1000])
+            for entry_id in entry_ids
+            if entry_id not in existing
+        ],
+        ignore_conflicts=True,
+    )
+    outbox_replay_schedule()
+
+
+def outbox_replay(*, batch_size: int = 500, progress: Progress | None = None) -> int:
+    """Send every waiting change; returns how many were sent. Raises BackendUnavailable when
+    the cluster is still down (what is left stays in the outbox)."""
+    backend = get_backend()
+    backend.reconnect()
+    sent = 0
+    while True:
+        batch = list(OutboxItem.objects.order_by("id")[:batch_size])
+        if not batch:
+            return sent
+        try:
+            backend.index([item.entry_id for item in batch])
+        except BackendUnavailable as error:
+            OutboxItem.objects.filter(pk__in=[item.pk for item in batch]).update(
+                attempts=F("attempts") + 1, last_error=str(error)[:1000]
+            )
+            raise
+        OutboxItem.objects.filter(pk__in=[item.pk for item in batch]).delete()
+        sent += len(batch)
+        if progress:
+            progress(len(batch))
+
+
 @task()
 def search_outbox_sync() -> int:
     """Send the outbox to Elasticsearch; returns how many changes were sent. While the cluster
@@ -44,7 +84,7 @@ def search_outbox_sync() -> int:
         return 0
     try:
         return outbox_replay()
-    except ElasticsearchUnavailable:
+    except BackendUnavailable:
         outbox_replay_schedule()
         raise
 

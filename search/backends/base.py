@@ -1,0 +1,94 @@
+"""The interface every search backend implements.
+
+The stored entries (`search.models.SearchEntry`, written by `search.indexing`) are the truth:
+the database backend answers from them directly, and an Elasticsearch backend is a copy that
+`index` and `delete` keep in step. Callers (`search.api`, `search.indexing`, `search.outbox`,
+the management command) use these methods only, whichever backend settings chose.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypedDict
+
+from hub.health import CheckResult
+from search.query import Clause
+from search.types import SearchRequest, SearchResults
+
+# Title matches count four times as much as body matches, on every backend.
+TITLE_WEIGHT = 4.0
+
+Progress = Callable[[int], None]
+
+
+class BackendUnavailable(Exception):
+    """The backend could not be reached or refused the request."""
+
+
+@dataclass(frozen=True)
+class Query:
+    """A search request made concrete for a backend: parsed clauses and who is asking."""
+
+    request: SearchRequest
+    clauses: list[Clause]
+    audiences: frozenset[str]
+    facet_labels: dict[str, dict[str, str]]
+
+
+class Suggestion(TypedDict):
+    """One line of the autocomplete list."""
+
+    label: str
+    url: str
+    kind: str
+
+
+class SearchBackend(ABC):
+    """One search engine. Reads take the viewer's audiences, so every backend applies the same
+    permissions; writes take entry ids and read the entries' current state from the database."""
+
+    @abstractmethod
+    def health(self) -> CheckResult:
+        """Whether the engine can search now (for the health endpoint)."""
+
+    @abstractmethod
+    def search(self, query: Query) -> SearchResults:
+        """One page of hits with the total and every facet's counts. Raises BackendUnavailable."""
+
+    @abstractmethod
+    def suggest(self, text: str, audiences: frozenset[str], limit: int) -> list[Suggestion]:
+        """Titles the audiences may see that hold every word typed, the last one as a prefix.
+        Raises BackendUnavailable."""
+
+    @abstractmethod
+    def index(self, entry_ids: list[str]) -> None:
+        """Hold these stored entries as they are now; an id no longer stored is removed (the
+        outbox replays ids whose entries were deleted meanwhile). Raises BackendUnavailable."""
+
+    @abstractmethod
+    def delete(self, entry_ids: list[str]) -> None:
+        """Forget these entries. Raises BackendUnavailable."""
+
+    @abstractmethod
+    def rebuild(self, progress: Progress | None = None) -> None:
+        """Rebuild from every stored entry (called after the entries themselves were rebuilt);
+        `progress` is called with the number of entries done. Raises BackendUnavailable."""
+
+    @abstractmethod
+    def refresh(self) -> None:
+        """Make every write so far visible to searches."""
+
+    @abstractmethod
+    def counts(self) -> dict[str, int]:
+        """Things per kind the backend holds (a profile's variants count once)."""
+
+    @abstractmethod
+    def reconnect(self) -> None:
+        """Try the engine on the next request even if it failed a moment ago (a replay)."""
+
+    @property
+    def fallback(self) -> SearchBackend | None:
+        """Who answers while this backend cannot, or finds no title to suggest."""
+        return None

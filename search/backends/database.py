@@ -1,0 +1,344 @@
+"""The database backend: SQLite FTS5 or PostgreSQL full-text search over the stored entries.
+
+The entries are this backend's index (the full-text columns follow them in the same
+transaction), so it needs no writes of its own; it is the default, and it answers for
+Elasticsearch while the cluster is down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import BooleanField, Count, QuerySet
+from django.db.models.expressions import RawSQL
+
+from hub.health import CheckResult
+from search.analysis import query_tokens
+from search.backends.base import TITLE_WEIGHT, Progress, Query, SearchBackend, Suggestion
+from search.backends.facets import day_end, day_start, page_bounds, query_facets, ticked
+from search.highlight import highlight
+from search.models import EntryTopic, SearchEntry
+from search.query import (
+    STRICT,
+    Breadth,
+    Clause,
+    all_tokens,
+    fts5_expression,
+    fts5_string,
+    settled,
+    tsquery_expression,
+    tsquery_lexeme,
+)
+from search.types import SearchHit, SearchRequest, SearchResults
+
+FTS_TABLE = "search_entry_fts"
+# Fixed SQL: user input only ever reaches it as a bound parameter.
+# Whether anything matches: the full-text index is read first and the first match within the
+# audiences ends the search; filtering the entries by audience first would probe every one.
+_SQLITE_ANY_MATCH = (
+    "SELECT 1 FROM search_entry_fts CROSS JOIN search_searchentry e "
+    "ON e.id = search_entry_fts.rowid WHERE search_entry_fts MATCH %s "
+    "AND e.audience IN ({audiences}) LIMIT 1"
+)
+_POSTGRESQL_ANY_MATCH = (
+    "SELECT 1 FROM search_searchentry e WHERE e.search_vector @@ to_tsquery('simple', %s) "
+    "AND e.audience IN ({audiences}) LIMIT 1"
+)
+_POSTGRESQL_TITLE_MATCH = "title_vector @@ to_tsquery('simple', %s)"
+# PostgreSQL autocomplete sorts a title prefix's matches itself up to this many.
+SORTED_TITLE_MATCHES = 500
+# CROSS JOIN keeps the full-text index first and its matches go through a top-N sort; asked
+# to sort by date, SQLite would otherwise walk the date index over every entry.
+_SQLITE_TITLE_SUGGESTIONS = (
+    "SELECT e.id FROM search_entry_fts CROSS JOIN search_searchentry e "
+    "ON e.id = search_entry_fts.rowid WHERE search_entry_fts MATCH %s "
+    "AND e.audience IN ({audiences}) ORDER BY e.date IS NULL, e.date DESC, e.id LIMIT %s"
+)
+
+
+def _placeholders(values: list) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+# Facets that are columns of the search entry; topics are rows of their own.
+_COLUMN_FACETS = ("kind", "administration_level", "state")
+
+
+@dataclass(frozen=True)
+class _Answer:
+    total: int
+    scored: list[tuple[int, float]]
+    counts: dict[str, dict[str, int]]
+
+
+class DatabaseBackend(SearchBackend):
+    def health(self) -> CheckResult:
+        """Prove the database can do full-text search, not merely that it answers."""
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("CREATE VIRTUAL TABLE temp.kollegium_healthz USING fts5(body)")
+                cursor.execute("DROP TABLE temp.kollegium_healthz")
+                engine = "sqlite-fts5"
+            elif connection.vendor == "postgresql":
+                cursor.execute("SELECT to_tsvector('german', 'Bürgerbeteiligung')")
+                engine = "postgresql-fts"
+            else:
+                return CheckResult(ok=False, backend="database", error="unsupported database")
+        return CheckResult(ok=True, backend=engine)
+
+    # --- matching ---
+
+    def matches_anything(self, clauses: list[Clause], audiences: frozenset[str]) -> bool:
+        """Whether any entry of the audiences matches (the "Meinten Sie …?" check, which
+        always asks the database: its vocabulary is the database's)."""
+        chosen = sorted(audiences)
+        if connection.vendor == "postgresql":
+            sql, expression = _POSTGRESQL_ANY_MATCH, tsquery_expression(clauses)
+        else:
+            sql, expression = _SQLITE_ANY_MATCH, fts5_expression(clauses)
+        with connection.cursor() as cursor:
+            cursor.execute(sql.format(audiences=_placeholders(chosen)), [expression, *chosen])
+            return cursor.fetchone() is not None
+
+    # --- answering ---
+
+    @staticmethod
+    def _matched_sql(query: Query, breadth: Breadth) -> tuple[str, list]:
+        """Every entry the query matches within the viewer's audiences and the date range, with
+        its score and facet columns. Only fixed SQL is put together; input is in the params."""
+        entries = SearchEntry._meta.db_table
+        columns = "e.id, {score} AS score, e.kind, e.administration_level, e.state, e.date"
+        params: list = []
+        if not query.clauses:
+            sql = f"SELECT {columns.format(score='0.0')} FROM {entries} e WHERE 1 = 1"  # noqa: S608
+        elif connection.vendor == "postgresql":
+            # ts_rank, not ts_rank_cd: cover density costs four times as much per matched row
+            # (a broad word matches half of 100,000 entries), and title weight A still counts.
+            score = "ts_rank(e.search_vector, q)"
+            sql = (
+                f"SELECT {columns.format(score=score)} "  # noqa: S608
+                f"FROM {entries} e, to_tsquery('simple', %s) q WHERE e.search_vector @@ q"
+            )
+            params.append(tsquery_expression(query.clauses, breadth))
+        else:
+            score = f"-bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0)"
+            sql = (
+                f"SELECT {columns.format(score=score)} "  # noqa: S608
+                f"FROM {FTS_TABLE} JOIN {entries} e ON e.id = {FTS_TABLE}.rowid "
+                f"WHERE {FTS_TABLE} MATCH %s"
+            )
+            params.append(fts5_expression(query.clauses, breadth))
+        audiences = sorted(query.audiences)
+        sql += f" AND e.audience IN ({_placeholders(audiences)})"
+        params += audiences
+        request = query.request
+        if request.date_from:
+            sql += " AND e.date >= %s"
+            params.append(connection.ops.adapt_datetimefield_value(day_start(request.date_from)))
+        if request.date_to:
+            sql += " AND e.date <= %s"
+            params.append(connection.ops.adapt_datetimefield_value(day_end(request.date_to)))
+        return sql, params
+
+    @staticmethod
+    def _chosen(request: SearchRequest, *, leave_out: str = "") -> tuple[str, list]:
+        """The facet values ticked, as a condition on matched rows `m` (topics through the
+        `chosen_topic` rows of `_answer`); a facet's own counts leave its own choice out, so its
+        other values stay selectable."""
+        conditions = ["1 = 1"]
+        params: list = []
+        chosen_values = ticked(request)
+        for name in _COLUMN_FACETS:
+            values = chosen_values[name]
+            if values and name != leave_out:
+                chosen = sorted(values)
+                conditions.append(f"m.{name} IN ({_placeholders(chosen)})")
+                params += chosen
+        if request.topics and leave_out != "topic":
+            conditions.append("m.id IN (SELECT entry_id FROM chosen_topic)")
+        return " AND ".join(conditions), params
+
+    def _answer(self, query: Query, breadth: Breadth, page: int) -> _Answer:
+        """Hits of one page, the total and every facet's counts in one statement: the text is
+        matched and scored once, and the rows are shared by all parts of the answer."""
+        request = query.request
+        matched, params = self._matched_sql(query, breadth)
+        common = f"WITH matched AS MATERIALIZED ({matched})"
+        if request.topics:
+            # The entries of the ticked topics, read once: as a subquery in every part,
+            # PostgreSQL looks up each matched row's topics again per part (it estimates far
+            # too few rows in `matched` to choose a hash join).
+            topics = sorted(request.topics)
+            common += (
+                ", chosen_topic AS MATERIALIZED (SELECT entry_id FROM "  # noqa: S608
+                f"{EntryTopic._meta.db_table} WHERE slug IN ({_placeholders(topics)}))"
+            )
+            params += topics
+        if not query.clauses:
+            order = "m.date DESC NULLS LAST, m.id DESC"
+        elif request.sort == "date":
+            order = "m.date DESC NULLS LAST, m.score DESC, m.id"
+        else:
+            order = "m.score DESC, m.id"
+        chosen, chosen_params = self._chosen(request)
+        parts = [
+            # The page is cut first, so that numbering its rows sorts twenty, not every match.
+            "SELECT * FROM (SELECT 'hit' AS part, CAST(NULL AS TEXT) AS value, m.id AS entry, "  # noqa: S608
+            f"CAST(m.score AS DOUBLE PRECISION) AS number, ROW_NUMBER() OVER (ORDER BY {order}) "
+            f"AS position FROM (SELECT * FROM matched m WHERE {chosen} ORDER BY {order} "
+            "LIMIT %s OFFSET %s) m) hits",
+            f"SELECT 'total', NULL, NULL, COUNT(*), NULL FROM matched m WHERE {chosen}",  # noqa: S608
+        ]
+        params += [*chosen_params, request.page_size, (page - 1) * request.page_size]
+        params += chosen_params
+        for name in _COLUMN_FACETS:
+            condition, condition_params = self._chosen(request, leave_out=name)
+            parts.append(
+                f"SELECT '{name}', m.{name}, NULL, COUNT(*), NULL FROM matched m "  # noqa: S608
+                f"WHERE {condition} GROUP BY m.{name}"
+            )
+            params += condition_params
+        condition, condition_params = self._chosen(request, leave_out="topic")
+        parts.append(
+            f"SELECT 'topic', t.slug, NULL, COUNT(*), NULL FROM matched m "  # noqa: S608
+            f"JOIN {EntryTopic._meta.db_table} t ON t.entry_id = m.id "
+            f"WHERE {condition} GROUP BY t.slug"
+        )
+        params += condition_params
+        sql = f"{common} " + " UNION ALL ".join(parts)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        total = 0
+        ranked = []
+        counts: dict[str, dict[str, int]] = {}
+        for part, value, entry, number, position in rows:
+            if part == "hit":
+                ranked.append((position, entry, number))
+            elif part == "total":
+                total = int(number)
+            else:
+                counts.setdefault(part, {})[value] = int(number)
+        scored = [(entry, number) for _position, entry, number in sorted(ranked)]
+        return _Answer(total=total, scored=scored, counts=counts)
+
+    def search(self, query: Query) -> SearchResults:
+        request = query.request
+        # A breadth with few matches is answered quickly, so each step is answered in full
+        # and the last one kept.
+        answers: dict[Breadth, _Answer] = {}
+
+        def total_at(breadth: Breadth) -> int:
+            answers[breadth] = self._answer(query, breadth, request.page)
+            return answers[breadth].total
+
+        breadth = settled(query.clauses, STRICT, total_at)
+        answer = answers[breadth]
+        page, num_pages = page_bounds(answer.total, request)
+        if page != request.page:
+            answer = self._answer(query, breadth, page)
+        entries = SearchEntry.objects.in_bulk([pk for pk, _score in answer.scored])
+        tokens = all_tokens(query.clauses)
+        hits = [
+            SearchHit(
+                kind=entries[pk].kind,
+                key=entries[pk].key,
+                title=entries[pk].title,
+                url=entries[pk].url,
+                snippet=highlight(entries[pk].text or entries[pk].title, tokens),
+                date=entries[pk].date,
+                score=float(score or 0.0),
+            )
+            for pk, score in answer.scored
+            if pk in entries
+        ]
+        return SearchResults(
+            hits=hits,
+            total=answer.total,
+            page=page,
+            num_pages=num_pages,
+            facets=query_facets(query, answer.counts),
+            suggestion=None,
+            backend=connection.vendor,
+            degraded=False,
+        )
+
+    def suggest(self, text: str, audiences: frozenset[str], limit: int) -> list[Suggestion]:
+        """Newest first, undated ones (profiles) last."""
+        return [
+            Suggestion(label=entry.title, url=entry.url, kind=entry.kind)
+            for entry in self._title_matches(text, audiences, limit)
+        ]
+
+    def _title_matches(self, text: str, audiences: frozenset[str], limit: int) -> list[SearchEntry]:
+        words = [tokens[0] for tokens in (query_tokens(word) for word in text.split()) if tokens]
+        if not words:
+            return []
+        *complete, last = words
+        if connection.vendor == "postgresql":
+            lexemes = [tsquery_lexeme(token) for token in complete]
+            lexemes.append(f"{tsquery_lexeme(last)}:*")
+            condition = RawSQL(  # noqa: S611
+                _POSTGRESQL_TITLE_MATCH, [" & ".join(lexemes)], output_field=BooleanField()
+            )
+            found = SearchEntry.objects.filter(condition, audience__in=audiences)
+            entries = _first_title_matches(found, dated=True, limit=limit)
+            if len(entries) < limit:
+                entries += _first_title_matches(found, dated=False, limit=limit - len(entries))
+            return entries
+        terms = [fts5_string(token) for token in complete]
+        terms.append(fts5_string(last) + "*")
+        visible = sorted(audiences)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _SQLITE_TITLE_SUGGESTIONS.format(audiences=_placeholders(visible)),
+                ["title_tokens : (" + " AND ".join(terms) + ")", *visible, limit],
+            )
+            first = [pk for (pk,) in cursor.fetchall()]
+        return _entries_in_order(first)
+
+    # --- writing: the stored entries are the index ---
+
+    def index(self, entry_ids: list[str]) -> None:
+        """Nothing to send: the stored entries are this backend's index."""
+
+    def delete(self, entry_ids: list[str]) -> None:
+        """Nothing to forget: deleting the stored entries removed them from the index."""
+
+    def rebuild(self, progress: Progress | None = None) -> None:
+        """Nothing to copy: the rebuilt entries are the index."""
+
+    def refresh(self) -> None:
+        """Committed entries are found at once."""
+
+    def reconnect(self) -> None:
+        """The database is the connection every request has already."""
+
+    def counts(self) -> dict[str, int]:
+        return dict(
+            SearchEntry.objects.order_by()
+            .values_list("kind")
+            .annotate(count=Count("key", distinct=True))
+        )
+
+
+def _entries_in_order(pks: list[int]) -> list[SearchEntry]:
+    entries = SearchEntry.objects.only("title", "url", "kind").in_bulk(pks)
+    return [entries[pk] for pk in pks if pk in entries]
+
+
+def _first_title_matches(
+    found: QuerySet[SearchEntry], *, dated: bool, limit: int
+) -> list[SearchEntry]:
+    """PostgreSQL: the first title matches, newest first (`dated`) or undated in id order. A
+    rare prefix is read from the title index and its few hits sorted here; a common one
+    (thousands of titles) is found sooner by walking the entries in order, testing each title,
+    than by reading and sorting every match."""
+    matching = found.filter(date__isnull=not dated)
+    hits = list(matching.values_list("id", "date")[: SORTED_TITLE_MATCHES + 1])
+    if len(hits) > SORTED_TITLE_MATCHES:
+        order = ("-date", "id") if dated else ("id",)
+        return list(matching.order_by(*order).only("title", "url", "kind")[:limit])
+    hits.sort(key=lambda hit: (-hit[1].timestamp() if dated else 0.0, hit[0]))
+    return _entries_in_order([pk for pk, _date in hits[:limit]])

@@ -1,0 +1,174 @@
+"""Elasticsearch request bodies for a query: the database's match formula on analysed tokens,
+the `german` baseline for the relevance comparison, facet aggregations and post filters."""
+
+from __future__ import annotations
+
+from search.backends.base import TITLE_WEIGHT, Query
+from search.backends.facets import day_end, day_start
+from search.query import (
+    BROADEN_BELOW,
+    AllOf,
+    Breadth,
+    Formula,
+    Phrase,
+    formula,
+    typed_tokens,
+)
+from search.types import SearchRequest
+
+
+def _facet_filters(request: SearchRequest) -> dict[str, dict]:
+    filters = {}
+    if request.kinds:
+        filters["kind"] = {"terms": {"kind": sorted(request.kinds)}}
+    if request.topics:
+        filters["topic"] = {"terms": {"topics": sorted(request.topics)}}
+    if request.administration_levels:
+        filters["administration_level"] = {
+            "terms": {"administration_level": sorted(request.administration_levels)}
+        }
+    if request.states:
+        filters["state"] = {"terms": {"state": sorted(request.states)}}
+    return filters
+
+
+FACET_FIELDS = {
+    "kind": "kind",
+    "topic": "topics",
+    "administration_level": "administration_level",
+    "state": "state",
+}
+
+
+def _formula_query(item: Formula, field: str, typed: frozenset[str]) -> dict:
+    """The database's match formula as an Elasticsearch query on analysed tokens: the same
+    documents match on every backend. Only the words as typed (`typed`) may be mistyped
+    (fuzziness); a compound part was found in the word-part list, so it is spelt right, and
+    expanding three-letter parts such as "amt" to every near word costs time for noise."""
+    if isinstance(item, str):
+        if item not in typed:
+            return {"term": {field: item}}
+        return {
+            "match": {
+                field: {
+                    "query": item,
+                    "analyzer": "keyword",
+                    "fuzziness": "AUTO",
+                    "prefix_length": 1,
+                }
+            }
+        }
+    if isinstance(item, Phrase):
+        return {"match_phrase": {field: item.text}}
+    parts = [_formula_query(part, field, typed) for part in item.parts]
+    if isinstance(item, AllOf):
+        return {"bool": {"must": parts}}
+    return {"bool": {"should": parts, "minimum_should_match": 1}}
+
+
+def _baseline_query(query: Query, breadth: Breadth) -> dict:
+    """Elasticsearch's plain `german` analyzer on the user's words, for the relevance
+    baseline."""
+    clauses = []
+    for clause in query.clauses:
+        text = clause.alternatives[0].text
+        if clause.alternatives[0].phrase:
+            clauses.append({"match_phrase": {"content.baseline": text}})
+        else:
+            clauses.append(
+                {
+                    "match": {
+                        "content.baseline": {
+                            "query": text,
+                            "operator": "and",
+                            "fuzziness": "AUTO",
+                            "prefix_length": 1,
+                        }
+                    }
+                }
+            )
+    boosts = [
+        {"match": {"title.baseline": {"query": clause.text, "boost": TITLE_WEIGHT}}}
+        for clause in query.clauses
+    ]
+    if breadth.every_clause:
+        return {"bool": {"must": clauses, "should": boosts}}
+    return {"bool": {"should": clauses + boosts, "minimum_should_match": 1}}
+
+
+def _match_query(query: Query, breadth: Breadth, *, baseline: bool) -> dict:
+    if baseline:
+        return _baseline_query(query, breadth)
+    boosts = [
+        {"match": {"title": {"query": alternative.text, "boost": TITLE_WEIGHT}}}
+        for clause in query.clauses
+        for alternative in clause.alternatives
+    ]
+    typed = typed_tokens(query.clauses)
+    matching = _formula_query(formula(query.clauses, breadth), "content", typed)
+    return {"bool": {"must": [matching], "should": boosts}}
+
+
+def _base_filters(query: Query) -> list[dict]:
+    request = query.request
+    filters: list[dict] = [{"terms": {"audience": sorted(query.audiences)}}]
+    date_range = {}
+    if request.date_from:
+        date_range["gte"] = day_start(request.date_from).isoformat()
+    if request.date_to:
+        date_range["lte"] = day_end(request.date_to).isoformat()
+    if date_range:
+        filters.append({"range": {"date": date_range}})
+    return filters
+
+
+def search_body(query: Query, breadth: Breadth, *, baseline: bool, page: int) -> dict:
+    request = query.request
+    facet_filters = _facet_filters(request)
+    if query.clauses:
+        must = [_match_query(query, breadth, baseline=baseline)]
+    else:
+        must = [{"match_all": {}}]
+    aggregations = {}
+    for name, field in FACET_FIELDS.items():
+        others = [condition for other, condition in facet_filters.items() if other != name]
+        aggregations[name] = {
+            "filter": {"bool": {"filter": others}},
+            "aggs": {"values": {"terms": {"field": field, "size": 100}}},
+        }
+    if request.sort == "date" or not query.clauses:
+        sort = [{"date": {"order": "desc", "missing": "_last"}}, "_score", {"entry_id": "asc"}]
+    else:
+        sort = ["_score", {"entry_id": "asc"}]
+    return {
+        "query": {"bool": {"must": must, "filter": _base_filters(query)}},
+        "post_filter": {"bool": {"filter": list(facet_filters.values())}},
+        "aggs": aggregations,
+        "sort": sort,
+        "from": (page - 1) * request.page_size,
+        "size": request.page_size,
+        "track_total_hits": True,
+        "highlight": {
+            "pre_tags": ["<mark>"],
+            "post_tags": ["</mark>"],
+            "encoder": "html",
+            "require_field_match": False,
+            "fields": {
+                ("text.baseline" if baseline else "text"): {
+                    "fragment_size": 240,
+                    "number_of_fragments": 1,
+                }
+            },
+        },
+    }
+
+
+def count_body(query: Query, breadth: Breadth, *, baseline: bool) -> dict:
+    """Whether a breadth has enough matches: counted up to BROADEN_BELOW, unscored, with
+    every filter the search applies."""
+    filters = [*_base_filters(query), *_facet_filters(query.request).values()]
+    return {
+        "query": {"bool": {"filter": [_match_query(query, breadth, baseline=baseline), *filters]}},
+        "size": 0,
+        "track_total_hits": BROADEN_BELOW,
+    }
