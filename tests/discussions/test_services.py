@@ -11,7 +11,6 @@ from discussions.selectors import (
     first_unread_id,
     membership_for,
 )
-from discussions.services import broadcast
 from discussions.services.channels import (
     channel_archive,
     channel_create,
@@ -31,7 +30,6 @@ from discussions.services.reactions import reaction_toggle
 from hub.personal_data import contributors
 from members.roles import Role
 from members.services import member_delete
-from search import receivers as search_receivers
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -295,35 +293,3 @@ def test_export_and_erasure_keep_messages_readable_as_former_member(open_channel
     assert gone.source == "" and gone.html == ""
     history = channel_history(channel=open_channel)
     assert [m.pk for m in history.messages] == [kept.pk, gone.pk]
-
-
-def test_open_tabs_hear_of_a_change_before_the_search_index_refreshes(
-    open_channel, author, monkeypatch, django_capture_on_commit_callbacks
-):
-    order = []
-
-    class RecordingLayer:
-        async def group_send(self, group, message):
-            order.append(("live", message["payload"]["type"]))
-
-    monkeypatch.setattr(broadcast, "get_channel_layer", RecordingLayer)
-    monkeypatch.setattr(
-        search_receivers, "refresh_quietly", lambda source: order.append(("index", source))
-    )
-
-    with django_capture_on_commit_callbacks(execute=True):
-        message = post(author, open_channel, "Wer hat Erfahrung mit der E-Akte?")
-    with django_capture_on_commit_callbacks(execute=True):
-        message_edit(editor=author, message=message, source="Wer kennt die E-Akte?")
-    with django_capture_on_commit_callbacks(execute=True):
-        message_delete(actor=author, message=message)
-
-    source = f"message:{message.pk}"
-    assert order == [
-        ("live", "message.new"),
-        ("index", source),
-        ("live", "message.edited"),
-        ("index", source),
-        ("live", "message.deleted"),
-        ("index", source),
-    ]

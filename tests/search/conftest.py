@@ -176,19 +176,18 @@ def world(db: None, search_backend: str, django_capture_on_commit_callbacks: Any
     return built
 
 
-# The outbox replay task on the database task backend, as production runs it.
+# Search tasks on the database task backend, as production runs them.
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+OUTBOX_REPLAY = "search.outbox.search_outbox_sync"
 
 
-def waiting_replays():
-    return DBTaskResult.objects.filter(
-        task_path="search.outbox.search_outbox_sync", status=TaskResultStatus.READY
-    )
+def waiting_tasks(task_path: str):
+    return DBTaskResult.objects.filter(task_path=task_path, status=TaskResultStatus.READY)
 
 
-def run_due_replays() -> list[DBTaskResult]:
-    """What `manage.py db_worker` does with each due replay (claim it, run it, record the
-    outcome), without its polling loop, which would end the test's transaction."""
+def run_due_tasks(task_path: str) -> list[DBTaskResult]:
+    """What `manage.py db_worker` does with each due task of this path (claim it, run it,
+    record the outcome), without its polling loop, which would end the test's transaction."""
     worker = Worker(
         queue_names=["default"],
         interval=0,
@@ -199,8 +198,16 @@ def run_due_replays() -> list[DBTaskResult]:
         worker_id="test-worker",
         excluded_queue_names=[],
     )
-    due = list(waiting_replays().ready())
+    due = list(waiting_tasks(task_path).ready())
     for result in due:
         result.claim(worker.worker_id)
         worker.run_task(result)
     return due
+
+
+def waiting_replays():
+    return waiting_tasks(OUTBOX_REPLAY)
+
+
+def run_due_replays() -> list[DBTaskResult]:
+    return run_due_tasks(OUTBOX_REPLAY)

@@ -1,19 +1,22 @@
-"""New channel messages enter the index in background batches (`search.pending`), off the
-thread that delivers them live; edits and deletions are indexed at once, and a note left by a
-stopped or crashed process is picked up when a server or the task worker starts, or by
-`search_index sync`."""
+"""Channel messages reach the index through tasks (`search.pending`), never on the commit
+callbacks that deliver them live: open tabs hear of a change first, the index follows when the
+task runs. New messages wait for a deferred batch; edits and deletions are tasks due at once;
+a note left by a stopped or crashed process is picked up when a server or the task worker
+starts, or by `search_index sync`."""
 
 from __future__ import annotations
 
 import io
 import signal
 import sys
-import threading
 import time
 from datetime import timedelta
 
 import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import InMemoryChannelLayer
 from daphne.testing import DaphneProcess
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
@@ -21,13 +24,16 @@ from django.utils import timezone
 from discussions.services.channels import channel_create
 from discussions.services.messages import message_delete, message_edit, message_post
 from hub.signals import process_started
-from search import pending
+from search.api import SearchRequest, search
 from search.models import PendingRefresh, SearchEntry
-from search.pending import refresh_pending
+from search.pending import BATCH_SCHEDULED_KEY, refresh_pending, search_index_pending
 from tests.factories import MemberFactory
+from tests.search.conftest import DATABASE_TASKS, run_due_tasks, waiting_tasks
 
-# The batches run on a thread of their own, which sees only committed data.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db
+
+BATCH = "search.pending.search_index_pending"
+CHANGES = "search.pending.search_index_messages"
 
 
 def entry_text(message) -> str | None:
@@ -50,38 +56,177 @@ def until(condition, seconds: float = 10.0) -> bool:
 @pytest.fixture
 def channel_with_author():
     author = MemberFactory(email="autorin@verwaltung.example")
-    return channel_create(creator=author, name="Vergabe"), author
+    return channel_create(creator=author, name="Beschaffung"), author
 
 
-def test_a_new_message_is_indexed_by_the_next_batch_shortly_after(settings, channel_with_author):
-    settings.SEARCH_INDEX_DELAY = 0.5
+def use_database_tasks(settings) -> None:
+    """Tasks queued for a worker, as in production, with batches one second apart."""
+    settings.TASKS = DATABASE_TASKS
+    settings.SEARCH_INDEX_DELAY = 1.0
+    cache.delete(BATCH_SCHEDULED_KEY)
+
+
+@pytest.fixture
+def database_tasks(settings):
+    use_database_tasks(settings)
+
+
+def run_batch_now() -> None:
+    waiting_tasks(BATCH).update(run_after=timezone.now() - timedelta(seconds=1))
+    run_due_tasks(BATCH)
+
+
+def test_new_messages_wait_for_one_deferred_batch(
+    database_tasks, channel_with_author, django_capture_on_commit_callbacks
+):
     channel, author = channel_with_author
 
-    message = message_post(author=author, channel=channel, source="Vergabevermerk gesucht")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = message_post(author=author, channel=channel, source="Vergabevermerk gesucht")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = message_post(author=author, channel=channel, source="Bauantrag digital")
 
-    assert PendingRefresh.objects.filter(source=f"message:{message.pk}").exists()
-    assert entry_text(message) is None
-    assert until(lambda: entry_text(message) is not None)
-    assert "Vergabevermerk" in entry_text(message)
-    assert until(lambda: not PendingRefresh.objects.exists())
+    assert set(PendingRefresh.objects.values_list("source", flat=True)) == {
+        f"message:{first.pk}",
+        f"message:{second.pk}",
+    }
+    assert entry_text(first) is None and entry_text(second) is None
+    (batch,) = waiting_tasks(BATCH)
+    assert timezone.now() < batch.run_after <= timezone.now() + timedelta(seconds=1)
+    assert run_due_tasks(BATCH) == []
+
+    run_batch_now()
+
+    assert "Vergabevermerk" in entry_text(first)
+    assert "Bauantrag" in entry_text(second)
+    assert not PendingRefresh.objects.exists()
 
 
-def test_an_edit_and_a_deletion_are_indexed_at_once(settings, channel_with_author):
-    settings.SEARCH_INDEX_DELAY = 0.5
+def test_an_edit_and_a_deletion_are_tasks_due_at_once(
+    database_tasks, channel_with_author, django_capture_on_commit_callbacks
+):
     channel, author = channel_with_author
-    message = message_post(author=author, channel=channel, source="Erster Entwurf")
+    with django_capture_on_commit_callbacks(execute=True):
+        message = message_post(author=author, channel=channel, source="Erster Entwurf")
+    run_batch_now()
 
-    message_edit(editor=author, message=message, source="Haushaltssperre erklärt")
+    with django_capture_on_commit_callbacks(execute=True):
+        message_edit(editor=author, message=message, source="Haushaltssperre erklärt")
+    assert "Entwurf" in entry_text(message)
+    run_due_tasks(CHANGES)
     assert "Haushaltssperre" in entry_text(message)
 
-    message_delete(actor=author, message=message)
+    with django_capture_on_commit_callbacks(execute=True):
+        message_delete(actor=author, message=message)
+    run_due_tasks(CHANGES)
     assert entry_text(message) is None
-    # The batch that follows finds the message deleted and leaves it out.
-    assert until(lambda: not PendingRefresh.objects.exists())
-    assert entry_text(message) is None
+    assert not PendingRefresh.objects.exists()
 
 
-def test_sync_indexes_what_a_stopped_process_left_waiting(settings, channel_with_author):
+def test_with_the_immediate_task_backend_every_change_is_indexed_after_its_commit(
+    settings, channel_with_author, django_capture_on_commit_callbacks
+):
+    """Development and tests: no worker defers anything, so the index follows at once."""
+    settings.SEARCH_INDEX_DELAY = 1.0
+    channel, author = channel_with_author
+
+    with django_capture_on_commit_callbacks(execute=True):
+        message = message_post(author=author, channel=channel, source="Vergabevermerk gesucht")
+    assert "Vergabevermerk" in entry_text(message)
+    with django_capture_on_commit_callbacks(execute=True):
+        message_edit(editor=author, message=message, source="Haushaltssperre erklärt")
+    assert "Haushaltssperre" in entry_text(message)
+    with django_capture_on_commit_callbacks(execute=True):
+        message_delete(actor=author, message=message)
+    assert entry_text(message) is None
+    assert not PendingRefresh.objects.exists()
+
+
+# Open tabs hear of a change before the index follows, seen from outside: a channel layer that
+# asks the search, as each live event goes out, what a member finds.
+
+
+class SearchingLayer(InMemoryChannelLayer):
+    heard: list[tuple[str, list[str]]] = []
+    reader = None
+
+    async def group_send(self, group: str, message: dict) -> None:
+        event = message["payload"]["type"]
+        if event.startswith("message."):
+            self.heard.append((event, await sync_to_async(found_now)()))
+        await super().group_send(group, message)
+
+
+def found_now() -> list[str]:
+    """Which of the message's two wordings a member finds."""
+    return [
+        word
+        for word in ("Vergabevermerk", "Haushaltssperre")
+        if search(SearchRequest(text=word), viewer=SearchingLayer.reader).total
+    ]
+
+
+@pytest.fixture
+def searching_layer(settings, channel_with_author):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": f"{__name__}.SearchingLayer"}}
+    SearchingLayer.heard = []
+    SearchingLayer.reader = channel_with_author[1]
+    return SearchingLayer.heard
+
+
+def post_edit_delete(callbacks, channel, author, after_commit) -> list[list[str]]:
+    """Post, edit and delete a message; what the member finds after each commit."""
+    found = []
+    with callbacks(execute=True):
+        message = message_post(author=author, channel=channel, source="Vergabevermerk gesucht")
+    after_commit()
+    found.append(found_now())
+    with callbacks(execute=True):
+        message_edit(editor=author, message=message, source="Haushaltssperre erklärt")
+    after_commit()
+    found.append(found_now())
+    with callbacks(execute=True):
+        message_delete(actor=author, message=message)
+    after_commit()
+    found.append(found_now())
+    return found
+
+
+def test_open_tabs_hear_of_a_change_before_the_worker_indexes_it(
+    database_tasks, searching_layer, channel_with_author, django_capture_on_commit_callbacks
+):
+    def worker_runs() -> None:
+        run_batch_now()
+        run_due_tasks(CHANGES)
+
+    found = post_edit_delete(
+        django_capture_on_commit_callbacks, *channel_with_author, after_commit=worker_runs
+    )
+
+    assert searching_layer == [
+        ("message.new", []),
+        ("message.edited", ["Vergabevermerk"]),
+        ("message.deleted", ["Haushaltssperre"]),
+    ]
+    assert found == [["Vergabevermerk"], ["Haushaltssperre"], []]
+
+
+def test_open_tabs_hear_of_a_change_before_the_index_follows_on_the_immediate_backend(
+    searching_layer, channel_with_author, django_capture_on_commit_callbacks
+):
+    found = post_edit_delete(
+        django_capture_on_commit_callbacks, *channel_with_author, after_commit=lambda: None
+    )
+
+    assert searching_layer == [
+        ("message.new", []),
+        ("message.edited", ["Vergabevermerk"]),
+        ("message.deleted", ["Haushaltssperre"]),
+    ]
+    assert found == [["Vergabevermerk"], ["Haushaltssperre"], []]
+
+
+def test_sync_indexes_what_a_stopped_process_left_waiting(channel_with_author):
     channel, author = channel_with_author
     message = message_post(author=author, channel=channel, source="Bauantrag digital")
     SearchEntry.objects.filter(source=f"message:{message.pk}").delete()
@@ -133,53 +278,51 @@ def left_by_a_crash(channel, author) -> list:
     return messages
 
 
-def test_a_starting_process_indexes_what_a_crash_left_waiting(settings, channel_with_author):
-    messages = left_by_a_crash(*channel_with_author)
-    settings.SEARCH_INDEX_DELAY = 0.5
-
-    started = time.monotonic()
-    process_started.send_robust(sender="asgi")
-
-    # Start-up goes on at once; the batch thread indexes in the background.
-    assert time.monotonic() - started < 0.5
-    assert until(lambda: not PendingRefresh.objects.exists())
-    assert "Bauantrag" in entry_text(messages[0])
-    assert "Vergabevermerk" in entry_text(messages[1])
-
-
-def test_without_background_batches_start_up_leaves_the_notes_to_sync(
+def test_a_starting_process_has_a_worker_index_what_a_crash_left_waiting(
     settings, channel_with_author
 ):
-    left_by_a_crash(*channel_with_author)
-    settings.SEARCH_INDEX_DELAY = None
+    messages = left_by_a_crash(*channel_with_author)
+    use_database_tasks(settings)
 
     process_started.send_robust(sender="asgi")
 
-    time.sleep(0.5)
+    # Start-up only queues the batch; a worker runs it.
+    assert PendingRefresh.objects.count() == 2
+    assert run_due_tasks(BATCH)
+    assert "Bauantrag" in entry_text(messages[0])
+    assert "Vergabevermerk" in entry_text(messages[1])
+    assert not PendingRefresh.objects.exists()
+
+
+@pytest.mark.parametrize("delay", [None, 1.0], ids=["no-batches", "immediate-backend"])
+def test_without_deferred_batches_start_up_leaves_the_notes_to_sync(
+    settings, channel_with_author, delay
+):
+    left_by_a_crash(*channel_with_author)
+    settings.SEARCH_INDEX_DELAY = delay
+
+    process_started.send_robust(sender="asgi")
+
     assert PendingRefresh.objects.count() == 2
 
 
 def test_a_failing_start_up_drain_never_stops_the_process(
     settings, channel_with_author, monkeypatch, caplog
 ):
-    settings.SEARCH_INDEX_DELAY = 0.5
+    left_by_a_crash(*channel_with_author)
+    use_database_tasks(settings)
 
-    def refuse(thread):
-        raise RuntimeError("can't start new thread")
+    def refuse(*args, **kwargs):
+        raise RuntimeError("task queue unavailable")
 
-    # As when the process may start no more threads.
-    monkeypatch.setattr(threading.Thread, "start", refuse)
-    monkeypatch.setattr(pending, "_worker", None)
+    monkeypatch.setattr(type(search_index_pending), "enqueue", refuse)
 
     assert process_started.send_robust(sender="asgi")[-1][1] is None
-    assert "Could not start indexing the messages left waiting" in caplog.text
+    assert "Could not schedule indexing the messages left waiting" in caplog.text
 
 
 def _serve_fresh_asgi_application():
-    """In the server process: load `hub.asgi` as Daphne does at start, with batches on."""
-    from django.conf import settings
-
-    settings.SEARCH_INDEX_DELAY = 0.2
+    """In the server process: load `hub.asgi` as Daphne does at start."""
     # The test process may have imported the module already (consumer tests); a fresh
     # server loads it for the first time.
     sys.modules.pop("hub.asgi", None)
@@ -188,17 +331,20 @@ def _serve_fresh_asgi_application():
     return get_default_application()
 
 
-def test_daphne_indexes_what_a_crash_left_waiting_when_it_starts(channel_with_author):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_daphne_queues_what_a_crash_left_waiting_when_it_starts(settings, channel_with_author):
     messages = left_by_a_crash(*channel_with_author)
+    use_database_tasks(settings)
     connections.close_all()
     server = DaphneProcess("127.0.0.1", _serve_fresh_asgi_application)
     server.start()
     try:
         assert server.ready.wait(timeout=30)
-        assert until(lambda: not PendingRefresh.objects.exists(), seconds=20)
+        assert until(lambda: waiting_tasks(BATCH).exists(), seconds=20)
     finally:
         server.terminate()
         server.join(timeout=10)
+    run_due_tasks(BATCH)
     assert all(entry_text(message) for message in messages)
 
 
@@ -212,17 +358,15 @@ def signal_handlers():
         signal.signal(number, handler)
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_task_worker_indexes_what_a_crash_left_waiting_when_it_starts(
     settings, channel_with_author, signal_handlers
 ):
     messages = left_by_a_crash(*channel_with_author)
-    settings.SEARCH_INDEX_DELAY = 0.2
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
+    use_database_tasks(settings)
 
-    # --batch: run what is queued (nothing), then stop; the batch thread goes on.
+    # --batch: run what is queued (the batch its own start queued), then stop.
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
-    assert until(lambda: not PendingRefresh.objects.exists())
+    assert not PendingRefresh.objects.exists()
     assert all(entry_text(message) for message in messages)
