@@ -121,6 +121,11 @@ def can_read(*, viewer: Viewer, channel: Channel) -> bool:
     return Membership.objects.filter(channel=channel, user=viewer).exists()
 
 
+def shown_messages() -> QuerySet[Message]:
+    """Messages whose text readers see: neither deleted nor hidden (`Message.is_removed`)."""
+    return Message.objects.filter(deleted_at__isnull=True, hidden_at__isnull=True)
+
+
 def readable_channels(*, viewer: Viewer) -> QuerySet[Channel]:
     """Every channel `can_read` lets the viewer read, in one query."""
     if not is_network_member(viewer):

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from discussions.events import member_name
 from discussions.models import Channel, Message
-from discussions.selectors import is_open_to_members
+from discussions.selectors import is_open_to_members, shown_messages
 from hub.models import PracticePage
 from members.models import Profile
 from members.selectors import member_profiles, profile_view_for, visibility_levels_for
@@ -180,9 +180,7 @@ def course_items(course: CoursePage) -> list[Item]:
 
 
 def _indexable_messages() -> QuerySet[Message]:
-    return Message.objects.filter(deleted_at__isnull=True, hidden_at__isnull=True).select_related(
-        "channel", "author__profile"
-    )
+    return shown_messages().select_related("channel", "author__profile")
 
 
 def message_items(message: Message, channel_topics: tuple[str, ...]) -> list[Item]:

@@ -171,8 +171,8 @@ ELASTICSEARCH_URL = env_url(
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "kollegium-")
 SEARCH_INDEX_REPLICAS = env_int("SEARCH_INDEX_REPLICAS", 0, minimum=0)
 ELASTICSEARCH_TIMEOUT = env_int("ELASTICSEARCH_TIMEOUT", 5, minimum=1)
-# New channel messages are indexed in background batches this many seconds after they are
-# posted (`search.pending`), off the thread that delivers them live; None indexes at once.
+# New channel messages are indexed by a deferred task batch this many seconds after they are
+# posted (`search.pending`; needs TASKS_BACKEND=database); None indexes each with its own task.
 SEARCH_INDEX_DELAY: float | None = 1.0
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 

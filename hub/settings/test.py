@@ -18,7 +18,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 ELASTICSEARCH_URL = ""
-# A new message is findable once its transaction commits, as tests expect; the background
+# A new message is findable once its transaction commits, as tests expect; the deferred
 # batches of production (`search.pending`) have tests of their own.
 SEARCH_INDEX_DELAY = None
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
