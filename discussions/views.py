@@ -32,6 +32,7 @@ from discussions.models import Channel, Message, ReactionEmoji
 from discussions.services import channels, digest, moderation, reactions
 from discussions.services import messages as message_services
 from discussions.services.practice import may_turn_into_practice, practice_draft_from_thread
+from hub.links import absolute_url
 from hub.ratelimit import rate_limit_exceeded, retry_after
 from members.models import User
 from members.selectors import is_network_member
@@ -360,7 +361,7 @@ def thread_to_practice(request: HttpRequest, pk: int) -> HttpResponse:
     """Moderators and editors file a thread as a draft practice page for review."""
     message = _message_or_404(request, pk)
     root = message.reply_to if message.reply_to_id else message
-    thread_url = request.build_absolute_uri(reverse("discussions:thread", args=[root.pk]))
+    thread_url = absolute_url("discussions:thread", root.pk)
     page = practice_draft_from_thread(root=root, user=request.user, thread_url=thread_url)
     messages.success(
         request,

@@ -6,15 +6,18 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
 from allauth.core.internal import ratelimit
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from hub.client_address import client_address, client_network
+from hub.mail import Mail, mails_send_on_commit
 from members.middleware import TERMS_PENDING_SESSION_KEY
 from members.selectors import terms_awaiting_acceptance
 from members.services import account_email_confirmed, account_login_throttled_notify, account_setup
@@ -39,6 +42,18 @@ class AccountAdapter(DefaultAccountAdapter):
             "später erneut oder setzen Sie Ihr Passwort zurück; das hebt die Sperre auf."
         ),
     }
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth renders its mails (with the request at hand, as its own `send_mail` does);
+        the site's mail pipeline sends them after commit, outside the request."""
+        request = allauth_context.request
+        context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
+        mails_send_on_commit([Mail.from_message(self.render_mail(template_prefix, email, context))])
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """allauth's rate limits count the address hub/client_address.py finds, not the first

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -13,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from hub import personal_data
+from hub.links import absolute_url
+from hub.mail import mail_render_each, mails_send_on_commit
 from members.models import (
     Approval,
     Organisation,
@@ -21,7 +24,6 @@ from members.models import (
     TermsVersion,
     User,
 )
-from members.notifications import absolute_url, mail_on_commit
 from members.roles import Role
 from members.selectors import account_reviewers, email_domain_admitted
 
@@ -131,6 +133,13 @@ def member_delete(*, user: User) -> None:
     user.delete()
 
 
+def _mail_on_commit(template: str, recipients: Iterable[str], context: dict[str, Any]) -> None:
+    """Send `members/email/<template>` to each recipient after commit."""
+    mails_send_on_commit(
+        mail_render_each(f"members/email/{template}", recipients=recipients, context=context)
+    )
+
+
 def _approval_set(user: User, approval: Approval) -> None:
     user.approval = approval
     user.approval_changed_at = timezone.now()
@@ -139,7 +148,7 @@ def _approval_set(user: User, approval: Approval) -> None:
 
 def _reviewers_notify(user: User) -> None:
     profile = Profile.objects.filter(user=user).first()
-    mail_on_commit(
+    _mail_on_commit(
         "account_review_requested",
         account_reviewers().values_list("email", flat=True),
         {
@@ -195,7 +204,7 @@ def account_approve(*, user: User) -> User:
     if user.approval == Approval.APPROVED:
         return user
     _approval_set(user, Approval.APPROVED)
-    mail_on_commit(
+    _mail_on_commit(
         "account_approved",
         [user.email],
         {"profile_url": absolute_url("members:profile_edit")},
@@ -210,7 +219,7 @@ def account_decline(*, user: User, reason: str = "") -> User:
     if user.approval == Approval.DECLINED:
         return user
     _approval_set(user, Approval.DECLINED)
-    mail_on_commit(
+    _mail_on_commit(
         "account_declined",
         [user.email],
         {"reason": reason.strip(), "delete_url": absolute_url("members:account_delete")},
@@ -237,7 +246,7 @@ def account_login_throttled_notify(*, email: str, attempts: int, window: int) ->
     user = next(iter(filter_users_by_email(email, is_active=True, prefer_verified=True)), None)
     if user is None:
         return False
-    mail_on_commit(
+    _mail_on_commit(
         "login_throttled",
         [user.email],
         {

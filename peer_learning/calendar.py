@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from hub.links import absolute_url
 from peer_learning.models import Session
 
 PRODID = "-//Kollegium//Lernen//DE"
@@ -26,11 +27,6 @@ def session_uid(session: Session) -> str:
     return f"termin-{session.pk}@{UID_DOMAIN}"
 
 
-def site_url(path: str) -> str:
-    """An absolute address for mails and calendar files, which have no request to ask."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def session_location(session: Session, *, with_meeting_link: bool) -> str:
     parts = [session.location] if session.location else []
     if with_meeting_link and session.meeting_url:
@@ -39,7 +35,7 @@ def session_location(session: Session, *, with_meeting_link: bool) -> str:
 
 
 def _description(session: Session, *, with_meeting_link: bool) -> str:
-    lines = [session.course.summary, "", site_url(session.course.url or "")]
+    lines = [session.course.summary, "", absolute_url(session.course.url or "")]
     if with_meeting_link and session.meeting_url:
         lines += ["", f"Videokonferenz: {session.meeting_url}"]
     return "\n".join(lines).strip()
@@ -56,7 +52,7 @@ def session_event(session: Session, *, with_meeting_link: bool) -> Event:
     event.add("dtend", session.ends_at.astimezone(berlin))
     event.add("location", session_location(session, with_meeting_link=with_meeting_link))
     event.add("description", _description(session, with_meeting_link=with_meeting_link))
-    event.add("url", site_url(session.course.url or ""))
+    event.add("url", absolute_url(session.course.url or ""))
     event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
     return event
 

@@ -8,17 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from peer_learning.calendar import sessions_calendar, site_url
+from hub.links import absolute_url
+from hub.mail import Attachment, Mail, mail_render
+from peer_learning.calendar import sessions_calendar
 from peer_learning.models import Registration, Session
-
-SUBJECT_PREFIX = "[Kollegium] "
 
 
 @dataclass
@@ -54,29 +50,29 @@ def session_facts(session: Session, *, with_meeting_link: bool) -> list[tuple[st
 
 
 def session_link(session: Session) -> tuple[str, str]:
-    return _("Zum Termin"), site_url(reverse("peer_learning:session", args=[session.pk]))
+    return _("Zum Termin"), absolute_url("peer_learning:session", session.pk)
 
 
 def build_mail(
     *, to: str, message: Message, calendar_of: Session | None = None, with_link: bool = False
-) -> EmailMultiAlternatives:
-    context = {"message": message}
-    mail = EmailMultiAlternatives(
-        subject=SUBJECT_PREFIX + message.subject,
-        body=render_to_string("peer_learning/mail/message.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-    )
-    mail.attach_alternative(
-        render_to_string("peer_learning/mail/message.html", context), "text/html"
-    )
+) -> Mail:
+    attachments = []
     if calendar_of is not None:
-        mail.attach(
-            "termin.ics",
-            sessions_calendar([calendar_of], with_meeting_link=with_link),
-            "text/calendar; charset=utf-8; method=PUBLISH",
+        calendar = sessions_calendar([calendar_of], with_meeting_link=with_link)
+        attachments.append(
+            Attachment(
+                filename="termin.ics",
+                content=calendar.decode(),
+                mimetype="text/calendar; charset=utf-8; method=PUBLISH",
+            )
         )
-    return mail
+    return mail_render(
+        "peer_learning/email/course",
+        to=to,
+        subject=message.subject,
+        context={"message": message},
+        attachments=attachments,
+    )
 
 
 def registration_message(registration: Registration, kind: str) -> Message:
@@ -144,7 +140,7 @@ def session_message(session: Session, kind: str, *, holds_seat: bool) -> Message
                 _("Im Katalog finden Sie weitere Termine und Impulse."),
             ],
             facts=session_facts(session, with_meeting_link=False),
-            action=(_("Zum Katalog"), site_url(reverse("peer_learning:catalogue"))),
+            action=(_("Zum Katalog"), absolute_url("peer_learning:catalogue")),
         )
     return Message(
         subject=_("Geändert: %(title)s") % {"title": title},

@@ -6,11 +6,11 @@ and re-read the rows: a registration cancelled in the meantime gets no confirmat
 
 from __future__ import annotations
 
-from django.core.mail import get_connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from hub.mail import mails_send
 from peer_learning.mails import (
     build_mail,
     registration_message,
@@ -47,7 +47,7 @@ def send_registration_mail(registration_id: int, kind: str) -> bool:
             calendar_of=registration.session if holds_seat else None,
             with_link=holds_seat,
         )
-    mail.send()
+    mails_send([mail])
     return True
 
 
@@ -77,7 +77,7 @@ def send_session_mail(session_id: int, kind: str) -> int:
                     with_link=holds_seat and kind != "cancelled",
                 )
             )
-    return get_connection().send_messages(mails) or 0
+    return mails_send(mails)
 
 
 @task()
@@ -94,4 +94,4 @@ def send_trainer_message(session_id: int, sender_id: int, subject: str, body: st
                     session, sender_name=sender_name, subject=subject, body=body
                 )
                 mails.append(build_mail(to=registration.user.email, message=message))
-    return get_connection().send_messages(mails) or 0
+    return mails_send(mails)

@@ -53,16 +53,19 @@ def test_member_without_role_is_kept_out_of_the_admin(member_client):
     assert response.headers["Location"].startswith(reverse("account_login"))
 
 
-def test_signup_creates_profile_and_asks_for_verification(client):
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "email": "neu@kreis-beispiel.de",
-            "password1": TEST_PASSWORD,
-            "password2": TEST_PASSWORD,
-            "accept_terms": "on",
-        },
-    )
+def test_signup_creates_profile_and_asks_for_verification(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": "neu@kreis-beispiel.de",
+                "password1": TEST_PASSWORD,
+                "password2": TEST_PASSWORD,
+                "accept_terms": "on",
+            },
+        )
 
     assert response.status_code == 302
     user = User.objects.get(email="neu@kreis-beispiel.de")
@@ -92,16 +95,19 @@ def test_unverified_member_cannot_sign_in(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_signup_with_existing_email_creates_nothing_and_reveals_nothing(client, member):
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "email": member.email,
-            "password1": TEST_PASSWORD,
-            "password2": TEST_PASSWORD,
-            "accept_terms": "on",
-        },
-    )
+def test_signup_with_existing_email_creates_nothing_and_reveals_nothing(
+    client, member, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": member.email,
+                "password1": TEST_PASSWORD,
+                "password2": TEST_PASSWORD,
+                "accept_terms": "on",
+            },
+        )
 
     # Answers like a fresh sign-up (no account enumeration) and warns the owner by mail.
     assert response.status_code == 302

@@ -118,6 +118,7 @@ def test_allowlisted_sign_up_is_approved_without_bothering_editors(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         sign_up(client, "neu@bva.bund.de")
+    with django_capture_on_commit_callbacks(execute=True):
         confirm_by_mail(client, "neu@bva.bund.de")
 
     assert User.objects.get(email="neu@bva.bund.de").approval == Approval.APPROVED
@@ -151,6 +152,7 @@ def test_confirming_an_allowlisted_address_lets_a_waiting_account_in(
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("account_email"), {"action_add": "", "email": "r.engel@bva.bund.de"})
+    with django_capture_on_commit_callbacks(execute=True):
         confirm_by_mail(client, "r.engel@bva.bund.de")
 
     user.refresh_from_db()

@@ -188,12 +188,15 @@ def test_sign_on_never_takes_over_an_existing_account(client, oidc_provider, ema
     assert existing.has_usable_password()
 
 
-def test_unverified_address_from_the_provider_must_be_confirmed_by_mail(client, oidc_provider):
+def test_unverified_address_from_the_provider_must_be_confirmed_by_mail(
+    client, oidc_provider, django_capture_on_commit_callbacks
+):
     oidc_provider.sign_in_as(
         OIDCUser(sub="neu-7", email="neu@kreis.example", email_verified=False, name="Neu")
     )
 
-    response = sso_login(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sso_login(client)
 
     assert response.headers["Location"] == reverse("account_email_verification_sent")
     assert signed_in_user(client) is None
