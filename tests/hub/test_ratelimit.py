@@ -1,0 +1,82 @@
+"""The one rate limiter: a counter per window in the cache, which concurrent attempts cannot
+push past its limit."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+from hub import ratelimit
+from hub.ratelimit import rate_limit_exceeded, retry_after
+
+# Long enough that no test run crosses into the next window.
+PERIOD = 3600
+
+
+def concurrent_allowed(*, scope: str, limit: int, workers: int, attempts: int) -> int:
+    """How many of `workers` × `attempts` simultaneous attempts the limiter lets through."""
+    start = threading.Barrier(workers)
+
+    def attempt_all() -> int:
+        start.wait()
+        return sum(
+            not rate_limit_exceeded(scope=scope, key="member:1", limit=limit, period=PERIOD)
+            for _ in range(attempts)
+        )
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return sum(pool.map(lambda _: attempt_all(), range(workers)))
+
+
+def test_attempts_beyond_the_limit_are_refused_and_keys_count_apart() -> None:
+    results = [
+        rate_limit_exceeded(scope="test", key="member:1", limit=3, period=PERIOD) for _ in range(5)
+    ]
+
+    assert results == [False, False, False, True, True]
+    assert not rate_limit_exceeded(scope="test", key="member:2", limit=3, period=PERIOD)
+    assert not rate_limit_exceeded(scope="other", key="member:1", limit=3, period=PERIOD)
+
+
+def test_a_new_window_counts_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = 1_000 * 60.0
+    monkeypatch.setattr(ratelimit.time, "time", lambda: now)
+    for _ in range(2):
+        rate_limit_exceeded(scope="test", key="member:1", limit=2, period=60)
+    assert rate_limit_exceeded(scope="test", key="member:1", limit=2, period=60)
+    assert retry_after(period=60) == 60
+
+    now += 59
+    assert retry_after(period=60) == 1
+    now += 1
+
+    assert not rate_limit_exceeded(scope="test", key="member:1", limit=2, period=60)
+
+
+class SlowCache:
+    """The cache with a pause after every call, like a network round trip: threads interleave
+    between calls as they do against Redis (a read-then-write counter lets too many through)."""
+
+    def __init__(self, backend: Any) -> None:
+        self._backend = backend
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._backend, name)
+
+        def slow(*args: Any, **kwargs: Any) -> Any:
+            result = method(*args, **kwargs)
+            time.sleep(0.001)
+            return result
+
+        return slow
+
+
+def test_concurrent_attempts_cannot_exceed_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ratelimit, "cache", SlowCache(cache))
+
+    assert concurrent_allowed(scope="test-threads", limit=20, workers=16, attempts=5) == 20
