@@ -115,10 +115,10 @@ class DiscussionConsumer(LiveConsumer):
             self.open_channels = self.open_channels | {channel_id}
             await self.fanout.subscribe(discussion_group(channel_id), self)
             # Confirmed first, so the tab hears who is here after it knows the channel is open.
-            await self.send_json({"type": "channel.opened", "channel": channel_id})
+            await self.send_json(events.channel_opened(channel_id))
             await self._announce(channel_id, "joined", ask_who_is_here=True)
         else:
-            await self.send_json({"type": "channel.opened", "channel": channel_id})
+            await self.send_json(events.channel_opened(channel_id))
 
     async def frame_channel_close(self, frame: dict[str, Any]) -> None:
         await self._close_channel(frame["channel"])
@@ -144,7 +144,7 @@ class DiscussionConsumer(LiveConsumer):
         except ValidationError as error:
             await self.send_error("invalid", " ".join(error.messages), **context)
         else:
-            await self.send_json({"type": "message.posted", "message_id": message_id, **context})
+            await self.send_json(events.message_posted(message_id=message_id, **context))
 
     async def frame_typing(self, frame: dict[str, Any]) -> None:
         """Typing is a hint that the page shows for a few seconds and sends again while the
@@ -185,7 +185,7 @@ class DiscussionConsumer(LiveConsumer):
             await self.send_error("forbidden", NOT_READABLE, channel=channel_id)
 
     async def group_event(self, group: str, payload: dict[str, Any], text: str) -> None:
-        if payload["type"] == "channel.revoked":
+        if payload["type"] == events.CHANNEL_REVOKED:
             # Leave the channel's group before anything else of it can arrive.
             await self._close_channel(payload["channel"])
         await super().group_event(group, payload, text)

@@ -22,6 +22,10 @@ REACTION_CHANGED = "reaction.changed"
 TYPING = "typing"
 PRESENCE = "presence"
 NOTIFICATION_NEW = "notification.new"
+# Answers to one tab's own frames, and the notice to a member's tabs that they lost access.
+CHANNEL_OPENED = "channel.opened"
+MESSAGE_POSTED = "message.posted"
+CHANNEL_REVOKED = "channel.revoked"
 
 
 def member_name(user: Any) -> str:
@@ -84,6 +88,21 @@ def reaction_changed(
         "emoji": emoji,
         "added": added,
     }
+
+
+def channel_opened(channel_id: int) -> dict[str, Any]:
+    """The tab now receives the channel's events."""
+    return {"type": CHANNEL_OPENED, "channel": channel_id}
+
+
+def channel_revoked(channel_id: int) -> dict[str, Any]:
+    """For a member's tabs: they may no longer read the channel, so the tabs close it."""
+    return {"type": CHANNEL_REVOKED, "channel": channel_id}
+
+
+def message_posted(*, message_id: int, **context: Any) -> dict[str, Any]:
+    """The posting tab's receipt; `context` echoes the frame's channel and client id."""
+    return {"type": MESSAGE_POSTED, "message_id": message_id, **context}
 
 
 def typing(*, channel_id: int, member: dict[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from hub import realtime
 from hub.fanout import Fanout, encode, local_fanout
 from hub.realtime import SIGNED_OUT, member_group, session_tag
 from hub.socket_auth import in_database_thread, signed_in_account
@@ -165,7 +166,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await handler(content)
 
     async def frame_ping(self, frame: dict[str, Any]) -> None:
-        await self.send_json({"type": "pong"})
+        await self.send_json(realtime.pong())
 
     async def send_error(self, code: str, message: str, **context: Any) -> None:
-        await self.send_json({"type": "error", "code": code, "message": message, **context})
+        await self.send_json(realtime.error(code, message, **context))

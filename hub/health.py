@@ -16,6 +16,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection
 
+from hub.realtime import health_ping
+
 logger = logging.getLogger(__name__)
 
 CHANNEL_LAYER_TIMEOUT_SECONDS = 3
@@ -63,7 +65,7 @@ def check_channel_layer() -> CheckResult:
     async def round_trip() -> bool:
         channel = await layer.new_channel(prefix="healthz")
         token = uuid.uuid4().hex
-        await layer.send(channel, {"type": "health.ping", "token": token})
+        await layer.send(channel, health_ping(token))
         message = await asyncio.wait_for(
             layer.receive(channel), timeout=CHANNEL_LAYER_TIMEOUT_SECONDS
         )

@@ -15,6 +15,27 @@ GROUP_EVENT = "live.group"
 DIRECT_EVENT = "live.direct"
 
 
+# Answers on one socket, from the platform's consumer (hub.consumers.LiveConsumer).
+PONG = "pong"
+ERROR = "error"
+# A message the health check sends to itself through the channel layer.
+HEALTH_PING = "health.ping"
+
+
+def pong() -> dict[str, Any]:
+    return {"type": PONG}
+
+
+def error(code: str, message: str, **context: Any) -> dict[str, Any]:
+    """A refused frame: a machine-readable `code`, a German `message`, and `context` such as
+    the channel or the client's id of the frame."""
+    return {"type": ERROR, "code": code, "message": message, **context}
+
+
+def health_ping(token: str) -> dict[str, Any]:
+    return {"type": HEALTH_PING, "token": token}
+
+
 def _group_event(group: str, payload: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(payload.get("type"), str):
         raise ValueError("An event payload needs a string 'type'.")
