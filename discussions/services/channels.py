@@ -11,6 +11,7 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
+from discussions import events
 from discussions.models import Channel, ChannelVisibility, Invitation, Membership
 from discussions.selectors import can_manage, can_post
 from discussions.services.broadcast import _tell_member_on_commit
@@ -108,7 +109,7 @@ def channel_leave(*, user: User, channel: Channel) -> None:
     deleted, _details = Membership.objects.filter(channel=channel, user=user).delete()
     if deleted and channel.is_private:
         # Open tabs stop receiving the channel they may no longer read.
-        _tell_member_on_commit(user.pk, {"type": "channel.revoked", "channel": channel.pk})
+        _tell_member_on_commit(user.pk, events.channel_revoked(channel.pk))
 
 
 @transaction.atomic
@@ -132,7 +133,7 @@ def channel_members_set(*, channel: Channel, users: Iterable[User]) -> None:
     removed = current - wanted
     Membership.objects.filter(channel=channel, user_id__in=removed).delete()
     for user_id in sorted(removed):
-        _tell_member_on_commit(user_id, {"type": "channel.revoked", "channel": channel.pk})
+        _tell_member_on_commit(user_id, events.channel_revoked(channel.pk))
 
 
 @transaction.atomic

@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from discussions import events
 from discussions.models import (
@@ -27,6 +23,8 @@ from discussions.selectors import (
     unread_notifications_since,
 )
 from discussions.services.broadcast import _tell_member_on_commit
+from hub.links import absolute_url
+from hub.mail import mail_render, mails_send_on_commit
 from members.models import User
 
 
@@ -101,20 +99,14 @@ def notification_digest_send() -> int:
 
 
 def _digest_mail_on_commit(user: User, notifications: list[Notification]) -> None:
-    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     context = {
-        "site_name": settings.WAGTAIL_SITE_NAME,
         "items": [
             {
                 "text": events.notification_text(message=n.message, kind=n.kind),
-                "url": base_url + reverse("discussions:permalink", args=[n.message_id]),
+                "url": absolute_url("discussions:permalink", n.message_id),
             }
             for n in notifications
         ],
-        "settings_url": base_url + reverse("discussions:notifications"),
+        "settings_url": absolute_url("discussions:notifications"),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("discussions/email/digest_subject.txt", context)
-        body = render_to_string("discussions/email/digest_message.txt", context)
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+    mails_send_on_commit([mail_render("discussions/email/digest", to=user.email, context=context)])

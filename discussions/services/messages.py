@@ -3,11 +3,9 @@ mutes, slow mode and the per-member rate limits."""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Q
@@ -48,16 +46,16 @@ class RateLimited(Exception):
 
 
 def _consume_post_allowance(user: User) -> None:
-    """A sliding window per member in the cache: at most N messages in S seconds."""
-    limit = settings.DISCUSSIONS_POST_RATE_COUNT
-    window = settings.DISCUSSIONS_POST_RATE_SECONDS
-    key = f"discussions:posts:{user.pk}"
-    now = time.time()
-    recent = [stamp for stamp in cache.get(key, []) if stamp > now - window]
-    if len(recent) >= limit:
-        raise RateLimited(max(1, int(recent[0] + window - now + 0.999)))
-    recent.append(now)
-    cache.set(key, recent, timeout=window)
+    """At most N messages per member in each window of S seconds, counted atomically in the
+    cache (hub.ratelimit), so parallel tabs and workers cannot post past the limit."""
+    period = settings.DISCUSSIONS_POST_RATE_SECONDS
+    if rate_limit_exceeded(
+        scope="discussion-post",
+        key=str(user.pk),
+        limit=settings.DISCUSSIONS_POST_RATE_COUNT,
+        period=period,
+    ):
+        raise RateLimited(retry_after(period=period))
 
 
 def _consume_edit_allowance(user: User) -> None:

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hub.csv_export import csv_response
+from hub.links import absolute_url
 from hub.ratelimit import rate_limited
 from peer_learning import selectors, services
 from peer_learning.calendar import sessions_calendar
@@ -175,7 +176,7 @@ def _history_row(registration: Registration) -> list[Any]:
 @require_GET
 def calendar_settings(request: HttpRequest) -> HttpResponse:
     feed = services.calendar_feed_get(user=request.user)
-    feed_url = request.build_absolute_uri(reverse("peer_learning:feed", args=[feed.token]))
+    feed_url = absolute_url("peer_learning:feed", feed.token)
     return render(
         request,
         "peer_learning/calendar_settings.html",

@@ -162,7 +162,9 @@ async def test_access_is_checked_again_on_every_action(private_channel, author, 
     await socket.disconnect()
 
 
-async def test_rate_limit_sends_an_error_and_stores_nothing(open_channel, author, settings):
+async def test_rate_limit_sends_an_error_and_stores_nothing(
+    open_channel, author, settings, rate_window_start
+):
     settings.DISCUSSIONS_POST_RATE_COUNT = 2
     socket = await connect(author)
     await open_channel_on(socket, open_channel)

@@ -121,7 +121,9 @@ def test_replies_stay_in_their_channel_and_threads_stay_one_level_deep(
         post(author, open_channel, "Ins Leere", reply_to_id=999_999)
 
 
-def test_rate_limit_stores_nothing_beyond_the_allowance(open_channel, author, settings):
+def test_rate_limit_stores_nothing_beyond_the_allowance(
+    open_channel, author, settings, rate_window_start
+):
     settings.DISCUSSIONS_POST_RATE_COUNT = 3
     settings.DISCUSSIONS_POST_RATE_SECONDS = 60
     for number in range(3):
@@ -135,7 +137,7 @@ def test_rate_limit_stores_nothing_beyond_the_allowance(open_channel, author, se
     assert Message.objects.count() == 3
 
 
-def test_rate_limit_is_per_member(open_channel, author, reader, settings):
+def test_rate_limit_is_per_member(open_channel, author, reader, settings, rate_window_start):
     settings.DISCUSSIONS_POST_RATE_COUNT = 1
     post(author, open_channel, "eins")
 

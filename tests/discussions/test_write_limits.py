@@ -2,8 +2,10 @@
 edits, a rate limit on opening channels, and text that cannot be stored."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -11,13 +13,21 @@ from django.utils import timezone
 
 from discussions.models import Channel, Message, MessageRevision
 from discussions.services.channels import channel_create, channel_join
-from discussions.services.messages import RateLimited, message_edit, message_post
+from discussions.services.messages import (
+    RateLimited,
+    _consume_post_allowance,
+    message_edit,
+    message_post,
+)
 from discussions.services.moderation import channel_slow_mode_set, member_mute
+from hub import ratelimit
 from hub.validators import validate_storable_text
 from members.roles import Role
 from tests.factories import MemberFactory
+from tests.ratelimits import SlowCache, simultaneous_successes
 
-pytestmark = pytest.mark.django_db
+# Bursts must not cross into the next window of a limit, where counting starts afresh.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rate_window_start")]
 
 LONE_SURROGATE = "\ud800"
 
@@ -296,3 +306,20 @@ def test_forms_never_hand_a_surrogate_to_the_services(open_channel, author):
     assert refused.status_code == 400
     assert list(Message.objects.values_list("source", flat=True)) == ["Hallo\ufffd\ufffd\ufffd"]
     assert Channel.objects.filter(name="Kanal\ufffd\ufffd\ufffd").exists()
+
+
+def test_simultaneous_posts_of_one_member_cannot_pass_the_post_limit(settings, monkeypatch):
+    """Tabs and workers post in parallel; the count in the cache is atomic, so together they
+    get exactly the allowance."""
+    settings.DISCUSSIONS_POST_RATE_COUNT = 10
+    monkeypatch.setattr(ratelimit, "cache", SlowCache(cache))
+    member = SimpleNamespace(pk=4711)
+
+    def post_allowed() -> bool:
+        try:
+            _consume_post_allowance(member)
+        except RateLimited:
+            return False
+        return True
+
+    assert simultaneous_successes(post_allowed, workers=8, attempts=4) == 10

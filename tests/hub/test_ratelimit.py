@@ -3,16 +3,14 @@ push past its limit."""
 
 from __future__ import annotations
 
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
 
 from hub import ratelimit
 from hub.ratelimit import rate_limit_exceeded, retry_after
+from tests.ratelimits import SlowCache, simultaneous_successes
 
 # Long enough that no test run crosses into the next window.
 PERIOD = 3600
@@ -20,17 +18,11 @@ PERIOD = 3600
 
 def concurrent_allowed(*, scope: str, limit: int, workers: int, attempts: int) -> int:
     """How many of `workers` × `attempts` simultaneous attempts the limiter lets through."""
-    start = threading.Barrier(workers)
-
-    def attempt_all() -> int:
-        start.wait()
-        return sum(
-            not rate_limit_exceeded(scope=scope, key="member:1", limit=limit, period=PERIOD)
-            for _ in range(attempts)
-        )
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return sum(pool.map(lambda _: attempt_all(), range(workers)))
+    return simultaneous_successes(
+        lambda: not rate_limit_exceeded(scope=scope, key="member:1", limit=limit, period=PERIOD),
+        workers=workers,
+        attempts=attempts,
+    )
 
 
 def test_attempts_beyond_the_limit_are_refused_and_keys_count_apart() -> None:
@@ -45,7 +37,7 @@ def test_attempts_beyond_the_limit_are_refused_and_keys_count_apart() -> None:
 
 def test_a_new_window_counts_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
     now = 1_000 * 60.0
-    monkeypatch.setattr(ratelimit.time, "time", lambda: now)
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: now))
     for _ in range(2):
         rate_limit_exceeded(scope="test", key="member:1", limit=2, period=60)
     assert rate_limit_exceeded(scope="test", key="member:1", limit=2, period=60)
@@ -56,24 +48,6 @@ def test_a_new_window_counts_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
     now += 1
 
     assert not rate_limit_exceeded(scope="test", key="member:1", limit=2, period=60)
-
-
-class SlowCache:
-    """The cache with a pause after every call, like a network round trip: threads interleave
-    between calls as they do against Redis (a read-then-write counter lets too many through)."""
-
-    def __init__(self, backend: Any) -> None:
-        self._backend = backend
-
-    def __getattr__(self, name: str) -> Any:
-        method = getattr(self._backend, name)
-
-        def slow(*args: Any, **kwargs: Any) -> Any:
-            result = method(*args, **kwargs)
-            time.sleep(0.001)
-            return result
-
-        return slow
 
 
 def test_concurrent_attempts_cannot_exceed_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
