@@ -11,6 +11,7 @@ themselves, from rows they re-read, send them with `mails_send`.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -58,7 +59,9 @@ class Mail:
         """Take over a mail another library rendered (allauth) with a text body."""
         alternatives = getattr(message, "alternatives", [])
         html = next((content for content, mimetype in alternatives if mimetype == "text/html"), "")
-        return cls(to=list(message.to), subject=message.subject, body=message.body, html=html)
+        return cls(
+            to=list(message.to), subject=str(message.subject), body=str(message.body), html=html
+        )
 
     def message(self) -> EmailMultiAlternatives:
         message = EmailMultiAlternatives(
@@ -93,10 +96,10 @@ def mail_render(
             # A subject is one header line, whatever the template's line breaks.
             subject = " ".join(rendered.split())
         body = render_to_string(f"{template_prefix}_message.txt", context)
-        try:
+        # Most mails are plain text; those with an HTML template get it as an alternative.
+        html = ""
+        with contextlib.suppress(TemplateDoesNotExist):
             html = render_to_string(f"{template_prefix}_message.html", context)
-        except TemplateDoesNotExist:
-            html = ""
     return Mail(
         to=[to],
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,

@@ -48,7 +48,8 @@ def convert(user, root):
     return client.post(reverse("discussions:thread_to_practice", args=[root.pk]))
 
 
-def test_an_editor_files_the_thread_as_a_draft_in_review(editor, thread, author, reader):
+def test_an_editor_files_the_thread_as_a_draft_in_review(editor, thread, author, reader, settings):
+    settings.WAGTAILADMIN_BASE_URL = "https://kollegium.example"
     response = convert(editor, thread)
 
     page = PracticePage.objects.get()
@@ -67,7 +68,11 @@ def test_an_editor_files_the_thread_as_a_draft_in_review(editor, thread, author,
     assert quotes[0]["source"].startswith("Aylin Demir am ")
     assert quotes[1]["source"].startswith("Mitglied des Netzwerks am ")
     intro = page.body[0].value.source
-    assert reverse("discussions:thread", args=[thread.pk]) in intro
+    # The page keeps the link: it points at the site's configured address.
+    assert (
+        f'href="https://kollegium.example{reverse("discussions:thread", args=[thread.pk])}"'
+        in intro
+    )
     assert {author.profile.pk, reader.profile.pk} == set(
         page.authors.values_list("profile_id", flat=True)
     )

@@ -199,13 +199,17 @@ def test_ics_is_valid_icalendar_in_berlin_time(client, session):
     assert "DTSTAMP" in event
 
 
-def test_personal_feed_with_regenerable_token(client, course, session):
+def test_personal_feed_with_regenerable_token(client, course, session, settings):
+    settings.WAGTAILADMIN_BASE_URL = "https://kollegium.example"
     person = MemberFactory()
     registration_create(session_id=session.pk, user=person)
     login(client, person)
     page = client.get(reverse("peer_learning:calendar")).content.decode()
     token = CalendarFeed.objects.get(user=person).token
-    assert token in page
+    # Calendars subscribe at the site's configured address, not at the host the page came from.
+    feed_path = reverse("peer_learning:feed", args=[token])
+    assert f"https://kollegium.example{feed_path}" in page
+    assert f"webcal://kollegium.example{feed_path}" in page
     feed = Client().get(reverse("peer_learning:feed", args=[token]))
     events = Calendar.from_ical(feed.content).walk("VEVENT")
     assert [str(event["SUMMARY"]) for event in events] == ["Agile Verwaltung"]
