@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from hub.client_address import client_address, client_network
-from hub.mail import Mail, mails_send_on_commit
+from hub.mail import Mail, mails_send
 from members.middleware import TERMS_PENDING_SESSION_KEY
 from members.selectors import terms_awaiting_acceptance
 from members.services import account_email_confirmed, account_login_throttled_notify, account_setup
@@ -45,7 +45,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """allauth renders its mails (with the request at hand, as its own `send_mail` does);
-        the site's mail pipeline sends them after commit, outside the request."""
+        the site's mail pipeline sends them after commit. They carry reset and confirmation
+        links, so they are sent from this process and never parked in the task table."""
         request = allauth_context.request
         context = {
             "request": request,
@@ -53,7 +54,8 @@ class AccountAdapter(DefaultAccountAdapter):
             "current_site": get_current_site(request),
             **context,
         }
-        mails_send_on_commit([Mail.from_message(self.render_mail(template_prefix, email, context))])
+        mail = Mail.from_message(self.render_mail(template_prefix, email, context))
+        transaction.on_commit(lambda: mails_send([mail]))
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """allauth's rate limits count the address hub/client_address.py finds, not the first

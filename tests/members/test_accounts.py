@@ -152,3 +152,20 @@ def test_a_failed_admission_leaves_no_half_made_account(client, monkeypatch):
 
     assert not User.objects.filter(email="neu@kreis-beispiel.de").exists()
     assert not Profile.objects.exists()
+
+
+def test_reset_links_are_mailed_from_the_request_and_never_queued(
+    client, settings, django_capture_on_commit_callbacks
+):
+    """With the database task queue, a queued mail would keep its reset link in a table."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    member = MemberFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": member.email})
+
+    (message,) = mail.outbox
+    assert "/konto/password/reset/key/" in message.body
+    assert not DBTaskResult.objects.exists()
