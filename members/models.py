@@ -221,13 +221,13 @@ class Visibility(models.TextChoices):
 
 
 class ExpertiseTag(TaggedItemBase):
-    content_object = models.ForeignKey(
+    content_object: models.ForeignKey[Profile, Profile] = models.ForeignKey(
         "Profile", on_delete=models.CASCADE, related_name="expertise_items"
     )
 
 
 class InterestTag(TaggedItemBase):
-    content_object = models.ForeignKey(
+    content_object: models.ForeignKey[Profile, Profile] = models.ForeignKey(
         "Profile", on_delete=models.CASCADE, related_name="interest_items"
     )
 

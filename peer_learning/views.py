@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hub.csv_export import csv_response
 from hub.ratelimit import rate_limited
+from members.http import AuthenticatedHttpRequest
 from members.selectors import is_network_member
 from peer_learning import selectors, services
 from peer_learning.calendar import (
@@ -197,7 +198,7 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 @login_required
 @require_POST
 @rate_limited("registration", limit=30, period=60)
-def session_register(request: HttpRequest, pk: int) -> HttpResponse:
+def session_register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Registers the signed-in member only: nothing in the request can name someone else."""
     session = _visible_session_or_404(pk)
     try:
@@ -224,7 +225,7 @@ def session_register(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @rate_limited("registration", limit=30, period=60)
-def session_unregister(request: HttpRequest, pk: int) -> HttpResponse:
+def session_unregister(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Cancels the signed-in member's own registration; others' cannot be addressed."""
     session = _visible_session_or_404(pk)
     try:
@@ -255,7 +256,7 @@ def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @rate_limited("feedback", limit=10, period=60)
-def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+def feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     registration = selectors.attended_registration(session_id=pk, user=request.user)
     if registration is None:
         raise Http404(_("Rückmeldungen können nur Personen geben, die teilgenommen haben."))
@@ -285,7 +286,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     registration = selectors.attended_registration(session_id=pk, user=request.user)
     if registration is None:
         raise Http404(_("Eine Teilnahmebescheinigung gibt es nur nach erfasster Teilnahme."))
@@ -305,7 +306,7 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "peer_learning/history.html",
@@ -318,7 +319,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def history_csv(request: HttpRequest) -> HttpResponse:
+def history_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     return csv_response(
         filename="meine-lernhistorie.csv",
         header=[_("Impuls"), _("Datum"), _("Dauer (Minuten)"), _("Format")],
@@ -344,7 +345,7 @@ def _history_row(registration: Registration) -> list[Any]:
 
 @login_required
 @require_GET
-def calendar_settings(request: HttpRequest) -> HttpResponse:
+def calendar_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     feed = services.calendar_feed_get(user=request.user)
     feed_url = request.build_absolute_uri(reverse("peer_learning:feed", args=[feed.token]))
     return render(
@@ -357,7 +358,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @rate_limited("calendar_feed", limit=5, period=3600)
-def calendar_regenerate(request: HttpRequest) -> HttpResponse:
+def calendar_regenerate(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.calendar_feed_regenerate(user=request.user)
     messages.success(
         request, _("Neue Kalender-Adresse erstellt. Die alte Adresse funktioniert nicht mehr.")
@@ -384,7 +385,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     _member_required(request)
     courses = [
         (course, selectors.course_review_state(course=course))
@@ -396,7 +397,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @rate_limited("course_write", limit=20, period=3600)
-def course_create(request: HttpRequest) -> HttpResponse:
+def course_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _member_required(request)
     form = CourseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -417,7 +418,7 @@ def course_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _own_course_or_404(request: HttpRequest, pk: int) -> CoursePage:
+def _own_course_or_404(request: AuthenticatedHttpRequest, pk: int) -> CoursePage:
     course = selectors.trainer_course(pk=pk, user=request.user)
     if course is None:
         raise Http404(_("Diesen Impuls gibt es nicht oder Sie betreuen ihn nicht."))
@@ -427,7 +428,7 @@ def _own_course_or_404(request: HttpRequest, pk: int) -> CoursePage:
 @login_required
 @require_http_methods(["GET", "POST"])
 @rate_limited("course_write", limit=20, period=3600)
-def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def course_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     course = _own_course_or_404(request, pk)
     draft = course.get_latest_revision_as_object()
@@ -455,7 +456,7 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @rate_limited("course_write", limit=20, period=3600)
-def course_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def course_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     course = _own_course_or_404(request, pk)
     try:
@@ -470,7 +471,7 @@ def course_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @rate_limited("session_write", limit=30, period=3600)
-def session_create(request: HttpRequest, course_pk: int) -> HttpResponse:
+def session_create(request: AuthenticatedHttpRequest, course_pk: int) -> HttpResponse:
     _member_required(request)
     course = _own_course_or_404(request, course_pk)
     form = SessionForm(request.POST or None)
@@ -492,7 +493,7 @@ def session_create(request: HttpRequest, course_pk: int) -> HttpResponse:
     )
 
 
-def _own_session_or_404(request: HttpRequest, pk: int) -> Session:
+def _own_session_or_404(request: AuthenticatedHttpRequest, pk: int) -> Session:
     session = selectors.trainer_session(pk=pk, user=request.user)
     if session is None:
         raise Http404(_("Diesen Termin gibt es nicht oder Sie betreuen ihn nicht."))
@@ -502,7 +503,7 @@ def _own_session_or_404(request: HttpRequest, pk: int) -> Session:
 @login_required
 @require_http_methods(["GET", "POST"])
 @rate_limited("session_write", limit=30, period=3600)
-def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def session_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     session = _own_session_or_404(request, pk)
     form = SessionForm(
@@ -542,7 +543,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @rate_limited("session_write", limit=30, period=3600)
-def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def session_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     session = _own_session_or_404(request, pk)
     try:
@@ -559,7 +560,7 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @rate_limited("session_write", limit=30, period=3600)
-def session_channel(request: HttpRequest, pk: int) -> HttpResponse:
+def session_channel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     session = _own_session_or_404(request, pk)
     had_channel = session.channel_id is not None
@@ -578,7 +579,7 @@ def session_channel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def session_manage(request: HttpRequest, pk: int) -> HttpResponse:
+def session_manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     session = _own_session_or_404(request, pk)
     participants = list(selectors.session_participants(session=session))
@@ -602,7 +603,7 @@ def session_manage(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @rate_limited("attendance", limit=60, period=3600)
-def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def session_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     session = _own_session_or_404(request, pk)
     raw = request.POST.getlist("attended")
@@ -625,13 +626,13 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @rate_limited("trainer_message", limit=5, period=3600)
-def session_message(request: HttpRequest, pk: int) -> HttpResponse:
+def session_message(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     session = _own_session_or_404(request, pk)
     form = MessageForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(map(str, errors)))
         return redirect("peer_learning:session_manage", pk=session.pk)
     count = services.session_message_send(
         session_id=session.pk,
@@ -647,7 +648,7 @@ def session_message(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def session_participants_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def session_participants_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     session = _own_session_or_404(request, pk)
     return csv_response(
