@@ -14,7 +14,6 @@ from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -60,6 +59,7 @@ from discussions.selectors import (
     unread_notification_count,
     unread_notifications_since,
 )
+from hub.fanout import channel_layer
 from hub.models import Topic, topic_slug
 from hub.ratelimit import rate_limit_exceeded, retry_after
 from hub.realtime import discussion_event, discussion_group, member_event, member_group
@@ -104,7 +104,7 @@ def _broadcast_after_commit(channel_id: int) -> Callable[[dict[str, Any]], None]
 
     def send() -> None:
         for payload in payloads:
-            async_to_sync(get_channel_layer().group_send)(
+            async_to_sync(channel_layer().group_send)(
                 discussion_group(channel_id), discussion_event(channel_id, payload)
             )
 
@@ -114,7 +114,7 @@ def _broadcast_after_commit(channel_id: int) -> Callable[[dict[str, Any]], None]
 
 def _tell_member_on_commit(user_id: int, payload: dict[str, Any]) -> None:
     def send() -> None:
-        async_to_sync(get_channel_layer().group_send)(
+        async_to_sync(channel_layer().group_send)(
             member_group(user_id), member_event(user_id, payload)
         )
 

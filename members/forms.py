@@ -100,7 +100,8 @@ class ProfileForm(forms.ModelForm):
         ] + ["contact_links_visibility"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         links = []
         for slot in range(1, MAX_CONTACT_LINKS + 1):
             label = cleaned.pop(f"contact_link_{slot}_label", "").strip()

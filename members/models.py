@@ -70,7 +70,11 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = EmailUserManager()
+    objects: ClassVar[EmailUserManager] = EmailUserManager()
+    # Answers that `members.backends` loads with the signed-in user, so that the checks on every
+    # request need no query; other users lack them, and the readers fall back to a query.
+    preloaded_lacks_required_mfa: bool
+    preloaded_holds_admin_permission: bool
 
     class Meta:
         verbose_name = _("Benutzerkonto")

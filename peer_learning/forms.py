@@ -67,7 +67,8 @@ class SessionFilterForm(forms.Form):
     freie_plaetze = forms.BooleanField(label=_("Nur Termine mit freien Plätzen"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("von") and data.get("bis") and data["bis"] < data["von"]:
             self.add_error("bis", _("Das Enddatum darf nicht vor dem Anfangsdatum liegen."))
         return data
@@ -154,7 +155,8 @@ class CourseForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("duration") == CUSTOM and not data.get("duration_custom"):
             self.add_error("duration_custom", _("Bitte die Dauer in Minuten angeben."))
         return data
@@ -222,7 +224,8 @@ class SessionForm(forms.Form):
         return self.cleaned_data["meeting_url"].strip()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             self.add_error("ends_at", _("Das Ende muss nach dem Beginn liegen."))
         if data.get("starts_at") and data["starts_at"] - dt.timedelta(days=730) > dt.datetime.now(
