@@ -676,7 +676,7 @@ def _digest_mail_on_commit(user: User, notifications: list[Notification]) -> Non
         "settings_url": base_url + reverse("discussions:notifications"),
     }
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("discussions/email/digest_subject.txt", context)
+        subject: str = render_to_string("discussions/email/digest_subject.txt", context)
         body = render_to_string("discussions/email/digest_message.txt", context)
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))

@@ -28,7 +28,7 @@ def mail_on_commit(template: str, recipients: Iterable[str], context: dict[str, 
         return
     context = {"site_name": settings.WAGTAIL_SITE_NAME, **context}
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"members/email/{template}_subject.txt", context)
+        subject: str = render_to_string(f"members/email/{template}_subject.txt", context)
         body = render_to_string(f"members/email/{template}_message.txt", context)
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
     enqueue_on_commit(send_account_mails, [(subject, body, [address]) for address in addresses])

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.html import escape, strip_tags
@@ -19,6 +19,9 @@ from peer_learning.models import (
     Delivery,
     validate_web_url,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 DURATION_PRESETS = [("30", _("30 Minuten")), ("60", _("60 Minuten")), ("90", _("90 Minuten"))]
@@ -185,7 +188,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 def _datetime_field(
-    label: str, *, required: bool = True, help_text: str = ""
+    label: StrOrPromise, *, required: bool = True, help_text: StrOrPromise = ""
 ) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,

@@ -236,6 +236,7 @@ def session_views(*, sessions: list[Session], viewer: Viewer) -> list[SessionVie
                 meeting_url=session.meeting_url if link_visible else "",
                 can_cancel=(
                     active
+                    and registration is not None
                     and registration.status != RegistrationStatus.ATTENDED
                     and session.starts_at > now
                 ),
