@@ -90,7 +90,8 @@ def _visible(field: str, viewer: Viewer) -> Q:
 
 def _for_display(profiles: QuerySet[Profile]) -> QuerySet[Profile]:
     """What `profile_view` reads, fetched in a fixed number of queries."""
-    return profiles.select_related("organisation").prefetch_related("expertise", "interests")
+    # taggit's tag managers are unknown to django-stubs' prefetch check.
+    return profiles.select_related("organisation").prefetch_related("expertise", "interests")  # type: ignore[misc]
 
 
 @dataclass(frozen=True)

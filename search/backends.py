@@ -14,11 +14,12 @@ import functools
 import logging
 import math
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from itertools import islice
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,6 +28,7 @@ from django.db.models import BooleanField, F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from elastic_transport import ObjectApiResponse
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 from elasticsearch.helpers import BulkIndexError
 
@@ -56,6 +58,9 @@ from search.query import (
 from search.types import FacetValue, SearchHit, SearchRequest, SearchResults
 
 logger = logging.getLogger(__name__)
+
+# Told how many more items are done; whatever it returns is ignored (tqdm's `update` fits).
+Progress = Callable[[int], object]
 
 FTS_TABLE = "search_entry_fts"
 # Fixed SQL: user input only ever reaches it as a bound parameter.
@@ -137,11 +142,11 @@ def page_bounds(total: int, request: SearchRequest) -> tuple[int, int]:
     return min(max(1, request.page), num_pages), num_pages
 
 
-def _day_start(day) -> datetime:
+def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _day_end(day) -> datetime:
+def _day_end(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.max))
 
 
@@ -405,7 +410,7 @@ def _first_title_matches(
     if len(hits) > SORTED_TITLE_MATCHES:
         order = ("-date", "id") if dated else ("id",)
         return list(matching.order_by(*order).only("title", "url", "kind")[:limit])
-    hits.sort(key=lambda hit: (-hit[1].timestamp() if dated else 0.0, hit[0]))
+    hits.sort(key=lambda hit: (-hit[1].timestamp() if dated and hit[1] else 0.0, hit[0]))
     return _entries_in_order([pk for pk, _date in hits[:limit]])
 
 
@@ -506,6 +511,7 @@ def _send(client: Elasticsearch, entry_ids: list[str]) -> None:
     _ok, errors = helpers.bulk(
         client, _actions(entry_ids), chunk_size=BULK_CHUNK, raise_on_error=False
     )
+    assert isinstance(errors, list)  # a count only with stats_only
     # Deleting what the index never had is fine; anything else is a failure to retry.
     failures = [
         error
@@ -558,7 +564,7 @@ def elasticsearch_sync_entries(entry_ids: list[str]) -> None:
         _to_outbox(entry_ids, str(error))
 
 
-def outbox_replay(*, batch_size: int = 500, progress=None) -> int:
+def outbox_replay(*, batch_size: int = 500, progress: Progress | None = None) -> int:
     """Send every waiting change; returns how many were sent. Raises ElasticsearchUnavailable
     when the cluster is still down (what is left stays in the outbox)."""
     cache.delete(_DOWN_CACHE_KEY)
@@ -583,12 +589,13 @@ def outbox_replay(*, batch_size: int = 500, progress=None) -> int:
 
 def _bulk_request(client: Elasticsearch, actions: list[dict]) -> int:
     _ok, errors = helpers.bulk(client, actions, chunk_size=len(actions), raise_on_error=False)
+    assert isinstance(errors, list)  # a count only with stats_only
     if errors:
         raise BulkIndexError(f"{len(errors)} documents failed", errors)
     return len(actions)
 
 
-def _bulk_load(client: Elasticsearch, index_name: str, progress=None) -> None:
+def _bulk_load(client: Elasticsearch, index_name: str, progress: Progress | None = None) -> None:
     """Send every database entry to `index_name`. Elasticsearch analyses one bulk request on
     one write thread, so two requests stay in flight while this thread reads the next chunk
     (the database connection stays on this thread)."""
@@ -608,7 +615,7 @@ def _bulk_load(client: Elasticsearch, index_name: str, progress=None) -> None:
                 progress(sent)
 
 
-def elasticsearch_rebuild(progress=None) -> str | None:
+def elasticsearch_rebuild(progress: Progress | None = None) -> str | None:
     """Fill a new index from the database index, then swap the alias to it atomically and
     drop the old indexes. Changes written meanwhile are sent again after the swap."""
     if not settings.ELASTICSEARCH_URL:
@@ -743,7 +750,7 @@ def _formula_query(item: Formula, field: str, typed: frozenset[str]) -> dict:
 def _baseline_query(query: Query, breadth: Breadth) -> dict:
     """Elasticsearch's plain `german` analyzer on the user's words, for the relevance
     baseline."""
-    clauses = []
+    clauses: list[dict[str, Any]] = []
     for clause in query.clauses:
         text = clause.alternatives[0].text
         if clause.alternatives[0].phrase:
@@ -894,7 +901,7 @@ def elasticsearch_search(query: Query, *, baseline: bool = False) -> SearchResul
     hits = []
     for hit in response["hits"]["hits"]:
         source = hit["_source"]
-        fragments = next(iter(hit.get("highlight", {}).values()), [])
+        fragments: list[str] = next(iter(hit.get("highlight", {}).values()), [])
         snippet = (
             mark_safe(fragments[0])  # noqa: S308 - Elasticsearch escaped it (encoder html)
             if fragments
@@ -934,7 +941,7 @@ def elasticsearch_search(query: Query, *, baseline: bool = False) -> SearchResul
 
 
 def elasticsearch_title_suggestions(text: str, audiences: frozenset[str], limit: int) -> list[dict]:
-    def run(client: Elasticsearch) -> dict:
+    def run(client: Elasticsearch) -> ObjectApiResponse[Any]:
         return client.search(
             index=alias_name(),
             query={
@@ -947,7 +954,8 @@ def elasticsearch_title_suggestions(text: str, audiences: frozenset[str], limit:
                 }
             },
             size=limit,
-            source=["title", "url", "kind"],
+            # Elasticsearch takes a list of fields here; the client's type leaves lists out.
+            source=["title", "url", "kind"],  # type: ignore[arg-type]
         )
 
     response = _guarded(run)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import unescape
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from wagtail.documents.models import AbstractDocument
 
 from discussions.events import member_name
 from discussions.models import Channel, ChannelVisibility, Message
@@ -33,7 +35,7 @@ from hub.models import PracticePage
 from members.models import Approval, Profile, Visibility
 from peer_learning.models import CoursePage, Session, SessionStatus
 from search.analysis import index_tokens
-from search.backends import elasticsearch_rebuild, elasticsearch_sync_entries
+from search.backends import Progress, elasticsearch_rebuild, elasticsearch_sync_entries
 from search.extraction import document_text
 from search.models import Audience, EntryTopic, Kind, SearchEntry, Term
 
@@ -124,7 +126,7 @@ def practice_items(page: PracticePage) -> list[Item]:
     return items
 
 
-def _stored_document_text(document) -> str:
+def _stored_document_text(document: AbstractDocument) -> str:
     try:
         with document.open_file() as file:
             return document_text(document.file.name, file)
@@ -208,7 +210,8 @@ def message_items(message: Message, channel_topics: tuple[str, ...]) -> list[Ite
 
 def _indexable_profiles() -> QuerySet[Profile]:
     return (
-        Profile.objects.filter(user__is_active=True, user__approval=Approval.APPROVED)
+        # taggit's tag managers are unknown to django-stubs' prefetch check.
+        Profile.objects.filter(user__is_active=True, user__approval=Approval.APPROVED)  # type: ignore[misc]
         .select_related("organisation")
         .prefetch_related("expertise", "interests")
     )
@@ -245,7 +248,7 @@ def profile_items(profile: Profile) -> list[Item]:
     key = f"profile:{profile.pk}"
     public = _profile_variant(profile, {Visibility.PUBLIC})
     members = _profile_variant(profile, {Visibility.PUBLIC, Visibility.MEMBERS})
-    common = {
+    common: dict[str, Any] = {
         "key": key,
         "kind": Kind.PROFILE,
         "url": reverse("members:profile", kwargs={"pk": profile.pk}),
@@ -484,7 +487,7 @@ def index_items(items: Iterable[Item]) -> None:
     _push(_store(sources, items))
 
 
-def _batches(progress: Callable[[int], None] | None) -> Iterator[list[tuple[str, list[Item]]]]:
+def _batches(progress: Progress | None) -> Iterator[list[tuple[str, list[Item]]]]:
     batch: list[tuple[str, list[Item]]] = []
     for _name, generate in _GENERATORS:
         for pair in generate():
@@ -507,8 +510,8 @@ def total_sources() -> int:
 
 
 def rebuild(
-    progress: Callable[[int], None] | None = None,
-    elasticsearch_progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
+    elasticsearch_progress: Progress | None = None,
 ) -> int:
     """Recreate the database index from the content, then Elasticsearch's (a new index behind
     the alias). `progress` is called with the number of sources done, `elasticsearch_progress`
