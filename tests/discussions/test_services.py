@@ -304,7 +304,7 @@ def test_open_tabs_hear_of_a_change_before_the_search_index_refreshes(
         async def group_send(self, group, message):
             order.append(("live", message["payload"]["type"]))
 
-    monkeypatch.setattr(services, "get_channel_layer", RecordingLayer)
+    monkeypatch.setattr(services, "channel_layer", RecordingLayer)
     monkeypatch.setattr(
         search_receivers, "refresh_quietly", lambda source: order.append(("index", source))
     )
