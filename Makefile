@@ -11,6 +11,9 @@ PYTHON ?= $(or $(call python_for,3.13),$(call python_for,3.12),$(call python_for
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := DJANGO_SETTINGS_MODULE=hub.settings.dev $(BIN)/python manage.py
+# Template folders: djlint lints them, djhtml indents them (only `.html`; mail `.txt` stays as
+# written, and djhtml leaves `<pre>` alone).
+TEMPLATES := templates hub/templates
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -41,6 +44,9 @@ run: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/djlint $(TEMPLATES) --lint
+	$(BIN)/djhtml --check $(TEMPLATES)
 
 test: lint node_modules/.installed
 	$(BIN)/pytest
@@ -95,10 +101,11 @@ bench-search: $(BIN)/.installed
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djhtml $(TEMPLATES)
 
 messages: $(BIN)/.installed
 	$(MANAGE) makemessages -l en --ignore=.venv --ignore=node_modules --ignore=tests
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
-	rm -rf $(VENV) .venv-3.* node_modules var .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-3.* node_modules var .pytest_cache .ruff_cache .mypy_cache

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
@@ -20,6 +20,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from discussions import selectors
 from discussions.models import Flag
 from discussions.services.moderation import FlagDecision, flag_decide
+from members.http import AuthenticatedHttpRequest
 
 MODERATE_PERMISSION = selectors.MODERATE_PERMISSION
 moderate_permission_required = permission_required(MODERATE_PERMISSION)
@@ -59,7 +60,7 @@ class ModerationLogView(_ModerationPage):
 
 @moderate_permission_required
 @require_POST
-def flag_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+def flag_decide_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     flag = get_object_or_404(Flag.objects.select_related("message__channel"), pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():

@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from typing import Any, ClassVar
 
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -21,6 +20,7 @@ from discussions import events, selectors
 from discussions.services.channels import channel_mark_read
 from discussions.services.messages import RateLimited, message_post
 from hub.consumers import LiveConsumer
+from hub.fanout import channel_layer
 from hub.ratelimit import rate_limit_exceeded
 from hub.realtime import discussion_event, discussion_group
 from hub.socket_auth import in_database_thread
@@ -89,6 +89,7 @@ class DiscussionConsumer(LiveConsumer):
         "channel.read": {"channel": int, "message_id": int},
     }
     open_channels: frozenset[int] = frozenset()
+    # Set at connect for a member; frames and events only reach a connected member's socket.
     member: dict[str, Any] | None = None
     # When this tab last asked to announce typing, per open channel (monotonic seconds).
     typing_asked: dict[int, float] | None = None
@@ -113,6 +114,7 @@ class DiscussionConsumer(LiveConsumer):
         if channel_id not in self.open_channels:
             # Most tabs show one channel: a new frozenset costs less than an empty set each.
             self.open_channels = self.open_channels | {channel_id}
+            assert self.fanout is not None
             await self.fanout.subscribe(discussion_group(channel_id), self)
             # Confirmed first, so the tab hears who is here after it knows the channel is open.
             await self.send_json(events.channel_opened(channel_id))
@@ -173,7 +175,8 @@ class DiscussionConsumer(LiveConsumer):
             return
         if not allowed:
             return
-        await get_channel_layer().group_send(
+        assert self.member is not None
+        await channel_layer().group_send(
             discussion_group(channel_id),
             discussion_event(channel_id, events.typing(channel_id=channel_id, member=self.member)),
         )
@@ -194,6 +197,7 @@ class DiscussionConsumer(LiveConsumer):
         """A newcomer opened a channel this tab shows: tell them that this tab is here too."""
         if payload["type"] != events.PRESENCE or payload["state"] != "joined":
             return None
+        assert self.member is not None
         return events.presence(
             channel_id=payload["channel"],
             member=self.member,
@@ -205,10 +209,12 @@ class DiscussionConsumer(LiveConsumer):
         if channel_id not in self.open_channels:
             return
         self.open_channels = self.open_channels - {channel_id}
+        assert self.fanout is not None
         await self.fanout.unsubscribe(discussion_group(channel_id), self)
         await self._announce(channel_id, "left")
 
     async def _announce(self, channel_id: int, state: str, ask_who_is_here: bool = False) -> None:
+        assert self.member is not None and self.fanout is not None
         payload = events.presence(
             channel_id=channel_id, member=self.member, connection=self.connection, state=state
         )
@@ -218,4 +224,4 @@ class DiscussionConsumer(LiveConsumer):
                 "channel": self.fanout.channel_name,
                 "connection": self.connection,
             }
-        await get_channel_layer().group_send(discussion_group(channel_id), message)
+        await channel_layer().group_send(discussion_group(channel_id), message)

@@ -14,10 +14,11 @@ def notifications(request: HttpRequest) -> dict[str, Any]:
     """The unread count for the header badge (None for visitors who cannot take part) and the
     words the live script writes (the badge, and the notice when the member was signed out).
     Only members who may take part get the live script (templates/base.html)."""
-    if not is_network_member(request.user):
+    user = request.user
+    if not is_network_member(user):
         return {"unread_notifications": None}
     return {
-        "unread_notifications": unread_notification_count(user_id=request.user.pk),
+        "unread_notifications": unread_notification_count(user_id=user.pk),
         "live_texts": {
             "unread": _("ungelesen"),
             "signedOut": _("Sie wurden abgemeldet. Diese Seite wird nicht mehr live aktualisiert."),

@@ -205,8 +205,8 @@ def _seed_channel(
         created.append(message)
         for emoji, reactors in reactions:
             for reactor in reactors:
-                if people[reactor] is not None:
-                    Reaction.objects.create(message=message, user=people[reactor], emoji=emoji)
+                if (reactor_user := people[reactor]) is not None:
+                    Reaction.objects.create(message=message, user=reactor_user, emoji=emoji)
     # Demo members have read everything but the last message, so the unread marker shows.
     if len(created) > 1:
         Membership.objects.filter(channel=channel).update(last_read_id=created[-2].pk)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports import ReportView
 
-from discussions.models import Message
+from discussions.models import Flag, Message
 from discussions.selectors import flagged_messages, is_moderator, may_read_flag_report
 from hub.csv_export import SafeSpreadsheetExportMixin
 
@@ -36,8 +37,8 @@ class FlaggedMessage:
     is_removed: bool
 
 
-def _reasons(message: Message) -> str:
-    counts = Counter(flag.get_reason_display() for flag in message.open_flags)
+def _reasons(flags: Iterable[Flag]) -> str:
+    counts = Counter(flag.get_reason_display() for flag in flags)
     return ", ".join(f"{reason} ({count})" for reason, count in counts.most_common())
 
 
@@ -93,7 +94,7 @@ class FlaggedMessagesReport(SafeSpreadsheetExportMixin, ReportView):
                 excerpt=_excerpt(message, moderator=moderator),
                 channel_name=message.channel.name,
                 report_count=message.report_count,
-                reasons=_reasons(message),
+                reasons=_reasons(message.open_flags),
                 first_reported_at=message.first_reported_at,
                 days_open=(now - message.first_reported_at).days,
                 is_removed=message.is_removed,

@@ -35,7 +35,7 @@ def is_moderator(viewer: Viewer) -> bool:
     return is_network_member(viewer) and viewer.has_perm(MODERATE_PERMISSION)
 
 
-def is_muted(*, user: Viewer, channel: Channel) -> bool:
+def is_muted(*, user: User, channel: Channel) -> bool:
     return Mute.objects.filter(
         Q(until__isnull=True) | Q(until__gt=timezone.now()), channel=channel, user=user
     ).exists()
@@ -349,12 +349,13 @@ def thread_messages(*, root: Message) -> list[Message]:
 
 
 def _reply_counts(messages: list[Message]) -> dict[int, int]:
-    return dict(
+    counts = (
         Message.objects.filter(reply_to__in=[m.pk for m in messages])
         .values_list("reply_to")
         .annotate(count=Count("id"))
         .values_list("reply_to", "count")
     )
+    return {root_id: count for root_id, count in counts if root_id is not None}
 
 
 def mentionable_members(*, channel: Channel) -> list[tuple[int, str]]:
@@ -393,7 +394,7 @@ def unread_notification_count(*, user_id: int) -> int:
     return _notifications(user_id).filter(read_at__isnull=True).count()
 
 
-def notifications_for(*, viewer: Viewer) -> QuerySet[Notification]:
+def notifications_for(*, viewer: User) -> QuerySet[Notification]:
     """The viewer's notifications, newest first."""
     return _notifications(viewer.pk).select_related("message__channel", "message__author__profile")
 

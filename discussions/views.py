@@ -34,6 +34,7 @@ from discussions.services import messages as message_services
 from discussions.services.practice import may_turn_into_practice, practice_draft_from_thread
 from hub.links import absolute_url
 from hub.ratelimit import rate_limit_exceeded, retry_after
+from members.http import AuthenticatedHttpRequest
 from members.models import User
 from members.selectors import is_network_member
 
@@ -83,7 +84,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def channel_create(request: HttpRequest) -> HttpResponse:
+def channel_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_network_member(request.user):
         raise PermissionDenied(_("Nur freigeschaltete Mitglieder können Kanäle anlegen."))
     form = ChannelForm(request.POST or None)
@@ -135,7 +136,7 @@ def _channel_limit_reached(request: HttpRequest, form: ChannelForm) -> bool:
 
 
 def _channel_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     channel: Channel,
     form: MessageForm | None = None,
     status: int = 200,
@@ -213,13 +214,13 @@ def _js_texts() -> dict[str, str]:
 
 @login_required
 @require_GET
-def channel_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def channel_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _channel_page(request, _channel_or_404(request, slug))
 
 
 @login_required
 @require_GET
-def first_unread(request: HttpRequest, slug: str) -> HttpResponse:
+def first_unread(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Jump to the first unread message, or to the newest when everything is read."""
     channel = _channel_or_404(request, slug)
     membership = selectors.membership_for(viewer=request.user, channel=channel)
@@ -232,7 +233,7 @@ def first_unread(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def message_post(request: HttpRequest, slug: str) -> HttpResponse:
+def message_post(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     channel = _channel_or_404(request, slug)
     form = MessageForm(request.POST)
     if form.is_valid():
@@ -258,7 +259,7 @@ def message_post(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def channel_join(request: HttpRequest, slug: str) -> HttpResponse:
+def channel_join(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     channel = Channel.objects.filter(slug=slug).first()
     if channel is None or not (
         selectors.can_read(viewer=request.user, channel=channel)
@@ -272,7 +273,7 @@ def channel_join(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def channel_leave(request: HttpRequest, slug: str) -> HttpResponse:
+def channel_leave(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     channel = _channel_or_404(request, slug)
     channels.channel_leave(user=request.user, channel=channel)
     messages.success(request, _("Sie haben den Kanal „%(name)s“ verlassen.") % {"name": channel})
@@ -283,7 +284,7 @@ def channel_leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def channel_invite(request: HttpRequest, slug: str) -> HttpResponse:
+def channel_invite(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     channel = _channel_or_404(request, slug)
     form = InviteForm(request.POST)
     if form.is_valid():
@@ -299,14 +300,14 @@ def channel_invite(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("Die Einladung ist verschickt."))
     else:
         for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, text)
+            for problem in errors:
+                messages.error(request, str(problem))
     return redirect("discussions:channel", slug=channel.slug)
 
 
 @login_required
 @require_POST
-def channel_archive(request: HttpRequest, slug: str) -> HttpResponse:
+def channel_archive(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     channel = _channel_or_404(request, slug)
     archived = request.POST.get("archiviert") != "nein"
     channels.channel_archive(actor=request.user, channel=channel, archived=archived)
@@ -319,7 +320,7 @@ def channel_archive(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def permalink(request: HttpRequest, pk: int) -> HttpResponse:
+def permalink(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = _message_or_404(request, pk)
     url = reverse("discussions:channel", args=[message.channel.slug])
     return HttpResponseRedirect(f"{url}?ab={message.pk - 1}#nachricht-{message.pk}")
@@ -327,9 +328,9 @@ def permalink(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def thread(request: HttpRequest, pk: int) -> HttpResponse:
+def thread(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = _message_or_404(request, pk)
-    root = message.reply_to if message.reply_to_id else message
+    root = message.reply_to or message
     channel = message.channel
     may_post = selectors.can_post(viewer=request.user, channel=channel) and not selectors.is_muted(
         user=request.user, channel=channel
@@ -357,10 +358,10 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def thread_to_practice(request: HttpRequest, pk: int) -> HttpResponse:
+def thread_to_practice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Moderators and editors file a thread as a draft practice page for review."""
     message = _message_or_404(request, pk)
-    root = message.reply_to if message.reply_to_id else message
+    root = message.reply_to or message
     thread_url = absolute_url("discussions:thread", root.pk)
     page = practice_draft_from_thread(root=root, user=request.user, thread_url=thread_url)
     messages.success(
@@ -373,7 +374,7 @@ def thread_to_practice(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def message_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def message_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = _message_or_404(request, pk)
     form = EditForm(request.POST or None, initial={"body": message.source})
     status = 200
@@ -405,7 +406,7 @@ def message_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def message_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def message_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = _message_or_404(request, pk)
     message_services.message_delete(actor=request.user, message=message)
     messages.success(request, _("Die Nachricht ist gelöscht."))
@@ -414,7 +415,7 @@ def message_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reaction_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def reaction_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = _message_or_404(request, pk)
     form = ReactionForm(request.POST)
     if not form.is_valid():
@@ -431,7 +432,7 @@ def reaction_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def message_revisions(request: HttpRequest, pk: int) -> HttpResponse:
+def message_revisions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = _message_or_404(request, pk)
     if not selectors.is_moderator(request.user):
         raise PermissionDenied(_("Frühere Fassungen sieht nur die Moderation."))
@@ -448,7 +449,7 @@ def message_revisions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def message_flag(request: HttpRequest, pk: int) -> HttpResponse:
+def message_flag(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = _message_or_404(request, pk)
     form = FlagForm(request.POST)
     if form.is_valid():
@@ -465,14 +466,14 @@ def message_flag(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Danke, die Moderation sieht sich die Nachricht an."))
     else:
         for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, text)
+            for problem in errors:
+                messages.error(request, str(problem))
     return redirect(_message_url(message))
 
 
 @login_required
 @require_POST
-def message_hide(request: HttpRequest, pk: int) -> HttpResponse:
+def message_hide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = _message_or_404(request, pk)
     moderation.message_hide(moderator=request.user, message=message)
     messages.success(request, _("Die Nachricht ist ausgeblendet."))
@@ -481,7 +482,7 @@ def message_hide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def channel_slow_mode(request: HttpRequest, slug: str) -> HttpResponse:
+def channel_slow_mode(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     channel = _channel_or_404(request, slug)
     form = SlowModeForm(request.POST)
     if form.is_valid():
@@ -493,14 +494,14 @@ def channel_slow_mode(request: HttpRequest, slug: str) -> HttpResponse:
         if not selectors.is_moderator(request.user):
             raise PermissionDenied(_("Das darf nur die Moderation."))
         for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, text)
+            for problem in errors:
+                messages.error(request, str(problem))
     return redirect("discussions:channel", slug=channel.slug)
 
 
 @login_required
 @require_POST
-def member_unmute(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+def member_unmute(request: AuthenticatedHttpRequest, slug: str, user_id: int) -> HttpResponse:
     channel = _channel_or_404(request, slug)
     member = User.objects.filter(pk=user_id).first()
     if member is None:
@@ -512,7 +513,7 @@ def member_unmute(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The member's mentions and replies; opening the list does not mark them read, the
     button does, so nothing slips by unseen."""
     digest_form = DigestForm(
@@ -548,7 +549,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def mention_suggestions(request: HttpRequest, slug: str) -> JsonResponse:
+def mention_suggestions(request: AuthenticatedHttpRequest, slug: str) -> JsonResponse:
     """Names for the mention autocomplete: only for those who may write in the channel."""
     channel = _channel_or_404(request, slug)
     if not selectors.can_post(viewer=request.user, channel=channel):

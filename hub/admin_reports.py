@@ -53,14 +53,14 @@ def wagtail_report_overrides() -> list[URLPattern]:
         "site-history": LogEntriesView,
         "aging-pages": AgingPagesView,
     }
+
+    def with_safe_export(view: type[ReportView]) -> type[ReportView]:
+        return type(view.__name__, (SafeSpreadsheetExportMixin, view), {})
+
     return [
         path(
             f"admin/reports/{address}/",
-            never_cache(
-                require_admin_access(
-                    type(view.__name__, (SafeSpreadsheetExportMixin, view), {}).as_view()
-                )
-            ),
+            never_cache(require_admin_access(with_safe_export(view).as_view())),
         )
         for address, view in reports.items()
     ]

@@ -36,7 +36,10 @@ reverse("discussions:index")
 application = ProtocolTypeRouter(
     {
         "http": RequestBodyLimit(django_asgi_app),
-        "websocket": OriginMiddleware(SessionMemberMiddleware(URLRouter(websocket_urlpatterns))),
+        # Channels' stubs want their own pattern type, which Django's path() is not typed as.
+        "websocket": OriginMiddleware(
+            SessionMemberMiddleware(URLRouter(websocket_urlpatterns))  # type: ignore[arg-type]
+        ),
     }
 )
 

@@ -42,6 +42,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     channel of the socket's own: `group_event` receives them already encoded."""
 
     frame_fields: ClassVar[dict[str, dict[str, type | tuple[type, ...]]]] = {"ping": {}}
+    # Channels types the scope as the ASGI connection scope; this consumer replaces it with a
+    # scope of its own at connect (member and type only), and runs without a layer channel.
+    scope: dict[str, Any]  # type: ignore[assignment]
+    channel_layer: None  # type: ignore[assignment]
     fanout: Fanout | None = None
     connection = ""
     user: Any = None
@@ -50,7 +54,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     session = ""
     signed_out = False
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:  # type: ignore[override]
         # Channels' own loop would open a layer channel per socket and start a helper task per
         # frame; the fan-out makes the first unnecessary and a plain loop avoids the second.
         self.scope = scope
@@ -118,7 +122,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.fanout.unsubscribe(member_group(self.user.pk), self)
 
     async def send_text(self, text: str) -> None:
-        await self.base_send({"type": "websocket.send", "text": text})
+        # asgiref's event type wants "bytes" too; ASGI servers read a missing one as None.
+        await self.base_send({"type": "websocket.send", "text": text})  # type: ignore[arg-type]
 
     async def send_json(self, content: Any, close: bool = False) -> None:
         await self.send_text(encode(content))
@@ -137,7 +142,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         """What this tab says back when another tab announces itself; nothing by default."""
         return None
 
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
         if text_data is None or len(text_data.encode()) > MAX_FRAME_BYTES:
             await self.send_error("invalid_frame", "Nachricht fehlt oder ist zu groß.")
             return

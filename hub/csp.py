@@ -9,8 +9,8 @@ django-csp writes the nonce into the header only when a response used it, so pag
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextvars import ContextVar
-from typing import Any
+from contextvars import ContextVar, Token
+from typing import Any, cast
 
 from csp.constants import SELF
 from csp.middleware import CSPMiddleware, PolicyParts
@@ -20,7 +20,15 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-_current_request: ContextVar[HttpRequest | None] = ContextVar("csp_request", default=None)
+
+class _CspRequest(HttpRequest):
+    """A request past the middleware below, with what django-csp and this middleware add."""
+
+    csp_nonce: Any  # django-csp's lazy nonce: str() makes it, and marks the response
+    _csp_context_token: Token[_CspRequest | None]
+
+
+_current_request: ContextVar[_CspRequest | None] = ContextVar("csp_request", default=None)
 # Wagtail's own BaseChooser.render, kept so a test notices when a new Wagtail renders differently.
 wagtail_chooser_render: Callable[..., SafeString] | None = None
 
@@ -41,7 +49,8 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
-        request._csp_context_token = _current_request.set(request)
+        csp_request = cast(_CspRequest, request)
+        csp_request._csp_context_token = _current_request.set(csp_request)
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase

@@ -41,7 +41,9 @@ def csv_response(
     expects), UTF-8 with a byte order mark (without one Excel misreads umlauts), every cell
     defused, and kept out of shared caches (exports hold personal data)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    disposition = content_disposition_header(True, filename)
+    assert disposition is not None  # there is always one for an attachment
+    response["Content-Disposition"] = disposition
     response["Cache-Control"] = "private, no-store"
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")

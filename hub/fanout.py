@@ -163,11 +163,17 @@ class Fanout:
 _fanouts: dict[tuple[int, asyncio.AbstractEventLoop], Fanout] = {}
 
 
-def local_fanout() -> Fanout:
-    """This process's fan-out for the default layer on the running event loop."""
+def channel_layer() -> BaseChannelLayer:
+    """The default channel layer, which every live event goes through."""
     layer = get_channel_layer()
     if layer is None:
         raise RuntimeError("Live events need a channel layer (CHANNEL_LAYERS).")
+    return layer
+
+
+def local_fanout() -> Fanout:
+    """This process's fan-out for the default layer on the running event loop."""
+    layer = channel_layer()
     key = (id(layer), asyncio.get_running_loop())
     fanout = _fanouts.get(key)
     if fanout is None or fanout.layer is not layer:

@@ -16,12 +16,12 @@ from __future__ import annotations
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 
+from hub.fanout import channel_layer
 from hub.realtime import signed_out_event
 from members.models import User
 
@@ -32,7 +32,7 @@ def sockets_end_on_commit(*, user_id: int, session_key: str | None = None) -> No
     event = signed_out_event(user_id, session_key)
 
     def send() -> None:
-        async_to_sync(get_channel_layer().group_send)(event["group"], event)
+        async_to_sync(channel_layer().group_send)(event["group"], event)
 
     transaction.on_commit(send)
 

@@ -61,7 +61,8 @@ class MediaStorage(FileSystemStorage):
         )
 
     def _clear_cached_properties(self, setting: str, **kwargs: Any) -> None:
-        super()._clear_cached_properties(setting, **kwargs)
+        # Django calls this for every changed setting; the stub names only the ones it handles.
+        super()._clear_cached_properties(setting, **kwargs)  # type: ignore[arg-type]
         if setting == "PRIVATE_MEDIA_ROOT":
             self.__dict__.pop("private_storage", None)
 
@@ -112,9 +113,9 @@ def private_file_response(request: HttpRequest, name: str) -> HttpResponse | Fil
         except (FileNotFoundError, OSError) as error:
             raise Http404 from error
         response = FileResponse(file, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        not inline, PurePosixPath(name).name
-    )
+    disposition = content_disposition_header(not inline, PurePosixPath(name).name)
+    assert disposition is not None  # there is one whenever a file name is given
+    response["Content-Disposition"] = disposition
     # The answer depends on who asks and may change (a hidden avatar, a published article):
     # no shared cache keeps it, browsers ask again.
     response["Cache-Control"] = "private, no-cache"

@@ -112,7 +112,7 @@ def published_fragment_key(*parts: object) -> str:
 
 
 def _generation() -> int:
-    return cache.get_or_set(GENERATION_KEY, 0, timeout=None)
+    return cache.get_or_set(GENERATION_KEY, 0, timeout=None) or 0
 
 
 def _is_anonymous_request(request: HttpRequest) -> bool:

@@ -42,7 +42,7 @@ Send = Callable[[Message], Awaitable[None]]
 class RequestBodyLimit:
     """ASGI wrapper around Django's HTTP application; websockets do not pass through it."""
 
-    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
+    def __init__(self, app: Callable[..., Awaitable[None]]) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextvars
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from importlib import import_module
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -27,8 +27,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import DisallowedHost, ValidationError
 from django.core.handlers.asgi import ASGIRequest
 from django.http.cookie import parse_cookie
-from django.http.request import is_same_domain
 from django.utils.crypto import constant_time_compare
+from django.utils.http import is_same_domain
 
 from members.models import User
 
@@ -40,7 +40,8 @@ async def in_database_thread(function: Callable[..., Result], *args: Any) -> Res
     `database_sync_to_async`, without copying the thread's context variables (Django's
     translation, URL and other locals, several KiB) back into the calling task, where
     they would stay for as long as the socket is open."""
-    call = database_sync_to_async(function, context=contextvars.copy_context())
+    # Channels' class passes `context` on to asgiref's SyncToAsync; its stubs leave it out.
+    call = database_sync_to_async(function, context=contextvars.copy_context())  # type: ignore[call-arg]
     return await call(*args)
 
 
@@ -73,7 +74,7 @@ def signed_in_account(session_key: str | None) -> User | None:
     return user
 
 
-def session_key_of(scope: dict[str, Any]) -> str | None:
+def session_key_of(scope: Mapping[str, Any]) -> str | None:
     cookie = next((value for name, value in scope.get("headers", ()) if name == b"cookie"), b"")
     return parse_cookie(cookie.decode("latin1")).get(settings.SESSION_COOKIE_NAME)
 

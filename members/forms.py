@@ -64,7 +64,9 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["display_name"].widget.attrs["autocomplete"] = "name"
         self.fields["position"].widget.attrs["autocomplete"] = "organization-title"
-        self.fields["organisation"].empty_label = _("– keine Angabe –")
+        organisation = self.fields["organisation"]
+        assert isinstance(organisation, forms.ModelChoiceField)
+        organisation.empty_label = _("– keine Angabe –")
         # Contact links are a short list of label/address pairs, one row of fields each, so the
         # form needs no script to add rows.
         stored = self.instance.contact_links if self.instance.pk else []
@@ -100,7 +102,8 @@ class ProfileForm(forms.ModelForm):
         ] + ["contact_links_visibility"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         links = []
         for slot in range(1, MAX_CONTACT_LINKS + 1):
             label = cleaned.pop(f"contact_link_{slot}_label", "").strip()

@@ -24,14 +24,14 @@ def process_avatar(upload: UploadedFile) -> ContentFile:
 
     Raises ValidationError with a German message for anything that is not a usable image.
     """
-    if upload.size > AVATAR_MAX_BYTES:
+    if upload.size is None or upload.size > AVATAR_MAX_BYTES:
         raise ValidationError(_("Das Bild ist größer als 5 MB. Bitte wählen Sie ein kleineres."))
     upload.seek(0)
     try:
         with warnings.catch_warnings():
             # Pillow only warns below twice its own limit; any bomb is an error here.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(upload)
+            image: Image.Image = Image.open(upload)
             if image.width * image.height > AVATAR_MAX_PIXELS:
                 raise ValidationError(
                     _("Das Bild hat zu viele Bildpunkte (höchstens 25 Megapixel).")

@@ -70,7 +70,11 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = EmailUserManager()
+    objects: ClassVar[EmailUserManager] = EmailUserManager()
+    # Answers that `members.backends` loads with the signed-in user, so that the checks on every
+    # request need no query; other users lack them, and the readers fall back to a query.
+    preloaded_lacks_required_mfa: bool
+    preloaded_holds_admin_permission: bool
 
     class Meta:
         verbose_name = _("Benutzerkonto")
@@ -221,13 +225,13 @@ class Visibility(models.TextChoices):
 
 
 class ExpertiseTag(TaggedItemBase):
-    content_object = models.ForeignKey(
+    content_object: models.ForeignKey[Profile, Profile] = models.ForeignKey(
         "Profile", on_delete=models.CASCADE, related_name="expertise_items"
     )
 
 
 class InterestTag(TaggedItemBase):
-    content_object = models.ForeignKey(
+    content_object: models.ForeignKey[Profile, Profile] = models.ForeignKey(
         "Profile", on_delete=models.CASCADE, related_name="interest_items"
     )
 

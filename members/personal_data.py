@@ -48,7 +48,8 @@ def export_account(user: User) -> dict[str, Any]:
 
 def export_profile(user: User) -> dict[str, Any] | None:
     profile = (
-        Profile.objects.filter(user=user)
+        # taggit's tag managers are unknown to django-stubs' prefetch check.
+        Profile.objects.filter(user=user)  # type: ignore[misc]
         .select_related("organisation")
         .prefetch_related("expertise", "interests")
         .first()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
@@ -27,7 +27,7 @@ from members.models import (
 Viewer = User | AnonymousUser
 
 
-def is_network_member(viewer: Viewer) -> bool:
+def is_network_member(viewer: Viewer) -> TypeGuard[User]:
     """Whether the viewer is a signed-in, approved member: only they see members-only content
     and take part (register, post, contribute). Pending accounts see what the public sees."""
     return viewer.is_authenticated and viewer.is_network_member
@@ -101,7 +101,8 @@ def _visible(field: str, viewer: Viewer) -> Q:
 
 def _for_display(profiles: QuerySet[Profile]) -> QuerySet[Profile]:
     """What `profile_view` reads, fetched in a fixed number of queries."""
-    return profiles.select_related("organisation").prefetch_related("expertise", "interests")
+    # taggit's tag managers are unknown to django-stubs' prefetch check.
+    return profiles.select_related("organisation").prefetch_related("expertise", "interests")  # type: ignore[misc]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from allauth.account.models import EmailAddress
 from allauth.account.utils import filter_users_by_email
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from hub import personal_data
@@ -88,7 +88,9 @@ def profile_update(*, profile: Profile, data: dict[str, Any]) -> Profile:
     )
     for field, value in data.items():
         # As ModelForm does: None keeps a file, False clears it.
-        Profile._meta.get_field(field).save_form_data(profile, value)
+        model_field = Profile._meta.get_field(field)
+        assert isinstance(model_field, models.Field)
+        model_field.save_form_data(profile, value)
     profile.full_clean()
     profile.save()
     if replaced_avatar and replaced_avatar != profile.avatar.name:

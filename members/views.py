@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from members.forms import AccountDeletionForm, DirectoryFilterForm, ProfileForm, TermsConsentForm
+from members.http import AuthenticatedHttpRequest
 from members.middleware import TERMS_PENDING_SESSION_KEY
 from members.selectors import (
     DirectoryFilters,
@@ -72,7 +73,7 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile_edit(request: HttpRequest) -> HttpResponse:
+def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Members edit their own profile only: the URL names no profile that could be swapped."""
     profile = member_ensure_profile(user=request.user)
     form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
@@ -87,13 +88,13 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "members/my_data.html")
 
 
 @login_required
 @require_GET
-def my_data_download(request: HttpRequest) -> HttpResponse:
+def my_data_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One JSON file with everything the platform holds about the member."""
     export = member_export(user=request.user)
     filename = f"kollegium-meine-daten-{timezone.localdate().isoformat()}.json"
@@ -107,7 +108,7 @@ def my_data_download(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AccountDeletionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
@@ -130,7 +131,7 @@ def terms(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def terms_accept_view(request: HttpRequest) -> HttpResponse:
+def terms_accept_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """New terms are in force: the member reads and accepts them before going on."""
     form = TermsConsentForm(request.POST or None)
     next_url = request.POST.get("next") or request.GET.get("next") or "/"

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.html import escape, strip_tags
@@ -19,6 +19,9 @@ from peer_learning.models import (
     Delivery,
     validate_web_url,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 DURATION_PRESETS = [("30", _("30 Minuten")), ("60", _("60 Minuten")), ("90", _("90 Minuten"))]
@@ -67,7 +70,8 @@ class SessionFilterForm(forms.Form):
     freie_plaetze = forms.BooleanField(label=_("Nur Termine mit freien Plätzen"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("von") and data.get("bis") and data["bis"] < data["von"]:
             self.add_error("bis", _("Das Enddatum darf nicht vor dem Anfangsdatum liegen."))
         return data
@@ -154,7 +158,8 @@ class CourseForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("duration") == CUSTOM and not data.get("duration_custom"):
             self.add_error("duration_custom", _("Bitte die Dauer in Minuten angeben."))
         return data
@@ -183,7 +188,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 def _datetime_field(
-    label: str, *, required: bool = True, help_text: str = ""
+    label: StrOrPromise, *, required: bool = True, help_text: StrOrPromise = ""
 ) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
@@ -222,7 +227,8 @@ class SessionForm(forms.Form):
         return self.cleaned_data["meeting_url"].strip()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             self.add_error("ends_at", _("Das Ende muss nach dem Beginn liegen."))
         if data.get("starts_at") and data["starts_at"] - dt.timedelta(days=730) > dt.datetime.now(

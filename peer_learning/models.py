@@ -36,7 +36,7 @@ class CatalogueIndexPage(Page):
     itself only hands over to it; its intro is shown there.
     """
 
-    intro = models.TextField(_("Einleitung"), blank=True)
+    intro: models.TextField[str, str] = models.TextField(_("Einleitung"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
@@ -73,7 +73,7 @@ class CoursePage(Page):
     """A training a member offers to colleagues. Trainers write it in the site; editors review
     and publish it through the Wagtail workflow of the catalogue."""
 
-    summary = models.TextField(
+    summary: models.TextField[str, str] = models.TextField(
         _("Kurzbeschreibung"),
         max_length=300,
         help_text=_("Ein bis zwei Sätze für die Übersicht, höchstens 300 Zeichen."),
@@ -82,8 +82,10 @@ class CoursePage(Page):
     topics = ParentalManyToManyField(
         "hub.Topic", blank=True, related_name="courses", verbose_name=_("Themen")
     )
-    format = models.CharField(_("Format"), max_length=16, choices=CourseFormat)
-    duration_minutes = models.PositiveSmallIntegerField(
+    format: models.CharField[str, str] = models.CharField(
+        _("Format"), max_length=16, choices=CourseFormat
+    )
+    duration_minutes: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
         _("Dauer in Minuten"),
         default=60,
         validators=[
@@ -91,11 +93,13 @@ class CoursePage(Page):
             MaxValueValidator(MAX_DURATION_MINUTES),
         ],
     )
-    level = models.CharField(
+    level: models.CharField[str, str] = models.CharField(
         _("Niveau"), max_length=16, choices=CourseLevel, default=CourseLevel.BEGINNER
     )
-    prerequisites = models.TextField(_("Voraussetzungen"), max_length=1000, blank=True)
-    language = models.CharField(
+    prerequisites: models.TextField[str, str] = models.TextField(
+        _("Voraussetzungen"), max_length=1000, blank=True
+    )
+    language: models.CharField[str, str] = models.CharField(
         _("Sprache"), max_length=2, choices=CourseLanguage, default=CourseLanguage.GERMAN
     )
     trainers = ParentalManyToManyField(
@@ -103,7 +107,7 @@ class CoursePage(Page):
         related_name="taught_courses",
         verbose_name=_("Trainer*innen"),
     )
-    featured = models.BooleanField(
+    featured: models.BooleanField[bool, bool] = models.BooleanField(
         _("Hervorgehoben"),
         default=False,
         help_text=_("Hervorgehobene Impulse stehen im Katalog oben."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from members.models import User
-from peer_learning.models import Feedback, Registration
+from peer_learning.models import CoursePage, Feedback, Registration
 
 
 def export_learning(user: User) -> dict[str, Any]:
@@ -35,6 +35,8 @@ def export_learning(user: User) -> dict[str, Any]:
             }
             for registration in registrations.order_by("session__starts_at", "pk")
         ],
-        "courses_taught": sorted(user.taught_courses.values_list("title", flat=True)),
+        "courses_taught": sorted(
+            CoursePage.objects.filter(trainers=user).values_list("title", flat=True)
+        ),
         "calendar_feed": hasattr(user, "calendar_feed"),
     }

@@ -89,7 +89,8 @@ def _live_courses() -> QuerySet[CoursePage]:
 def _trainer_profiles() -> Prefetch:
     return Prefetch(
         "trainers",
-        queryset=User.objects.select_related("profile__organisation").prefetch_related(
+        # taggit's tag managers are unknown to django-stubs' prefetch check.
+        queryset=User.objects.select_related("profile__organisation").prefetch_related(  # type: ignore[misc]
             "profile__expertise", "profile__interests"
         ),
     )
@@ -236,6 +237,7 @@ def session_views(*, sessions: list[Session], viewer: Viewer) -> list[SessionVie
                 meeting_url=session.meeting_url if link_visible else "",
                 can_cancel=(
                     active
+                    and registration is not None
                     and registration.status != RegistrationStatus.ATTENDED
                     and session.starts_at > now
                 ),
@@ -259,7 +261,8 @@ def course_detail_context(*, course: CoursePage, viewer: Viewer) -> dict[str, An
     )
     trainer_cards = [
         profile_view(profile=profile, viewer=viewer)
-        for profile in Profile.objects.filter(user__in=course_trainer_ids(course=course))
+        # taggit's tag managers are unknown to django-stubs' prefetch check.
+        for profile in Profile.objects.filter(user__in=course_trainer_ids(course=course))  # type: ignore[misc]
         .select_related("organisation")
         .prefetch_related("expertise", "interests")
     ]

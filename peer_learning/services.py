@@ -221,6 +221,7 @@ def session_channel_open(*, session_id: int, user: User) -> Channel:
         )
         session.save(update_fields=["channel", "updated_at"])
     _sync_session_channel(session)
+    assert session.channel is not None  # opened above, or open before
     return session.channel
 
 

@@ -69,6 +69,7 @@ def send_session_mail(session_id: int, kind: str) -> int:
     with translation.override("de"):
         for registration in _registered(session):
             holds_seat = registration.holds_seat
+            assert registration.user is not None  # _registered leaves out deleted accounts
             mails.append(
                 build_mail(
                     to=registration.user.email,
@@ -93,5 +94,6 @@ def send_trainer_message(session_id: int, sender_id: int, subject: str, body: st
                 message = trainer_message(
                     session, sender_name=sender_name, subject=subject, body=body
                 )
+                assert registration.user is not None  # _registered leaves out deleted accounts
                 mails.append(build_mail(to=registration.user.email, message=message))
     return mails_send(mails)

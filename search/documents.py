@@ -7,6 +7,7 @@ moves the alias in one atomic request, so searches never see a half-built index.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
 from elasticsearch.dsl import Date, Document, Index, Keyword, Text
@@ -17,7 +18,7 @@ INDEX_ANALYZER = "kollegium_german_index"
 SEARCH_ANALYZER = "kollegium_german_search"
 
 
-def _german_text(**kwargs) -> Text:
+def _german_text(**kwargs: Any) -> Text:
     """Text with the project's German chain, plus a `baseline` subfield analysed with
     Elasticsearch's plain analyzer for the relevance comparison."""
     return Text(

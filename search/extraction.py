@@ -15,11 +15,12 @@ kept.
 
 from __future__ import annotations
 
+import functools
 import logging
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import PurePath
-from typing import BinaryIO
+from typing import Any, BinaryIO, NoReturn
 from xml.parsers import expat
 from xml.parsers.expat import XMLParserType
 
@@ -65,7 +66,7 @@ def document_text(name: str, file: BinaryIO) -> str:
             part, paragraph_tag, run_tag = _OOXML_PARTS[suffix]
             text = _archive_text(
                 file,
-                lambda names, part=part: _ooxml_parts(names, part),
+                functools.partial(_ooxml_parts, prefix=part),
                 paragraph_tags=frozenset({paragraph_tag}),
                 run_tag=run_tag,
             )
@@ -162,15 +163,15 @@ class _TextCollector:
             self.lines.append(line)
 
 
-def _forbid_dtd(*args: object) -> None:
+def _forbid_dtd(*args: Any) -> NoReturn:
     raise DTDForbidden(*args[:3])
 
 
-def _forbid_entity(*args: object) -> None:
+def _forbid_entity(*args: Any) -> NoReturn:
     raise EntitiesForbidden(*(args + (None,) * 6)[:6])
 
 
-def _forbid_external(*args: object) -> None:
+def _forbid_external(*args: Any) -> NoReturn:
     raise ExternalReferenceForbidden(*args[:4])
 
 

@@ -50,7 +50,8 @@ class SearchForm(forms.Form):
         return text
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("von") and data.get("bis") and data["von"] > data["bis"]:
             self.add_error("bis", _("Das Enddatum liegt vor dem Anfangsdatum."))
         return data

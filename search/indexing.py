@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import unescape
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
@@ -27,6 +28,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from wagtail.documents.models import AbstractDocument
 
 from discussions.events import member_name
 from discussions.models import Channel, Message
@@ -37,6 +39,7 @@ from members.selectors import member_profiles, profile_view_for, visibility_leve
 from peer_learning.models import CoursePage, Session, SessionStatus
 from search.analysis import index_tokens
 from search.backends import BackendUnavailable, get_backend
+from search.backends.base import Progress
 from search.extraction import document_text
 from search.models import Audience, EntryTopic, Kind, SearchEntry, Term
 from search.outbox import outbox_put
@@ -128,7 +131,7 @@ def practice_items(page: PracticePage) -> list[Item]:
     return items
 
 
-def _stored_document_text(document) -> str:
+def _stored_document_text(document: AbstractDocument) -> str:
     try:
         with document.open_file() as file:
             return document_text(document.file.name, file)
@@ -206,7 +209,10 @@ def message_items(message: Message, channel_topics: tuple[str, ...]) -> list[Ite
 
 def _indexable_profiles() -> QuerySet[Profile]:
     return (
-        member_profiles().select_related("organisation").prefetch_related("expertise", "interests")
+        # taggit's tag managers are unknown to django-stubs' prefetch check.
+        member_profiles()  # type: ignore[misc]
+        .select_related("organisation")
+        .prefetch_related("expertise", "interests")
     )
 
 
@@ -236,7 +242,7 @@ def profile_items(profile: Profile) -> list[Item]:
     key = f"profile:{profile.pk}"
     public = _profile_variant(profile, member=False)
     members = _profile_variant(profile, member=True)
-    common = {
+    common: dict[str, Any] = {
         "key": key,
         "kind": Kind.PROFILE,
         "url": reverse("members:profile", kwargs={"pk": profile.pk}),
@@ -497,7 +503,7 @@ def index_items(items: Iterable[Item]) -> None:
     _push(_store(sources, items))
 
 
-def _batches(progress: Callable[[int], None] | None) -> Iterator[list[tuple[str, list[Item]]]]:
+def _batches(progress: Progress | None) -> Iterator[list[tuple[str, list[Item]]]]:
     batch: list[tuple[str, list[Item]]] = []
     for _name, generate in _GENERATORS:
         for pair in generate():
@@ -520,8 +526,8 @@ def total_sources() -> int:
 
 
 def rebuild(
-    progress: Callable[[int], None] | None = None,
-    elasticsearch_progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
+    elasticsearch_progress: Progress | None = None,
 ) -> int:
     """Recreate the database index from the content, then Elasticsearch's (a new index behind
     the alias). `progress` is called with the number of sources done, `elasticsearch_progress`

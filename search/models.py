@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from search import analysis
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SYNONYM_TERM_MAX_LENGTH = 80
 SYNONYM_TERM_MAX_WORDS = 6
@@ -89,12 +92,12 @@ class WordPart(models.Model):
             raise ValidationError(
                 {"text": _("„%(text)s“ steht schon in der Grundliste.") % {"text": self.text}}
             )
-        others = WordPart.objects.exclude(pk=self.pk).filter(normalized=self.normalized)
-        if others.exists():
+        other = WordPart.objects.exclude(pk=self.pk).filter(normalized=self.normalized).first()
+        if other is not None:
             raise ValidationError(
                 {
                     "text": _("„%(text)s“ ist schon als „%(other)s“ eingetragen.")
-                    % {"text": self.text, "other": others.first().text}
+                    % {"text": self.text, "other": other.text}
                 }
             )
 
@@ -127,7 +130,7 @@ class SynonymGroup(models.Model):
         terms = list(dict.fromkeys(_clean_text(line) for line in self.terms.splitlines()))
         terms = [term for term in terms if term]
         self.terms = "\n".join(terms)
-        errors = [message for term in terms for message in _term_errors(term)]
+        errors: list[StrOrPromise] = [message for term in terms for message in _term_errors(term)]
         keys: dict[tuple[str, ...], str] = {}
         for term in terms:
             key = analysis.synonym_key(term)
@@ -149,13 +152,13 @@ class SynonymGroup(models.Model):
             raise ValidationError({"terms": errors})
 
     def _duplicates(self, keys: dict[tuple[str, ...], str]) -> list[str]:
-        existing: dict[tuple[str, ...], str] = {}
+        existing: dict[tuple[str, ...], StrOrPromise] = {}
         for group in analysis.seed_synonym_groups():
             for term in group:
                 existing[analysis.synonym_key(term)] = _("der Grundliste")
-        for group in SynonymGroup.objects.exclude(pk=self.pk):
-            for term in group.term_list():
-                existing[analysis.synonym_key(term)] = f"„{group}“"
+        for synonym_group in SynonymGroup.objects.exclude(pk=self.pk):
+            for term in synonym_group.term_list():
+                existing[analysis.synonym_key(term)] = f"„{synonym_group}“"
         return [
             _("„%(term)s“ steht schon in %(place)s.") % {"term": term, "place": existing[key]}
             for key, term in keys.items()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple, Union
+from typing import NamedTuple, TypeVar, Union
 
 from search.analysis import (
     expand_query,
@@ -39,6 +39,9 @@ class AllOf:
 @dataclass(frozen=True)
 class AnyOf:
     parts: tuple[Formula, ...]
+
+
+_Join = TypeVar("_Join", AllOf, AnyOf)
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,7 @@ def all_tokens(clauses: list[Clause]) -> frozenset[str]:
     )
 
 
-def _combine(kind: type[AllOf] | type[AnyOf], parts: list[Formula]) -> Formula:
+def _combine(kind: type[_Join], parts: list[Formula]) -> Formula:
     """`parts` joined by `kind`, nested joins of the same kind flattened and repeats dropped.
     Any-of also drops all-of parts that contain one of its own tokens (a or (a and b) is a):
     a compound's parts and its synonyms repeat words, and every repeated or redundant term is
@@ -230,7 +233,9 @@ def formula(clauses: list[Clause], breadth: Breadth = STRICT) -> Formula:
     clause_formulas = [
         _combine(AnyOf, [alternative(alt) for alt in clause.alternatives]) for clause in clauses
     ]
-    return _combine(AllOf if breadth.every_clause else AnyOf, clause_formulas)
+    if breadth.every_clause:
+        return _combine(AllOf, clause_formulas)
+    return _combine(AnyOf, clause_formulas)
 
 
 def broader(clauses: list[Clause], breadth: Breadth, total: int) -> Breadth | None:
@@ -265,7 +270,14 @@ def settled(clauses: list[Clause], start: Breadth, total_at: Callable[[Breadth],
     return breadth
 
 
-def _render(item: Formula, *, quote, conjunction: str, disjunction: str, phrase) -> str:
+def _render(
+    item: Formula,
+    *,
+    quote: Callable[[str], str],
+    conjunction: str,
+    disjunction: str,
+    phrase: Callable[[tuple[str, ...]], str],
+) -> str:
     if isinstance(item, str):
         return quote(item)
     if isinstance(item, Phrase):

@@ -4,6 +4,7 @@ Indexing errors are logged by `search.indexing.refresh_quietly`, never raised.""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.db import transaction
@@ -23,7 +24,7 @@ from search.indexing import refresh_many_quietly, refresh_quietly
 
 def schedule(*sources: str) -> None:
     for source in sources:
-        transaction.on_commit(lambda source=source: refresh_quietly(source))
+        transaction.on_commit(functools.partial(refresh_quietly, source))
 
 
 def _page_prefix(page: Any) -> str:
@@ -99,7 +100,8 @@ def _schedule_batch(sources: list[str]) -> None:
 def topic_saving(sender: Any, instance: Topic, **kwargs: Any) -> None:
     """Remember the stored slug: only a new slug changes entries (they store slugs; names
     and descriptions are read from the topic when results are shown)."""
-    instance._search_stored_slug = (
+    # A note on the instance being saved, for topic_saved below.
+    instance._search_stored_slug = (  # type: ignore[attr-defined]
         Topic.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
         if instance.pk
         else None

@@ -95,7 +95,7 @@ def practice_draft_from_thread(*, root: Message, user: User, thread_url: str) ->
     )
     index.add_child(instance=page)
     page.topics.set(channel.topics.all())
-    authors = {m.author.profile.pk: m.author.profile for m in messages if m.author_id}
+    authors = {m.author.profile.pk: m.author.profile for m in messages if m.author}
     page.authors.set([PracticePageAuthor(profile=profile) for profile in authors.values()])
     page.save()
     page.save_revision(user=user, log_action=True)

@@ -53,7 +53,7 @@ class PracticeAtomFeed(PracticeFeed):
 
 
 class TopicFeed(PracticeFeed):
-    def get_object(self, request: HttpRequest, slug: str) -> Topic:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, slug: str) -> Topic:
         topic = topic_by_slug(slug)
         if topic is None:
             raise Http404(_("Dieses Thema gibt es nicht."))

@@ -369,7 +369,8 @@ def practice_page_people(*, page: PracticePage, viewer: Viewer) -> PracticePageP
         if block.block_type == "contact" and block.value["profile"] is not None
     ]
     contacts = (
-        Profile.objects.filter(pk__in=contact_ids)
+        # taggit's tag managers are unknown to django-stubs' prefetch check.
+        Profile.objects.filter(pk__in=contact_ids)  # type: ignore[misc]
         .select_related("user", "organisation")
         .prefetch_related("expertise", "interests")
         if contact_ids

@@ -71,7 +71,7 @@ def check_attachment(upload: UploadedFile) -> Attachment:
             _("„%(name)s“: Dieser Dateityp ist nicht erlaubt. Erlaubt sind %(types)s."),
             params={"name": name, "types": ALLOWED_TYPES_TEXT},
         )
-    if upload.size > MAX_DOCUMENT_BYTES:
+    if upload.size is None or upload.size > MAX_DOCUMENT_BYTES:
         raise ValidationError(
             _("„%(name)s“ ist größer als %(limit)s."),
             params={"name": name, "limit": filesizeformat(MAX_DOCUMENT_BYTES)},
@@ -178,7 +178,7 @@ def _content_matches(extension: str, data: bytes) -> bool:
 
 
 def _image_content(upload: UploadedFile, name: str, expected_format: str) -> ContentFile:
-    if upload.size > MAX_IMAGE_BYTES:
+    if upload.size is None or upload.size > MAX_IMAGE_BYTES:
         raise ValidationError(
             _("„%(name)s“ ist größer als %(limit)s."),
             params={"name": name, "limit": filesizeformat(MAX_IMAGE_BYTES)},
@@ -193,7 +193,7 @@ def _image_content(upload: UploadedFile, name: str, expected_format: str) -> Con
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(upload)
+            image: Image.Image = Image.open(upload)
             if image.width * image.height > MAX_IMAGE_PIXELS:
                 raise too_large
             if image.format != expected_format:

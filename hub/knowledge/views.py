@@ -20,6 +20,7 @@ from hub.knowledge.services import (
 )
 from hub.page_cache import cache_for_anonymous
 from hub.ratelimit import rate_limit_exceeded
+from members.http import AuthenticatedHttpRequest
 from members.selectors import is_network_member
 
 # Submissions and revisions per member and hour: generous for real work, a wall for scripts.
@@ -65,7 +66,7 @@ def _over_limit(request: HttpRequest, form: ContributionForm) -> bool:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def submit(request: HttpRequest) -> HttpResponse:
+def submit(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_network_member(request)
     form = ContributionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid() and not _over_limit(request, form):
@@ -81,7 +82,7 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def revise(request: HttpRequest, pk: int) -> HttpResponse:
+def revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The author changes their own submission; anyone else's is a 404."""
     _require_network_member(request)
     page = own_submission(user=request.user, pk=pk)
@@ -115,7 +116,7 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_contributions(request: HttpRequest) -> HttpResponse:
+def my_contributions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Meine Beiträge": every submission with its status and the editors' comment."""
     return render(
         request,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -20,7 +21,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from hub.knowledge.blocks import PracticeBodyBlock
-from members.models import AdministrationLevel, FederalState
+from members.models import AdministrationLevel, FederalState, Organisation, Profile, User
 from members.roles import Role
 
 # Addresses under the knowledge index that belong to the site's own views (topic pages, feeds);
@@ -31,7 +32,9 @@ RESERVED_SLUGS = frozenset({"themen", "feed"})
 class KnowledgeIndexPage(Page):
     """ "Wissen": the entrance to all practice material, newest first, with the topics."""
 
-    intro = models.TextField(_("Einleitung"), blank=True, max_length=1000)
+    intro: models.TextField[str, str] = models.TextField(
+        _("Einleitung"), blank=True, max_length=1000
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
@@ -73,7 +76,7 @@ class PracticePage(Page):
     outdated and listed in the editors' report.
     """
 
-    summary = models.TextField(
+    summary: models.TextField[str, str] = models.TextField(
         _("Zusammenfassung"),
         max_length=500,
         help_text=_("Zwei bis drei Sätze: worum es geht und was andere daraus lernen können."),
@@ -82,11 +85,13 @@ class PracticePage(Page):
     topics = ParentalManyToManyField(
         "hub.Topic", related_name="practice_pages", blank=True, verbose_name=_("Themen")
     )
-    administration_level = models.CharField(
+    administration_level: models.CharField[str, str] = models.CharField(
         _("Verwaltungsebene"), max_length=16, choices=AdministrationLevel, blank=True
     )
-    state = models.CharField(_("Bundesland"), max_length=2, choices=FederalState, blank=True)
-    organisation = models.ForeignKey(
+    state: models.CharField[str, str] = models.CharField(
+        _("Bundesland"), max_length=2, choices=FederalState, blank=True
+    )
+    organisation: models.ForeignKey[Organisation | None, Organisation | None] = models.ForeignKey(
         "members.Organisation",
         on_delete=models.SET_NULL,
         null=True,
@@ -94,7 +99,7 @@ class PracticePage(Page):
         related_name="practice_pages",
         verbose_name=_("Organisation"),
     )
-    review_date = models.DateField(
+    review_date: models.DateField[dt.date | None, dt.date | None] = models.DateField(
         _("Prüfen bis"),
         null=True,
         blank=True,
@@ -103,7 +108,7 @@ class PracticePage(Page):
             "Bericht „Veraltete Beiträge“."
         ),
     )
-    submitted_by = models.ForeignKey(
+    submitted_by: models.ForeignKey[User | None, User | None] = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
@@ -172,7 +177,7 @@ class PracticePageAuthor(Orderable):
     """A member who wrote the article. Empty once the member deleted their account."""
 
     page = ParentalKey(PracticePage, on_delete=models.CASCADE, related_name="authors")
-    profile = models.ForeignKey(
+    profile: models.ForeignKey[Profile | None, Profile | None] = models.ForeignKey(
         "members.Profile",
         on_delete=models.SET_NULL,
         null=True,

@@ -16,7 +16,7 @@ from wagtail.models import Orderable, Page
 class HomePage(Page):
     """The start page: what Kollegium is, what editors feature and what is new."""
 
-    intro = models.TextField(
+    intro: models.TextField[str, str] = models.TextField(
         _("Einleitung"),
         blank=True,
         help_text=_("Ein bis zwei Sätze unter der Überschrift."),
@@ -50,10 +50,10 @@ class HomeFeaturedItem(Orderable):
     """A page the editors put on the home page: an article now, courses once they exist."""
 
     home = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_items")
-    page = models.ForeignKey(
+    page: models.ForeignKey[Page, Page] = models.ForeignKey(
         "wagtailcore.Page", on_delete=models.CASCADE, related_name="+", verbose_name=_("Seite")
     )
-    teaser = models.CharField(
+    teaser: models.CharField[str, str] = models.CharField(
         _("Anreißer"),
         max_length=250,
         blank=True,

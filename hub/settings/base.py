@@ -7,6 +7,7 @@ database full-text search and e-mail written to files.
 """
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES
@@ -249,7 +250,7 @@ KOLLEGIUM_MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", ["Redaktion", "Mod
 # not yet connected: a provider could assert any address. Existing members connect the provider
 # themselves after signing in (/konto/3rdparty/). Sign-on starts with a POST (login CSRF).
 SOCIALACCOUNT_ADAPTER = "members.adapters.SocialAccountAdapter"
-SOCIALACCOUNT_PROVIDERS = {
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, Any]] = {
     "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": env_oidc_apps()},
 }
 SOCIALACCOUNT_AUTO_SIGNUP = True
@@ -278,7 +279,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# dev.py and test.py serve static files from the apps instead (None).
+STATIC_ROOT: Path | None = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 # Uploads not everyone may see (unpublished submission attachments, avatars) live here, outside

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -84,7 +84,9 @@ def env_database(name: str, default: dict[str, Any]) -> dict[str, Any]:
         raise ConfigurationError(
             f"Die Umgebungsvariable {name} nennt keine Datenbank (…/datenbankname fehlt)."
         )
-    return config
+    # dj-database-url types its result as a TypedDict of the keys it knows; the settings that
+    # use it (test.py adds some) treat it as a plain dict.
+    return cast(dict[str, Any], config)
 
 
 def env_url(name: str, *, schemes: set[str], example: str) -> str:

@@ -20,7 +20,7 @@ from search.types import SearchRequest, SearchResults
 # Title matches count four times as much as body matches, on every backend.
 TITLE_WEIGHT = 4.0
 
-Progress = Callable[[int], None]
+Progress = Callable[[int], object]
 
 
 class BackendUnavailable(Exception):
