@@ -221,13 +221,13 @@ def _titles(text: str, audiences: frozenset[str], limit: int) -> list[Suggestion
     return []
 
 
-def autocomplete(text: str, *, viewer: Any, limit: int = 8) -> list[dict]:
+def autocomplete(text: str, *, viewer: Any, limit: int = 8) -> list[Suggestion]:
     """Suggestions while typing: titles the viewer may see, then words of the index."""
     clauses = parse(text)
     if not clauses or limit < 1:
         return []
     titles = _titles(text, viewer_audiences(viewer), limit)
-    suggestions: list[dict] = list(titles[: max(1, limit - limit // 3)])
+    suggestions: list[Suggestion] = titles[: max(1, limit - limit // 3)]
     last_word = text.split()[-1].lower() if text.split() else ""
     if len(last_word) >= 2:
         head = " ".join(text.split()[:-1])

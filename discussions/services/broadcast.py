@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 
+from hub.fanout import channel_layer
 from hub.realtime import discussion_event, discussion_group, member_event, member_group
 
 
@@ -17,18 +17,15 @@ def _broadcast_on_commit(channel_id: int, payload: dict[str, Any]) -> None:
 
 
 def _broadcast_after_commit(channel_id: int) -> Callable[[dict[str, Any]], None]:
-    """Take the first place among the commit's callbacks for a live event of the channel; call
-    the returned function with the event once it is known (nothing goes out if it never is).
-
-    Callbacks run in the order they were registered, and saving a message schedules the search
-    index's refresh (a dozen milliseconds of queries): registered before the save, the open
-    tabs hear of the change first.
-    """
+    """Schedule a live event of the channel for after the commit; call the returned function
+    with the event once it is known (nothing goes out if it never is). Registered before the
+    write, so the event goes out first among the commit's callbacks; the search index follows
+    through its own tasks (`search.pending`)."""
     payloads: list[dict[str, Any]] = []
 
     def send() -> None:
         for payload in payloads:
-            async_to_sync(get_channel_layer().group_send)(
+            async_to_sync(channel_layer().group_send)(
                 discussion_group(channel_id), discussion_event(channel_id, payload)
             )
 
@@ -38,7 +35,7 @@ def _broadcast_after_commit(channel_id: int) -> Callable[[dict[str, Any]], None]
 
 def _tell_member_on_commit(user_id: int, payload: dict[str, Any]) -> None:
     def send() -> None:
-        async_to_sync(get_channel_layer().group_send)(
+        async_to_sync(channel_layer().group_send)(
             member_group(user_id), member_event(user_id, payload)
         )
 

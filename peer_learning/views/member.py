@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hub.csv_export import csv_response
 from hub.links import absolute_url
 from hub.ratelimit import rate_limited
+from members.http import AuthenticatedHttpRequest
 from peer_learning import selectors, services
 from peer_learning.calendar import sessions_calendar
 from peer_learning.certificate import certificate_pdf
@@ -41,7 +42,7 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 @login_required
 @require_POST
 @rate_limited("registration", limit=30, period=60)
-def session_register(request: HttpRequest, pk: int) -> HttpResponse:
+def session_register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Registers the signed-in member only: nothing in the request can name someone else."""
     session = _visible_session_or_404(pk)
     try:
@@ -68,7 +69,7 @@ def session_register(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @rate_limited("registration", limit=30, period=60)
-def session_unregister(request: HttpRequest, pk: int) -> HttpResponse:
+def session_unregister(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Cancels the signed-in member's own registration; others' cannot be addressed."""
     session = _visible_session_or_404(pk)
     try:
@@ -85,7 +86,7 @@ def session_unregister(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @rate_limited("feedback", limit=10, period=60)
-def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+def feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     registration = selectors.attended_registration(session_id=pk, user=request.user)
     if registration is None:
         raise Http404(_("Rückmeldungen können nur Personen geben, die teilgenommen haben."))
@@ -115,7 +116,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     registration = selectors.attended_registration(session_id=pk, user=request.user)
     if registration is None:
         raise Http404(_("Eine Teilnahmebescheinigung gibt es nur nach erfasster Teilnahme."))
@@ -135,7 +136,7 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "peer_learning/history.html",
@@ -148,7 +149,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def history_csv(request: HttpRequest) -> HttpResponse:
+def history_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     return csv_response(
         filename="meine-lernhistorie.csv",
         header=[_("Impuls"), _("Datum"), _("Dauer (Minuten)"), _("Format")],
@@ -174,7 +175,7 @@ def _history_row(registration: Registration) -> list[Any]:
 
 @login_required
 @require_GET
-def calendar_settings(request: HttpRequest) -> HttpResponse:
+def calendar_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     feed = services.calendar_feed_get(user=request.user)
     feed_url = absolute_url("peer_learning:feed", feed.token)
     return render(
@@ -187,7 +188,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @rate_limited("calendar_feed", limit=5, period=3600)
-def calendar_regenerate(request: HttpRequest) -> HttpResponse:
+def calendar_regenerate(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.calendar_feed_regenerate(user=request.user)
     messages.success(
         request, _("Neue Kalender-Adresse erstellt. Die alte Adresse funktioniert nicht mehr.")

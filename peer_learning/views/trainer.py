@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hub.csv_export import csv_response
 from hub.ratelimit import rate_limited
+from members.http import AuthenticatedHttpRequest
 from members.selectors import is_network_member
 from peer_learning import selectors, services
 from peer_learning.forms import CourseForm, MessageForm, SessionForm
@@ -30,7 +31,7 @@ def _member_required(request: HttpRequest) -> None:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     _member_required(request)
     courses = [
         (course, selectors.course_review_state(course=course))
@@ -42,7 +43,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @rate_limited("course_write", limit=20, period=3600)
-def course_create(request: HttpRequest) -> HttpResponse:
+def course_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _member_required(request)
     form = CourseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -67,7 +68,7 @@ def course_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _own_course_or_404(request: HttpRequest, pk: int) -> CoursePage:
+def _own_course_or_404(request: AuthenticatedHttpRequest, pk: int) -> CoursePage:
     course = selectors.trainer_course(pk=pk, user=request.user)
     if course is None:
         raise Http404(_("Diesen Impuls gibt es nicht oder Sie betreuen ihn nicht."))
@@ -77,7 +78,7 @@ def _own_course_or_404(request: HttpRequest, pk: int) -> CoursePage:
 @login_required
 @require_http_methods(["GET", "POST"])
 @rate_limited("course_write", limit=20, period=3600)
-def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def course_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     course = _own_course_or_404(request, pk)
     draft = course.get_latest_revision_as_object()
@@ -107,7 +108,7 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @rate_limited("course_write", limit=20, period=3600)
-def course_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def course_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     course = _own_course_or_404(request, pk)
     try:
@@ -122,7 +123,7 @@ def course_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @rate_limited("session_write", limit=30, period=3600)
-def session_create(request: HttpRequest, course_pk: int) -> HttpResponse:
+def session_create(request: AuthenticatedHttpRequest, course_pk: int) -> HttpResponse:
     _member_required(request)
     course = _own_course_or_404(request, course_pk)
     form = SessionForm(request.POST or None)
@@ -144,7 +145,7 @@ def session_create(request: HttpRequest, course_pk: int) -> HttpResponse:
     )
 
 
-def _own_session_or_404(request: HttpRequest, pk: int) -> Session:
+def _own_session_or_404(request: AuthenticatedHttpRequest, pk: int) -> Session:
     session = selectors.trainer_session(pk=pk, user=request.user)
     if session is None:
         raise Http404(_("Diesen Termin gibt es nicht oder Sie betreuen ihn nicht."))
@@ -154,7 +155,7 @@ def _own_session_or_404(request: HttpRequest, pk: int) -> Session:
 @login_required
 @require_http_methods(["GET", "POST"])
 @rate_limited("session_write", limit=30, period=3600)
-def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def session_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     session = _own_session_or_404(request, pk)
     form = SessionForm(
@@ -194,7 +195,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @rate_limited("session_write", limit=30, period=3600)
-def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def session_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     session = _own_session_or_404(request, pk)
     try:
@@ -211,7 +212,7 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @rate_limited("session_write", limit=30, period=3600)
-def session_channel(request: HttpRequest, pk: int) -> HttpResponse:
+def session_channel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     session = _own_session_or_404(request, pk)
     had_channel = session.channel_id is not None
@@ -230,7 +231,7 @@ def session_channel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def session_manage(request: HttpRequest, pk: int) -> HttpResponse:
+def session_manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     session = _own_session_or_404(request, pk)
     participants = list(selectors.session_participants(session=session))
@@ -254,7 +255,7 @@ def session_manage(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @rate_limited("attendance", limit=60, period=3600)
-def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def session_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     session = _own_session_or_404(request, pk)
     raw = request.POST.getlist("attended")
@@ -277,13 +278,13 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @rate_limited("trainer_message", limit=5, period=3600)
-def session_message(request: HttpRequest, pk: int) -> HttpResponse:
+def session_message(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     session = _own_session_or_404(request, pk)
     form = MessageForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(map(str, errors)))
         return redirect("peer_learning:session_manage", pk=session.pk)
     count = services.session_message_send(
         session_id=session.pk,
@@ -299,7 +300,7 @@ def session_message(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def session_participants_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def session_participants_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     session = _own_session_or_404(request, pk)
     return csv_response(

@@ -340,5 +340,5 @@ def _first_title_matches(
     if len(hits) > SORTED_TITLE_MATCHES:
         order = ("-date", "id") if dated else ("id",)
         return list(matching.order_by(*order).only("title", "url", "kind")[:limit])
-    hits.sort(key=lambda hit: (-hit[1].timestamp() if dated else 0.0, hit[0]))
+    hits.sort(key=lambda hit: (-hit[1].timestamp() if dated and hit[1] else 0.0, hit[0]))
     return _entries_in_order([pk for pk, _date in hits[:limit]])

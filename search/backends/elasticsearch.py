@@ -88,6 +88,7 @@ def _actions(entry_ids: list[str]) -> list[dict[str, Any]]:
 def _send(client: Elasticsearch, actions: list[dict[str, Any]]) -> None:
     _ensure_alias(client)
     _ok, errors = helpers.bulk(client, actions, chunk_size=BULK_CHUNK, raise_on_error=False)
+    assert isinstance(errors, list)  # a count only with stats_only
     # Deleting what the index never had is fine; anything else is a failure to retry.
     failures = [
         error
@@ -112,6 +113,7 @@ def _create_index(client: Elasticsearch) -> str:
 
 def _bulk_request(client: Elasticsearch, actions: list[dict[str, Any]]) -> int:
     _ok, errors = helpers.bulk(client, actions, chunk_size=len(actions), raise_on_error=False)
+    assert isinstance(errors, list)  # a count only with stats_only
     if errors:
         raise BulkIndexError(f"{len(errors)} documents failed", errors)
     return len(actions)
@@ -172,7 +174,7 @@ def _multi_search(client: Elasticsearch, bodies: list[dict]) -> list[dict]:
 
 def _hit(hit: dict, tokens: frozenset[str]) -> SearchHit:
     source = hit["_source"]
-    fragments = next(iter(hit.get("highlight", {}).values()), [])
+    fragments: list[str] = next(iter(hit.get("highlight", {}).values()), [])
     snippet = (
         mark_safe(fragments[0])  # noqa: S308 - Elasticsearch escaped it (encoder html)
         if fragments
@@ -231,9 +233,9 @@ class ElasticsearchBackend(SearchBackend):
     def search(self, query: Query) -> SearchResults:
         request = query.request
 
-        def run(breadth: Breadth, page: int) -> dict:
+        def run(breadth: Breadth, page: int) -> dict[str, Any]:
             body = search_body(query, breadth, baseline=self.baseline, page=page)
-            return self._guarded(lambda client: client.search(index=alias_name(), body=body))
+            return self._guarded(lambda client: client.search(index=alias_name(), body=body).body)
 
         # The baseline's analyzer knows no compound heads to fall back on.
         start = Breadth(heads=True) if self.baseline else STRICT
@@ -294,7 +296,7 @@ class ElasticsearchBackend(SearchBackend):
                     }
                 },
                 size=limit,
-                source=["title", "url", "kind"],
+                source=["title", "url", "kind"],  # type: ignore[arg-type]
             )
 
         response = self._guarded(run)

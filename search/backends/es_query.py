@@ -3,6 +3,8 @@ the `german` baseline for the relevance comparison, facet aggregations and post 
 
 from __future__ import annotations
 
+from typing import Any
+
 from search.backends.base import TITLE_WEIGHT, Query
 from search.backends.facets import day_end, day_start
 from search.query import (
@@ -69,7 +71,7 @@ def _formula_query(item: Formula, field: str, typed: frozenset[str]) -> dict:
 def _baseline_query(query: Query, breadth: Breadth) -> dict:
     """Elasticsearch's plain `german` analyzer on the user's words, for the relevance
     baseline."""
-    clauses = []
+    clauses: list[dict[str, Any]] = []
     for clause in query.clauses:
         text = clause.alternatives[0].text
         if clause.alternatives[0].phrase:
