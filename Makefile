@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 MANAGE := DJANGO_SETTINGS_MODULE=hub.settings.dev $(BIN)/python manage.py
 # Template folders: djlint lints them, djhtml indents them (only `.html`; mail `.txt` stays as
 # written, and djhtml leaves `<pre>` alone).
-TEMPLATES := templates hub/templates
+TEMPLATES := templates core/templates
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

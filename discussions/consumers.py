@@ -16,17 +16,17 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.fanout import channel_layer
+from core.ratelimit import rate_limit_exceeded
+from core.realtime import discussion_event, discussion_group
+from core.validators import validate_storable_text
 from discussions import events, selectors
 from discussions.services.channels import channel_mark_read
 from discussions.services.messages import RateLimited, message_post
-from hub.consumers import LiveConsumer
-from hub.fanout import channel_layer
-from hub.ratelimit import rate_limit_exceeded
-from hub.realtime import discussion_event, discussion_group
-from hub.socket_auth import in_database_thread
-from hub.validators import validate_storable_text
+from members.consumers import LiveConsumer
 from members.models import User
 from members.selectors import is_network_member
+from members.socket_auth import in_database_thread
 
 NOT_READABLE = "Diesen Kanal gibt es nicht oder Sie haben keinen Zugang."
 

@@ -11,9 +11,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from core.demo import DemoContext, DemoReport
 from discussions.models import Channel, ChannelVisibility, Membership, Message, Reaction
 from discussions.rendering import render_markdown
-from hub.demo import DemoContext, DemoReport
 from hub.demo_corpus import channel_message
 from hub.models import Topic
 from members.demo import PEOPLE, SCALE_DOMAIN, demo_email

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from discussions.models import Message
-from members.models import Visibility
+from members.selectors import member_name
 
 MESSAGE_NEW = "message.new"
 MESSAGE_EDITED = "message.edited"
@@ -26,18 +26,6 @@ NOTIFICATION_NEW = "notification.new"
 CHANNEL_OPENED = "channel.opened"
 MESSAGE_POSTED = "message.posted"
 CHANNEL_REVOKED = "channel.revoked"
-
-
-def member_name(user: Any) -> str:
-    """How an author appears to other members. Expects `profile` selected with the user."""
-    if user is None:
-        return _("ehemaliges Mitglied")
-    profile = getattr(user, "profile", None)
-    if profile is None:
-        return _("Mitglied")
-    if profile.display_name_visibility in (Visibility.PUBLIC, Visibility.MEMBERS):
-        return profile.display_name
-    return _("Mitglied (Name verborgen)")
 
 
 def member_summary(user: Any) -> dict[str, Any]:

@@ -16,9 +16,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports import ReportView
 
+from core.csv_export import SafeSpreadsheetExportMixin
 from discussions.models import Flag, Message
 from discussions.selectors import flagged_messages, is_moderator, may_read_flag_report
-from hub.csv_export import SafeSpreadsheetExportMixin
 
 EXCERPT_LENGTH = 200
 

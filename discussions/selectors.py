@@ -9,7 +9,6 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, Query
 from django.utils import timezone
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from discussions.events import member_name
 from discussions.models import (
     Channel,
     ChannelVisibility,
@@ -25,7 +24,7 @@ from discussions.models import (
     ReactionEmoji,
 )
 from members.models import Approval, User, Visibility
-from members.selectors import Viewer, is_network_member
+from members.selectors import Viewer, is_network_member, member_name
 
 HISTORY_PAGE_SIZE = 50
 MODERATE_PERMISSION = "discussions.moderate_channel"

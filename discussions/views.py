@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.links import absolute_url
+from core.ratelimit import rate_limit_exceeded, retry_after
 from discussions import selectors
 from discussions.events import notification_text
 from discussions.forms import (
@@ -32,8 +34,6 @@ from discussions.models import Channel, Message, ReactionEmoji
 from discussions.services import channels, digest, moderation, reactions
 from discussions.services import messages as message_services
 from discussions.services.practice import may_turn_into_practice, practice_draft_from_thread
-from hub.links import absolute_url
-from hub.ratelimit import rate_limit_exceeded, retry_after
 from members.http import AuthenticatedHttpRequest
 from members.models import User
 from members.selectors import is_network_member

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from core.admin_reports import report_urls
 from discussions.admin_views import (
     MODERATE_PERMISSION,
     FlagQueueView,
@@ -16,7 +17,6 @@ from discussions.admin_views import (
 )
 from discussions.reports import FlaggedMessagesReport
 from discussions.selectors import may_read_flag_report
-from hub.admin_reports import report_urls
 
 
 @hooks.register("register_admin_urls")

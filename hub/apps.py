@@ -7,8 +7,7 @@ class HubConfig(AppConfig):
     verbose_name = _("Kollegium")
 
     def ready(self) -> None:
-        from hub import demo, health, live_sessions, personal_data
-        from hub.csp import install_wagtail_script_nonces
+        from core import demo, personal_data
         from hub.demo_topics import seed_topics
         from hub.knowledge.demo import seed_knowledge
         from hub.knowledge.personal_data import (
@@ -16,17 +15,13 @@ class HubConfig(AppConfig):
             export_practice_material,
         )
 
-        health.register("database", health.check_database)
-        health.register("channel_layer", health.check_channel_layer)
         demo.register("topics", seed_topics, order=5)
         demo.register("knowledge", seed_knowledge, order=30)
         personal_data.register(
             "practice_material", export_practice_material, erase_practice_authorship
         )
         _connect_page_cache_invalidation()
-        live_sessions.connect_receivers()
         _connect_attachment_release()
-        install_wagtail_script_nonces()
 
 
 def _connect_attachment_release() -> None:
@@ -49,8 +44,8 @@ def _connect_page_cache_invalidation() -> None:
     from wagtail.models import Locale, PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
+    from core.page_cache import page_cache_retire_receiver
     from hub.models import PracticePage, Topic
-    from hub.page_cache import page_cache_retire_receiver
     from members.models import Organisation, Profile, User
 
     for signal in (page_published, page_unpublished, post_page_move):
@@ -72,7 +67,7 @@ def _connect_page_cache_invalidation() -> None:
 
 def _user_saved(using: str, update_fields: frozenset[str] | None = None, **kwargs: object) -> None:
     """Approval and activity decide whose names appear; a login alone changes nothing shown."""
-    from hub.page_cache import page_cache_retire_on_commit
+    from core.page_cache import page_cache_retire_on_commit
 
     if update_fields != frozenset({"last_login"}):
         page_cache_retire_on_commit(using=using)

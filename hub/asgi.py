@@ -1,6 +1,6 @@
 """ASGI entry point: HTTP through Django, websockets through Channels.
 
-HTTP request bodies are refused by size before Django reads them (`hub.request_limits`).
+HTTP request bodies are refused by size before Django reads them (`members.request_limits`).
 Websockets pass an origin check (the site's own scheme, host and port, or CSRF_TRUSTED_ORIGINS,
 on a host in ALLOWED_HOSTS) and the session-based authentication before they reach a consumer.
 """
@@ -23,10 +23,10 @@ except ConfigurationError as error:
 from channels.routing import ProtocolTypeRouter, URLRouter
 from django.urls import reverse
 
-from hub.request_limits import RequestBodyLimit
+from core.signals import process_started
 from hub.routing import websocket_urlpatterns
-from hub.signals import process_started
-from hub.socket_auth import OriginMiddleware, SessionMemberMiddleware
+from members.request_limits import RequestBodyLimit
+from members.socket_auth import OriginMiddleware, SessionMemberMiddleware
 
 # Import the URL configuration (every app's views) now rather than on the first request or the
 # first live event that links somewhere: on a busy machine that takes seconds, and every event

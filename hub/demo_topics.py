@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.demo import DemoContext, DemoReport
+from core.demo import DemoContext, DemoReport
 from hub.models import Topic
 
 TOPICS: tuple[tuple[str, str], ...] = (

@@ -9,9 +9,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from core.admin_reports import wagtail_report_overrides
+from core.page_cache import cache_for_anonymous
 from hub import views
-from hub.admin_reports import wagtail_report_overrides
-from hub.page_cache import cache_for_anonymous
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -32,7 +32,7 @@ urlpatterns = [
     *wagtail_report_overrides(),
     path("admin/", include(wagtailadmin_urls)),
     path("dokumente/", include(wagtaildocs_urls)),
-    # Uploads not everyone may see (hub/media.py); public media stay under MEDIA_URL.
+    # Uploads not everyone may see (core/media.py); public media stay under MEDIA_URL.
     path("dateien/<path:name>", views.private_media, name="private_media"),
     path("sitemap.xml", cache_for_anonymous(sitemap), name="sitemap"),
     path("", include("hub.knowledge.urls")),

@@ -4,9 +4,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from hub.health import run_checks
+from core.health import run_checks
+from core.media import is_private, private_file_response
 from hub.knowledge.selectors import collection_file_viewable
-from hub.media import is_private, private_file_response
 from members.selectors import avatar_viewable
 
 
@@ -27,7 +27,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def private_media(request: HttpRequest, name: str) -> HttpResponse | FileResponse:
-    """A private upload (`hub.media`) for whoever may see it; a 404 for everyone else, so an
+    """A private upload (`core.media`) for whoever may see it; a 404 for everyone else, so an
     address reveals nothing about what it names."""
     if not is_private(name):
         raise Http404

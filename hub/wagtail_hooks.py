@@ -14,11 +14,11 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from hub.admin_reports import report_urls
+from core.admin_reports import report_urls
+from core.page_cache import mark_cacheable
 from hub.knowledge.choosers import profile_chooser_viewset
 from hub.knowledge.reports import PendingSubmissionsReport, StalePracticePagesReport
 from hub.models import Topic
-from hub.page_cache import mark_cacheable
 
 
 class TopicViewSet(SnippetViewSet):

@@ -16,8 +16,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from hub.client_address import client_address, client_network
-from hub.mail import Mail, mails_send
+from core.client_address import client_address, client_network
+from core.mail import Mail, mails_send
 from members.middleware import TERMS_PENDING_SESSION_KEY
 from members.selectors import terms_awaiting_acceptance
 from members.services import account_email_confirmed, account_login_throttled_notify, account_setup
@@ -58,7 +58,7 @@ class AccountAdapter(DefaultAccountAdapter):
         transaction.on_commit(lambda: mails_send([mail]))
 
     def get_client_ip(self, request: HttpRequest) -> str:
-        """allauth's rate limits count the address hub/client_address.py finds, not the first
+        """allauth's rate limits count the address core/client_address.py finds, not the first
         X-Forwarded-For entry, which the client writes."""
         address = client_address(request)
         if not address:

@@ -7,7 +7,8 @@ class MembersConfig(AppConfig):
     verbose_name = _("Mitglieder")
 
     def ready(self) -> None:
-        from hub import demo, personal_data
+        from core import demo, personal_data
+        from members import live_sessions
         from members.demo import seed_members
         from members.personal_data import export_account, export_consents, export_profile
 
@@ -15,3 +16,4 @@ class MembersConfig(AppConfig):
         personal_data.register("account", export_account)
         personal_data.register("profile", export_profile)
         personal_data.register("consents", export_consents)
+        live_sessions.connect_receivers()

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from hub.demo import DemoContext, DemoReport
+from core.demo import DemoContext, DemoReport
 from members.models import (
     AdministrationLevel,
     Approval,

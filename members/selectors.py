@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from members.models import (
     Approval,
@@ -302,3 +303,16 @@ def terms_awaiting_acceptance(*, user: User) -> TermsVersion | None:
     if terms is None or terms.acceptances.filter(user=user).exists():
         return None
     return terms
+
+
+def member_name(user: Any) -> str:
+    """How an author appears to other members: the name only where the member shows it to
+    them. Expects `profile` selected with the user."""
+    if user is None:
+        return _("ehemaliges Mitglied")
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        return _("Mitglied")
+    if profile.display_name_visibility in (Visibility.PUBLIC, Visibility.MEMBERS):
+        return profile.display_name
+    return _("Mitglied (Name verborgen)")

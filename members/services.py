@@ -13,9 +13,9 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
 
-from hub import personal_data
-from hub.links import absolute_url
-from hub.mail import mail_render_each, mails_send_on_commit
+from core import personal_data
+from core.links import absolute_url
+from core.mail import mail_render_each, mails_send_on_commit
 from members.models import (
     Approval,
     Organisation,

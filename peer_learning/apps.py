@@ -9,8 +9,8 @@ class PeerLearningConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from hub import demo, personal_data, sections
-        from hub.page_cache import page_cache_retire_receiver
+        from core import demo, personal_data, sections
+        from core.page_cache import page_cache_retire_receiver
         from peer_learning.demo import seed_courses
         from peer_learning.models import Session
         from peer_learning.personal_data import export_learning

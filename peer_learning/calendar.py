@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from hub.links import absolute_url
+from core.links import absolute_url
 from peer_learning.models import Session
 
 PRODID = "-//Kollegium//Lernen//DE"

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from hub.demo import DemoContext, DemoReport
+from core.demo import DemoContext, DemoReport
 from hub.models import Topic
 from members.demo import PEOPLE, demo_email
 from members.models import User

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from hub.links import absolute_url
-from hub.mail import Attachment, Mail, mail_render
+from core.links import absolute_url
+from core.mail import Attachment, Mail, mail_render
 from peer_learning.calendar import sessions_calendar
 from peer_learning.models import Registration, Session
 

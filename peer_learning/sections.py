@@ -1,4 +1,4 @@
-"""What the learning catalogue shows on the home page and on topic pages (hub.sections)."""
+"""What the learning catalogue shows on the home page and on topic pages (core.sections)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.page_cache import cached_until_published
+from core.sections import Section
 from hub.models import Topic
-from hub.page_cache import cached_until_published
-from hub.sections import Section
 from peer_learning.models import CoursePage, Session
 from peer_learning.selectors import (
     CatalogueFilters,

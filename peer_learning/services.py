@@ -22,11 +22,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Page, WorkflowState
 
+from core.page_cache import page_cache_retire_on_commit
+from core.tasks import enqueue_on_commit
 from discussions.models import Channel, ChannelVisibility
 from discussions.services.channels import channel_create, channel_members_set
 from hub.models import topic_slug
-from hub.page_cache import page_cache_retire_on_commit
-from hub.tasks import enqueue_on_commit
 from members.models import User
 from peer_learning import tasks
 from peer_learning.models import (

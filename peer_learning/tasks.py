@@ -1,6 +1,6 @@
 """Background tasks (django-tasks) that send the course mails.
 
-They run after the transaction that caused them has committed (`hub.tasks.enqueue_on_commit`)
+They run after the transaction that caused them has committed (`core.tasks.enqueue_on_commit`)
 and re-read the rows: a registration cancelled in the meantime gets no confirmation.
 """
 
@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from hub.mail import mails_send
+from core.mail import mails_send
 from peer_learning.mails import (
     build_mail,
     registration_message,

@@ -10,7 +10,7 @@ class SearchConfig(AppConfig):
         from django.db import transaction
         from django.db.models.signals import post_delete, post_save
 
-        from hub import demo, health
+        from core import demo, health
         from search import receivers
         from search.analysis import lists_changed
         from search.backends import get_backend

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Count
 
-from hub.demo import DemoContext, DemoReport
+from core.demo import DemoContext, DemoReport
 from search.indexing import database_counts, rebuild
 from search.models import SearchEntry
 

@@ -30,12 +30,11 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from wagtail.documents.models import AbstractDocument
 
-from discussions.events import member_name
 from discussions.models import Channel, Message
 from discussions.selectors import is_open_to_members, shown_messages
 from hub.models import PracticePage
 from members.models import Profile
-from members.selectors import member_profiles, profile_view_for, visibility_levels_for
+from members.selectors import member_name, member_profiles, profile_view_for, visibility_levels_for
 from peer_learning.models import CoursePage, Session, SessionStatus
 from search.analysis import index_tokens
 from search.backends import BackendUnavailable, get_backend

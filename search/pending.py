@@ -17,7 +17,7 @@ Deferred tasks need a task backend that supports `run_after` (the database backe
 `manage.py db_worker`). With one that cannot defer (the immediate backend of development and
 tests), or with `SEARCH_INDEX_DELAY = None`, new messages are indexed like edits. What a stopped
 process left noted is picked up when a server or task worker starts again
-(`hub.signals.process_started`), or by `search_index sync`.
+(`core.signals.process_started`), or by `search_index sync`.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def _schedule_batch() -> None:
 
 
 def drain_left_over(**_kwargs: object) -> None:
-    """At process start (`hub.signals.process_started`): have a worker index what a stopped
+    """At process start (`core.signals.process_started`): have a worker index what a stopped
     process left noted, without waiting for the next message. Start-up does not wait for it
     and it never raises. Without deferred batches (the immediate task backend, or
     `SEARCH_INDEX_DELAY = None`) old notes are left to `search_index sync`."""

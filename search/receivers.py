@@ -13,9 +13,9 @@ from wagtail.documents import get_document_model
 from wagtail.models import ReferenceIndex
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from core.signals import process_started
 from discussions.models import Channel, Message
 from hub.models import PracticePage, Topic
-from hub.signals import process_started
 from members.models import Organisation, Profile, User
 from peer_learning.models import CoursePage, Session
 from search import pending

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from hub.ratelimit import rate_limit_exceeded, rate_limit_key
+from core.ratelimit import rate_limit_exceeded, rate_limit_key
 from search import api
 from search.forms import FACET_PARAMETERS, SearchForm, page_number, search_request
 from search.models import Kind

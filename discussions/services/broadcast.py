@@ -8,8 +8,8 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from django.db import transaction
 
-from hub.fanout import channel_layer
-from hub.realtime import discussion_event, discussion_group, member_event, member_group
+from core.fanout import channel_layer
+from core.realtime import discussion_event, discussion_group, member_event, member_group
 
 
 def _broadcast_on_commit(channel_id: int, payload: dict[str, Any]) -> None:

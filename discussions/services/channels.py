@@ -11,12 +11,12 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
+from core.validators import validate_storable_text
 from discussions import events
 from discussions.models import Channel, ChannelVisibility, Invitation, Membership
 from discussions.selectors import can_manage, can_post
 from discussions.services.broadcast import _tell_member_on_commit
 from hub.models import Topic, topic_slug
-from hub.validators import validate_storable_text
 from members.models import User
 from members.selectors import is_network_member
 

@@ -8,6 +8,8 @@ import re
 from django.db import transaction
 from django.utils import timezone
 
+from core.links import absolute_url
+from core.mail import mail_render, mails_send_on_commit
 from discussions import events
 from discussions.models import (
     DigestSubscription,
@@ -23,8 +25,6 @@ from discussions.selectors import (
     unread_notifications_since,
 )
 from discussions.services.broadcast import _tell_member_on_commit
-from hub.links import absolute_url
-from hub.mail import mail_render, mails_send_on_commit
 from members.models import User
 
 

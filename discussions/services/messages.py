@@ -15,6 +15,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.ratelimit import rate_limit_exceeded, retry_after
+from core.validators import validate_storable_text
 from discussions import events
 from discussions.models import Channel, Membership, Message, MessageRevision, ModerationActionKind
 from discussions.rendering import render_markdown
@@ -22,8 +24,6 @@ from discussions.selectors import can_post, can_read, is_moderator, is_muted
 from discussions.services.broadcast import _broadcast_after_commit
 from discussions.services.digest import _notify
 from discussions.services.moderation_log import _flags_resolve, _log
-from hub.ratelimit import rate_limit_exceeded, retry_after
-from hub.validators import validate_storable_text
 from members.models import User
 
 MESSAGE_MAX_LENGTH = 4000
@@ -47,7 +47,7 @@ class RateLimited(Exception):
 
 def _consume_post_allowance(user: User) -> None:
     """At most N messages per member in each window of S seconds, counted atomically in the
-    cache (hub.ratelimit), so parallel tabs and workers cannot post past the limit."""
+    cache (core.ratelimit), so parallel tabs and workers cannot post past the limit."""
     period = settings.DISCUSSIONS_POST_RATE_SECONDS
     if rate_limit_exceeded(
         scope="discussion-post",

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from wagtail.models import Page
 
-from hub.demo import DemoContext, DemoReport
+from core.demo import DemoContext, DemoReport
 from hub.demo_corpus import GeneratedArticle, practice_article
 from hub.knowledge.services import Contribution, practice_submission_create
 from hub.models import (

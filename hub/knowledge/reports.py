@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports import PageReportView
 
-from hub.csv_export import SafeSpreadsheetExportMixin
+from core.csv_export import SafeSpreadsheetExportMixin
 from hub.knowledge.selectors import pending_submissions, stale_practice_pages
 
 

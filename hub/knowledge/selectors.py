@@ -23,13 +23,13 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Revision, WorkflowState
 from wagtail.query import PageQuerySet
 
-from hub.models import HomePage, KnowledgeIndexPage, PracticePage, Topic
-from hub.page_cache import (
+from core.page_cache import (
     PUBLISHED_VALUE_SECONDS,
     cached_until_published,
     published_fragment_key,
 )
-from hub.sections import home_sections, topic_sections
+from core.sections import home_sections, topic_sections
+from hub.models import HomePage, KnowledgeIndexPage, PracticePage, Topic
 from members.models import Profile
 from members.selectors import ProfileView, Viewer, profile_view
 

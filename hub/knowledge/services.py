@@ -14,6 +14,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, Revision, WorkflowState
 
+from core.page_cache import page_cache_retire_on_commit
 from hub.knowledge.uploads import Attachment
 from hub.models import (
     RESERVED_SLUGS,
@@ -23,7 +24,6 @@ from hub.models import (
     Topic,
     topic_slug,
 )
-from hub.page_cache import page_cache_retire_on_commit
 from members.models import User
 from members.selectors import is_network_member
 

@@ -1,6 +1,6 @@
 """Attachments of member submissions: only known document and image types, bounded in size,
 checked by content (not by name alone), images re-encoded without metadata, stored as private
-files (hub/media.py) that only the author and the editors reach until the article is out."""
+files (core/media.py) that only the author and the editors reach until the article is out."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from hub.media import private_file_name
+from core.media import private_file_name
 
 MAX_ATTACHMENTS = 5
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024

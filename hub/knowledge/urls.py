@@ -1,8 +1,8 @@
 from django.urls import path
 from wagtail.views import serve as wagtail_serve
 
+from core.page_cache import cache_for_anonymous
 from hub.knowledge import feeds, views
-from hub.page_cache import cache_for_anonymous
 
 app_name = "knowledge"
 

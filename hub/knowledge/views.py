@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.page_cache import cache_for_anonymous
+from core.ratelimit import rate_limit_exceeded
 from hub.knowledge.forms import ContributionForm
 from hub.knowledge.selectors import member_submissions, own_submission, topic_page_context
 from hub.knowledge.services import (
@@ -18,8 +20,6 @@ from hub.knowledge.services import (
     practice_submission_revise,
     revisable_state,
 )
-from hub.page_cache import cache_for_anonymous
-from hub.ratelimit import rate_limit_exceeded
 from members.http import AuthenticatedHttpRequest
 from members.selectors import is_network_member
 

@@ -1,6 +1,6 @@
 """Files uploaded before private media existed (issue 19, finding 11) move out of the public
 media folder: avatars, and the attachments of submissions not yet published. Their new names
-mark them private (hub/media.py); renditions of such images are removed and made again, with
+mark them private (core/media.py); renditions of such images are removed and made again, with
 private names, when next needed. Old files are deleted only once the new names are committed."""
 
 import posixpath

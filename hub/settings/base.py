@@ -34,11 +34,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Reverse proxies whose X-Forwarded-For entries are believed: IP addresses, networks and `unix`
 # (Daphne on a Unix socket). Every rate limit reads the client address through
-# hub/client_address.py; without proxies the header is ignored.
+# core/client_address.py; without proxies the header is ignored.
 TRUSTED_PROXIES = env_trusted_proxies("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "daphne",
+    "core",
     "hub",
     "discussions",
     "members",
@@ -81,11 +82,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside the page cache, so a page served from it carries the policy too.
-    "hub.csp.ContentSecurityPolicyMiddleware",
+    "core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hub.middleware.SiteLanguageMiddleware",
-    "hub.page_cache.AnonymousPageCacheMiddleware",
+    "core.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -147,7 +148,7 @@ if REDIS_URL:
         }
     }
     # Pub/sub: a group event is published once and reaches each subscribed process once; every
-    # process subscribes to a group once and fans out to its own sockets (hub/fanout.py).
+    # process subscribes to a group once and fans out to its own sockets (core/fanout.py).
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
@@ -178,7 +179,7 @@ SEARCH_INDEX_DELAY: float | None = 1.0
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # Background tasks (django-tasks): mail and other slow work leaves the request. Enqueue with
-# `hub.tasks.enqueue_on_commit`. TASKS_BACKEND=database queues tasks in the database for
+# `core.tasks.enqueue_on_commit`. TASKS_BACKEND=database queues tasks in the database for
 # `manage.py db_worker`; "immediate" runs them in-process right after the commit.
 TASKS = env_tasks("TASKS_BACKEND", default="immediate")
 
@@ -284,13 +285,13 @@ STATIC_ROOT: Path | None = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 # Uploads not everyone may see (unpublished submission attachments, avatars) live here, outside
-# what the web server serves, and are handed out by a checked view (hub/media.py). With a path
+# what the web server serves, and are handed out by a checked view (core/media.py). With a path
 # set, that view answers with X-Accel-Redirect to this nginx `internal` location instead of
 # sending the file itself.
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private-media"
 KOLLEGIUM_PRIVATE_MEDIA_ACCEL_REDIRECT = env_str("PRIVATE_MEDIA_ACCEL_REDIRECT")
 STORAGES = {
-    "default": {"BACKEND": "hub.media.MediaStorage"},
+    "default": {"BACKEND": "core.media.MediaStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -316,9 +317,9 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # The admin signs in through allauth, so rate limits and MFA apply there too.
 WAGTAILADMIN_LOGIN_URL = "account_login"
-# Seconds an anonymous visitor's page stays in the page cache (hub/page_cache.py); 0 turns it off.
+# Seconds an anonymous visitor's page stays in the page cache (core/page_cache.py); 0 turns it off.
 KOLLEGIUM_PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
-# Request bodies (hub/request_limits.py, before Django reads them): form data up to 2.5 MB on
+# Request bodies (members/request_limits.py, before Django reads them): form data up to 2.5 MB on
 # every path (Django's default, now deliberate: the largest form, a practice page in the admin,
 # stays well below); the upload forms take more, from signed-in, approved members only.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 // 2
@@ -345,7 +346,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Content-Security-Policy (django-csp, hub/csp.py): scripts, styles, images, fonts and
+# Content-Security-Policy (django-csp, core/csp.py): scripts, styles, images, fonts and
 # connections (the websocket included: Chromium's 'self' covers ws/wss on the same host) only
 # from our own origin, no inline code. The nonce appears only in responses that use it: the
 # Wagtail admin's own inline scripts and the style elements its editor creates. Framing

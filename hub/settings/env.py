@@ -174,7 +174,7 @@ UNIX_SOCKET_PEER = "unix"
 
 
 def env_trusted_proxies(name: str) -> list[str]:
-    """The reverse proxies whose X-Forwarded-For entries are believed (see hub/client_address.py).
+    """The reverse proxies whose X-Forwarded-For entries are believed (see core/client_address.py).
 
     A comma-separated list of IP addresses, CIDR networks and the word `unix` (a peer on a Unix
     socket, i.e. a proxy on the same machine). Returned normalised as network strings; empty

@@ -33,6 +33,6 @@ WHITENOISE_USE_FINDERS = False
 # nginx serves private media from its internal location (README, Production).
 KOLLEGIUM_PRIVATE_MEDIA_ACCEL_REDIRECT = env_str("PRIVATE_MEDIA_ACCEL_REDIRECT", "/private-media/")
 STORAGES = {
-    "default": {"BACKEND": "hub.media.MediaStorage"},
+    "default": {"BACKEND": "core.media.MediaStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hub.csv_export import csv_response
-from hub.links import absolute_url
-from hub.ratelimit import rate_limited
+from core.csv_export import csv_response
+from core.links import absolute_url
+from core.ratelimit import rate_limited
 from members.http import AuthenticatedHttpRequest
 from peer_learning import selectors, services
 from peer_learning.calendar import sessions_calendar

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hub.csv_export import csv_response
-from hub.ratelimit import rate_limited
+from core.csv_export import csv_response
+from core.ratelimit import rate_limited
 from members.http import AuthenticatedHttpRequest
 from members.selectors import is_network_member
 from peer_learning import selectors, services

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypedDict
 
-from hub.health import CheckResult
+from core.health import CheckResult
 from search.query import Clause
 from search.types import SearchRequest, SearchResults
 

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import BooleanField, Count, QuerySet
 from django.db.models.expressions import RawSQL
 
-from hub.health import CheckResult
+from core.health import CheckResult
 from search.analysis import query_tokens
 from search.backends.base import TITLE_WEIGHT, Progress, Query, SearchBackend, Suggestion
 from search.backends.facets import day_end, day_start, page_bounds, query_facets, ticked

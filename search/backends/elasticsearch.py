@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 from elasticsearch.helpers import BulkIndexError
 
-from hub.health import CheckResult
+from core.health import CheckResult
 from search.backends.base import BackendUnavailable, Progress, Query, SearchBackend, Suggestion
 from search.backends.database import DatabaseBackend
 from search.backends.es_query import FACET_FIELDS, count_body, search_body

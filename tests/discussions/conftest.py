@@ -13,11 +13,11 @@ from tests.factories import MemberFactory
 
 @pytest.fixture
 def rate_window_start(monkeypatch):
-    """The rate limits count in fixed windows (hub.ratelimit): a burst that happens to cross
+    """The rate limits count in fixed windows (core.ratelimit): a burst that happens to cross
     into the next window would start counting afresh. Their clock stands still at the start of
     an hour, which starts a window of every period that divides an hour."""
     start = time.time() // 3600 * 3600
-    monkeypatch.setattr("hub.ratelimit.time", SimpleNamespace(time=lambda: start))
+    monkeypatch.setattr("core.ratelimit.time", SimpleNamespace(time=lambda: start))
     return start
 
 

@@ -7,6 +7,8 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
+from core.fanout import local_fanout
+from core.realtime import discussion_group, member_group
 from discussions.models import Message
 from discussions.selectors import membership_for
 from discussions.services.channels import (
@@ -24,9 +26,7 @@ from discussions.services.messages import (
 from discussions.services.moderation import member_mute, message_hide
 from discussions.services.reactions import reaction_toggle
 from hub.asgi import application
-from hub.consumers import CLOSE_UNAUTHENTICATED, MAX_FRAME_BYTES
-from hub.fanout import local_fanout
-from hub.realtime import discussion_group, member_group
+from members.consumers import CLOSE_UNAUTHENTICATED, MAX_FRAME_BYTES
 from members.roles import Role
 from tests.discussions.sockets import (
     connect,

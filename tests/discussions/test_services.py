@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.personal_data import contributors
 from discussions.models import Invitation, Membership, Message, Reaction
 from discussions.selectors import (
     can_read,
@@ -27,7 +28,6 @@ from discussions.services.messages import (
     message_post,
 )
 from discussions.services.reactions import reaction_toggle
-from hub.personal_data import contributors
 from members.roles import Role
 from members.services import member_delete
 from tests.factories import MemberFactory

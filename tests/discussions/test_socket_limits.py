@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 class FrozenClock:
-    """Stands in for the `time` module of hub.ratelimit, so the counter's window does not turn
+    """Stands in for the `time` module of core.ratelimit, so the counter's window does not turn
     over in the middle of a test."""
 
     @staticmethod
@@ -84,7 +84,7 @@ async def test_a_flood_of_typing_frames_reaches_listeners_once(open_channel, aut
 async def test_many_tabs_of_one_member_share_the_typing_pace(
     open_channel, author, reader, monkeypatch
 ):
-    monkeypatch.setattr("hub.ratelimit.time", FrozenClock)
+    monkeypatch.setattr("core.ratelimit.time", FrozenClock)
     tabs = [await connect(author) for _ in range(4)]
     for tab in tabs:
         await open_channel_on(tab, open_channel)

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from discussions.models import Message
 from hub.asgi import application
-from hub.consumers import CLOSE_UNAUTHENTICATED
+from members.consumers import CLOSE_UNAUTHENTICATED
 from members.models import Approval, User
 from members.services import account_decline, member_delete
 from tests.discussions.sockets import HOST, ORIGIN, connect, drain, open_channel_on, receive_until

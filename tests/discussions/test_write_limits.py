@@ -11,6 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core import ratelimit
+from core.validators import validate_storable_text
 from discussions.models import Channel, Message, MessageRevision
 from discussions.services.channels import channel_create, channel_join
 from discussions.services.messages import (
@@ -20,8 +22,6 @@ from discussions.services.messages import (
     message_post,
 )
 from discussions.services.moderation import channel_slow_mode_set, member_mute
-from hub import ratelimit
-from hub.validators import validate_storable_text
 from members.roles import Role
 from tests.factories import MemberFactory
 from tests.ratelimits import SlowCache, simultaneous_successes

@@ -8,7 +8,7 @@ import websockets
 from channels_redis.core import RedisChannelLayer
 from django.test import Client
 
-from hub.realtime import member_event, member_group
+from core.realtime import member_event, member_group
 from tests.factories import MemberFactory
 
 pytestmark = [

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from django.test import override_settings
 
-from hub.ratelimit import rate_limit_exceeded
+from core.ratelimit import rate_limit_exceeded
 from tests.engines.servers import RedisServer
 from tests.ratelimits import simultaneous_successes
 

@@ -6,10 +6,10 @@ import time
 
 import pytest
 
-from hub.consumers import CLOSE_UNAUTHENTICATED
+from members.consumers import CLOSE_UNAUTHENTICATED
 from tests.engines.test_discussions_redis import channel_layers, two_workers  # noqa: F401
 from tests.factories import MemberFactory
-from tests.hub.test_live_socket_security import log_out, open_socket, pong, session_of
+from tests.members.test_live_socket_security import log_out, open_socket, pong, session_of
 
 pytestmark = [
     pytest.mark.engines,

@@ -11,10 +11,10 @@ from wagtail.models import PageViewRestriction
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
+from core.page_cache import page_cache_clear
 from hub.knowledge.selectors import article_teasers, featured_teasers
 from hub.knowledge.services import practice_authorship_anonymise
 from hub.models import HomeFeaturedItem, HomePage, KnowledgeIndexPage, PracticePage, Topic
-from hub.page_cache import page_cache_clear
 from members.models import Visibility
 from members.services import member_delete, profile_update
 from tests.factories import MemberFactory, OrganisationFactory, practice_page_create
@@ -350,7 +350,7 @@ def test_unknown_topic_is_a_german_404(client):
 
 
 def test_topic_pages_take_sections_from_other_features(client, topic, monkeypatch):
-    from hub import sections
+    from core import sections
 
     monkeypatch.setattr(sections, "_topic", sections._Registry())
     sections.register_topic_section(

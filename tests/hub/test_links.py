@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.links import absolute_url
+from core.links import absolute_url
 
 
 def test_links_from_url_names_and_paths(settings) -> None:

@@ -8,8 +8,8 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 
-from hub.links import absolute_url
-from hub.mail import Attachment, Mail, mail_render, mail_render_each, mails_send_on_commit
+from core.links import absolute_url
+from core.mail import Attachment, Mail, mail_render, mail_render_each, mails_send_on_commit
 
 
 def test_a_rendered_mail_knows_the_site_and_carries_the_prefix(settings):

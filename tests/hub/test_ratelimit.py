@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 from django.core.cache import cache
 
-from hub import ratelimit
-from hub.ratelimit import rate_limit_exceeded, retry_after
+from core import ratelimit
+from core.ratelimit import rate_limit_exceeded, retry_after
 from tests.ratelimits import SlowCache, simultaneous_successes
 
 # Long enough that no test run crosses into the next window.

@@ -3,7 +3,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
-from hub.page_cache import CACHE_HEADER
+from core.page_cache import CACHE_HEADER
 from members.models import AdministrationLevel, Approval, Organisation, Profile, User
 from members.selectors import accounts_awaiting_review, email_domain_admitted
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from hub.page_cache import CACHE_HEADER
+from core.page_cache import CACHE_HEADER
 from peer_learning.models import RegistrationStatus
 from peer_learning.services import (
     attendance_record,

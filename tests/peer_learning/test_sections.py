@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from core.page_cache import CACHE_HEADER, page_cache_clear
 from hub.models import Topic
-from hub.page_cache import CACHE_HEADER, page_cache_clear
 from peer_learning import sections
 from tests.peer_learning.factories import make_course, make_session
 

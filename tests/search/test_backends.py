@@ -1,7 +1,7 @@
 import pytest
 from django.db import connection
 
-from hub.health import run_checks
+from core.health import run_checks
 from search.backends import DatabaseBackend, get_backend
 
 pytestmark = pytest.mark.django_db

@@ -13,11 +13,11 @@ from django.db import connection
 from fpdf import FPDF
 from wagtail.documents import get_document_model
 
+from core.page_cache import page_cache_clear
 from discussions.models import ChannelVisibility
 from discussions.services.messages import message_delete
 from discussions.services.moderation import message_hide
 from hub.models import Topic
-from hub.page_cache import page_cache_clear
 from members.models import Approval
 from members.roles import Role
 from search.api import SearchRequest, search
@@ -208,7 +208,7 @@ def test_indexing_errors_never_break_a_write(plain_world, indexed, monkeypatch):
 
 
 def test_demo_seeder_rebuilds_only_a_lagging_index(plain_world):
-    from hub.demo import DemoReport
+    from core.demo import DemoReport
     from search.demo import index_is_current, seed_search_index
 
     report = DemoReport()

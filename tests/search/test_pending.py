@@ -21,9 +21,9 @@ from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 
+from core.signals import process_started
 from discussions.services.channels import channel_create
 from discussions.services.messages import message_delete, message_edit, message_post
-from hub.signals import process_started
 from search.api import SearchRequest, search
 from search.models import PendingRefresh, SearchEntry
 from search.pending import BATCH_SCHEDULED_KEY, refresh_pending, search_index_pending

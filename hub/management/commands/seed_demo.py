@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from hub.demo import DemoContext, DemoReport, seeders
-from hub.page_cache import page_cache_retire_on_commit
+from core.demo import DemoContext, DemoReport, seeders
+from core.page_cache import page_cache_retire_on_commit
 
 T = TypeVar("T")
 MAX_SCALE = 1_000_000

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import F
 from django.utils import timezone
 
-from hub.tasks import enqueue_on_commit
+from core.tasks import enqueue_on_commit
 from peer_learning import tasks
 from peer_learning.models import Registration, RegistrationStatus, SessionStatus
 
