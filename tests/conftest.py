@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,6 +22,17 @@ def _clear_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def rate_window_start(monkeypatch: pytest.MonkeyPatch) -> float:
+    """The rate limits count in fixed windows (core.ratelimit): a burst that happens to cross
+    into the next window would start counting afresh, and a test expecting a refusal would
+    fail by the clock. Their clock stands still at the start of an hour, which starts a window
+    of every period that divides an hour; tests of the windows set their own clock."""
+    start = time.time() // 3600 * 3600
+    monkeypatch.setattr("core.ratelimit.time", SimpleNamespace(time=lambda: start))
+    return start
 
 
 @pytest.fixture

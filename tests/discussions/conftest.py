@@ -1,24 +1,11 @@
 """Channels and members for the discussion tests, made with the real services."""
 
-import time
-from types import SimpleNamespace
-
 import pytest
 
 from discussions.models import ChannelVisibility
 from discussions.services.channels import channel_create, channel_join
 from members.models import Approval
 from tests.factories import MemberFactory
-
-
-@pytest.fixture
-def rate_window_start(monkeypatch):
-    """The rate limits count in fixed windows (core.ratelimit): a burst that happens to cross
-    into the next window would start counting afresh. Their clock stands still at the start of
-    an hour, which starts a window of every period that divides an hour."""
-    start = time.time() // 3600 * 3600
-    monkeypatch.setattr("core.ratelimit.time", SimpleNamespace(time=lambda: start))
-    return start
 
 
 @pytest.fixture

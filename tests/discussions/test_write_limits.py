@@ -27,7 +27,7 @@ from tests.factories import MemberFactory
 from tests.ratelimits import SlowCache, simultaneous_successes
 
 # Bursts must not cross into the next window of a limit, where counting starts afresh.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rate_window_start")]
+pytestmark = pytest.mark.django_db
 
 LONE_SURROGATE = "\ud800"
 
