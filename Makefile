@@ -13,6 +13,11 @@ BIN := $(VENV)/bin
 MANAGE := DJANGO_SETTINGS_MODULE=hub.settings.dev $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suites run in this many pytest-xdist workers (0: in one process). Tests that start an
+# engine server or the browser all run in one worker (tests/engines/plugin.py), so each server
+# starts once per run.
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
 
 .PHONY: run test lint format messages bench bench-search clean
 
@@ -43,8 +48,8 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 
 test: lint node_modules/.installed
-	$(BIN)/pytest
-	$(BIN)/pytest --database=postgresql -m "not browser and not engines"
+	$(BIN)/pytest $(PYTEST_PARALLEL)
+	$(BIN)/pytest $(PYTEST_PARALLEL) --database=postgresql -m "not browser and not engines"
 	@other=$$($(BIN)/python -c 'import sys; print("3.11" if sys.version_info[:2] == (3, 13) else "3.13")') \
 		&& $(MAKE) --no-print-directory quick-test-$$other
 
@@ -64,7 +69,8 @@ quick-test-%: $$(if $$(filter $$*,$$(SUPPORTED_PYTHONS)),$$(if $$(call python_fo
 	elif [ ! -x .venv-$*/bin/pytest ]; then \
 		echo "Hinweis: Python $* nicht gefunden, der Schnelltest damit entfällt." >&2; \
 	else \
-		echo ".venv-$*/bin/pytest -q -m \"$(QUICK)\""; .venv-$*/bin/pytest -q -m "$(QUICK)"; \
+		echo ".venv-$*/bin/pytest -q $(PYTEST_PARALLEL) -m \"$(QUICK)\""; \
+		.venv-$*/bin/pytest -q $(PYTEST_PARALLEL) -m "$(QUICK)"; \
 	fi
 
 .venv-%/bin/.installed: pyproject.toml
