@@ -13,11 +13,10 @@ BIN := $(VENV)/bin
 MANAGE := DJANGO_SETTINGS_MODULE=hub.settings.dev $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The suites run in this many pytest-xdist workers (0: in one process). Tests that start an
-# engine server or the browser all run in one worker (tests/engines/plugin.py), so each server
-# starts once per run.
+# The suites run in this many pytest-xdist workers (0: in one process). Each file's tests stay
+# in one worker, so a module's fixtures and a journey's browser start once.
 TEST_WORKERS ?= 2
-PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: run test lint format messages bench bench-search clean
 

@@ -8,10 +8,9 @@ fails them, so a broken install step can never hide behind a skip.
 SQLite. That server starts before Django is set up, because some models (Wagtail's search index)
 take their shape from the database engine when they are imported.
 
-With pytest-xdist (`-n 2`) the workers share that one PostgreSQL server (each has its own test
-database, which pytest-django names after the worker), and every test that needs an engine
-server or the browser runs in one worker: those servers are started once per run, not once
-per worker. Run with `--dist loadgroup` so the grouping takes effect.
+With pytest-xdist (`-n 2`) the workers share that one PostgreSQL server; each has its own test
+database, which pytest-django names after the worker. The session-scoped engine fixtures start
+their servers in each worker whose tests ask for them.
 """
 
 from __future__ import annotations
@@ -30,8 +29,6 @@ from tests.engines import servers
 
 T = TypeVar("T")
 
-# The xdist group of the tests that start servers: one worker runs them all.
-ENGINE_GROUP = "engines"
 # Where the controller of an xdist run tells its workers about the PostgreSQL server it started.
 SHARED_DATABASE_URL = "KOLLEGIUM_TEST_DATABASE_URL"
 
@@ -80,14 +77,6 @@ def pytest_load_initial_conftests(
         _record_version(early_config, "PostgreSQL", server.version)
         os.environ["DATABASE_URL"] = os.environ[SHARED_DATABASE_URL] = server.url("kollegium")
     return (yield)
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        if item.get_closest_marker("engines") or item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group(ENGINE_GROUP))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
