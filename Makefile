@@ -13,10 +13,12 @@ BIN := $(VENV)/bin
 MANAGE := DJANGO_SETTINGS_MODULE=hub.settings.dev $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The suites run in this many pytest-xdist workers (0: in one process). Each file's tests stay
-# in one worker, so a module's fixtures and a journey's browser start once.
+# The suites run in this many pytest-xdist workers (0: in one process), each with its own test
+# database. xdist's default distribution hands out tests in collection order, where
+# pytest-django puts the tests that empty the database (transaction=True) last; distributing
+# by file would run them amid the others, which then miss the pages the migrations created.
 TEST_WORKERS ?= 2
-PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile
+PYTEST_PARALLEL := -n $(TEST_WORKERS)
 
 .PHONY: run test lint format messages bench bench-search clean
 
