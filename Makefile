@@ -16,6 +16,12 @@ MANAGE := DJANGO_SETTINGS_MODULE=hub.settings.dev $(BIN)/python manage.py
 TEMPLATES := templates core/templates
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suites run in this many pytest-xdist workers (0: in one process), each with its own test
+# database. xdist's default distribution hands out tests in collection order, where
+# pytest-django puts the tests that empty the database (transaction=True) last; distributing
+# by file would run them amid the others, which then miss the pages the migrations created.
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(TEST_WORKERS)
 
 .PHONY: run test lint format messages bench bench-search clean
 
@@ -49,8 +55,8 @@ lint: $(BIN)/.installed
 	$(BIN)/djhtml --check $(TEMPLATES)
 
 test: lint node_modules/.installed
-	$(BIN)/pytest
-	$(BIN)/pytest --database=postgresql -m "not browser and not engines"
+	$(BIN)/pytest $(PYTEST_PARALLEL)
+	$(BIN)/pytest $(PYTEST_PARALLEL) --database=postgresql -m "not browser and not engines"
 	@other=$$($(BIN)/python -c 'import sys; print("3.11" if sys.version_info[:2] == (3, 13) else "3.13")') \
 		&& $(MAKE) --no-print-directory quick-test-$$other
 
@@ -70,7 +76,8 @@ quick-test-%: $$(if $$(filter $$*,$$(SUPPORTED_PYTHONS)),$$(if $$(call python_fo
 	elif [ ! -x .venv-$*/bin/pytest ]; then \
 		echo "Hinweis: Python $* nicht gefunden, der Schnelltest damit entfällt." >&2; \
 	else \
-		echo ".venv-$*/bin/pytest -q -m \"$(QUICK)\""; .venv-$*/bin/pytest -q -m "$(QUICK)"; \
+		echo ".venv-$*/bin/pytest -q $(PYTEST_PARALLEL) -m \"$(QUICK)\""; \
+		.venv-$*/bin/pytest -q $(PYTEST_PARALLEL) -m "$(QUICK)"; \
 	fi
 
 .venv-%/bin/.installed: pyproject.toml

@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    expect,
+    sync_playwright,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -30,6 +37,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# How long an `expect` waits for the page to show what it should. Playwright's 5 s are plenty on
+# a quiet machine; with other work beside the suite a page or a live update can take longer,
+# and a wait on what the page shows returns as soon as it is there.
+expect.set_options(timeout=30_000)
 # What Chromium logged about blocked content since the last check ("Refused to execute inline
 # script because it violates the following Content Security Policy directive: …").
 CSP_VIOLATIONS: list[str] = []

@@ -118,7 +118,7 @@ def test_an_editor_walks_the_admin_and_chromium_blocks_nothing(browser: Browser,
     admin.locator("#fileupload").set_input_files(
         files=[{"name": "akte.png", "mimeType": "image/png", "buffer": _png()}]
     )
-    expect(admin.locator("#upload-list li.upload-success")).to_have_count(1, timeout=10_000)
+    expect(admin.locator("#upload-list li.upload-success")).to_have_count(1)
     admin.goto(base + "/admin/images/")
     admin.locator(".image-choice a, .listing a[href*='/admin/images/']").filter(
         has_text="akte"
@@ -128,7 +128,7 @@ def test_an_editor_walks_the_admin_and_chromium_blocks_nothing(browser: Browser,
     admin.locator("#fileupload").set_input_files(
         files=[{"name": "leitfaden.txt", "mimeType": "text/plain", "buffer": b"Leitfaden"}]
     )
-    expect(admin.locator("#upload-list li.upload-success")).to_have_count(1, timeout=10_000)
+    expect(admin.locator("#upload-list li.upload-success")).to_have_count(1)
     assert_no_csp_violation()
 
     # A snippet's form.
@@ -142,7 +142,7 @@ def test_an_editor_walks_the_admin_and_chromium_blocks_nothing(browser: Browser,
     admin.goto(f"{base}/admin/pages/{article.pk}/edit/")
     admin.locator('[data-side-panel-toggle="preview"]').click()
     preview = admin.frame_locator("#w-preview-iframe")
-    expect(preview.get_by_role("heading", level=1)).to_have_text(article.title, timeout=10_000)
+    expect(preview.get_by_role("heading", level=1)).to_have_text(article.title)
     admin.locator('[data-side-panel-toggle="preview"]').click()
 
     admin.locator("#id_authors-ADD").click()

@@ -50,7 +50,7 @@ def test_two_members_talk_live_and_the_page_works_without_javascript(
     first.get_by_role("button", name="Senden").click()
 
     live = second.locator(".discussion-message", has_text="Wie scannt ihr Altakten?")
-    expect(live).to_be_visible(timeout=5000)
+    expect(live).to_be_visible()
     expect(live.locator("strong")).to_have_text("Altakten")
     expect(second.locator("#live-announcer")).to_contain_text("Neue Nachricht von Anna Albers")
     expect(first.get_by_label("Ihre Nachricht")).to_have_value("")
@@ -67,11 +67,9 @@ def test_two_members_talk_live_and_the_page_works_without_javascript(
     expect(second.get_by_label("Ihre Nachricht")).to_have_value("@Anna Albers ")
     second.get_by_label("Ihre Nachricht").press_sequentially("Nur laufende Vorgänge.")
     second.get_by_role("button", name="Senden").click()
-    expect(first.locator("[data-notification-badge]")).to_contain_text("1", timeout=5000)
+    expect(first.locator("[data-notification-badge]")).to_contain_text("1")
     expect(first.locator("#live-announcer")).to_contain_text("Ben Brandt hat Sie")
-    expect(first.locator(".discussion-message", has_text="Nur laufende Vorgänge.")).to_be_visible(
-        timeout=5000
-    )
+    expect(first.locator(".discussion-message", has_text="Nur laufende Vorgänge.")).to_be_visible()
 
     # Reacting and editing are plain form posts; the other tab follows live.
     second.reload()
@@ -82,7 +80,7 @@ def test_two_members_talk_live_and_the_page_works_without_javascript(
         first.locator(".discussion-message", has_text="Altakten").locator(
             "[data-emoji='👍'] .reaction__count"
         )
-    ).to_have_text("1", timeout=5000)
+    ).to_have_text("1")
 
     first.locator(".discussion-message", has_text="Altakten").get_by_role(
         "link", name="Bearbeiten"
@@ -91,14 +89,14 @@ def test_two_members_talk_live_and_the_page_works_without_javascript(
     first.get_by_label("Nachricht bearbeiten").fill("Wie scannt ihr **Altakten** (Bestand)?")
     first.get_by_role("button", name="Änderung speichern").click()
     expect(second.locator(".discussion-message", has_text="(Bestand)")).to_contain_text(
-        "(bearbeitet)", timeout=5000
+        "(bearbeitet)"
     )
 
     first.once("dialog", lambda dialog: dialog.accept())
     first.locator(".discussion-message", has_text="(Bestand)").get_by_role(
         "button", name="Löschen"
     ).click()
-    expect(second.get_by_text("Diese Nachricht wurde gelöscht.")).to_be_visible(timeout=5000)
+    expect(second.get_by_text("Diese Nachricht wurde gelöscht.")).to_be_visible()
     expect(second.get_by_text("(Bestand)")).to_have_count(0)
 
     # Without JavaScript: join, post and reply through forms and reloads. (axe needs scripts;
@@ -109,9 +107,7 @@ def test_two_members_talk_live_and_the_page_works_without_javascript(
     plain.get_by_label("Ihre Nachricht").fill("Hallo aus dem Formular")
     plain.get_by_role("button", name="Senden").click()
     expect(plain.get_by_text("Hallo aus dem Formular")).to_be_visible()
-    expect(first.locator(".discussion-message", has_text="Hallo aus dem Formular")).to_be_visible(
-        timeout=5000
-    )
+    expect(first.locator(".discussion-message", has_text="Hallo aus dem Formular")).to_be_visible()
     plain.locator(".discussion-message", has_text="Nur laufende Vorgänge.").get_by_role(
         "link", name="Antworten"
     ).click()
@@ -137,7 +133,7 @@ def test_two_members_talk_live_and_the_page_works_without_javascript(
     moderator_hides_the_reported_message(browser, daphne_server.url)
     for tab in (first, second):
         expect(tab.locator(".discussion-message", has_text="Hallo aus dem Formular")).to_have_count(
-            0, timeout=5000
+            0
         )
         expect(tab.get_by_text("von der Moderation ausgeblendet")).to_be_visible()
 

@@ -93,6 +93,9 @@ def test_trainer_offers_editor_approves_members_register_attend_and_rate(
         "button", name="Mehr Aktionen"
     ).click()
     editor_page.get_by_role("button", name="Freigeben und Veröffentlichen", exact=True).click()
+    # The approval is saved once Wagtail has sent the editor back to the page listing (as in
+    # the knowledge journey); a busy machine takes its time, so wait for that, then read.
+    expect(editor_page).to_have_url(re.compile(r"/admin/pages/\d+/$"))
     expect(editor_page.locator(".messages")).to_contain_text(COURSE)
     course.refresh_from_db()
     assert course.live

@@ -29,7 +29,7 @@ def test_signing_out_in_another_tab_ends_the_live_channel_page(browser: Browser,
     other_tab.get_by_role("button", name="Abmelden").click()
 
     notice = channel_page.locator("#live-signed-out")
-    expect(notice).to_contain_text("Sie wurden abgemeldet.", timeout=3000)
+    expect(notice).to_contain_text("Sie wurden abgemeldet.")
     expect(channel_page.locator("#live-announcer")).to_contain_text("Sie wurden abgemeldet.")
     expect(notice.get_by_role("link", name="Erneut anmelden")).to_have_attribute(
         "href", f"/konto/login/?next=%2Faustausch%2F{channel.slug}%2F"

@@ -24,8 +24,9 @@ async def connect(user) -> WebsocketCommunicator:
     return communicator
 
 
-async def receive_until(communicator, event_type: str, timeout: float = 2) -> dict:
-    """The next event of a type; presence and typing events may arrive in between."""
+async def receive_until(communicator, event_type: str, timeout: float = 10) -> dict:
+    """The next event of a type; presence and typing events may arrive in between. The wait
+    ends as soon as it arrives; the timeout only has to outlast a busy machine."""
     while True:
         event = await communicator.receive_json_from(timeout=timeout)
         if event["type"] == event_type:
@@ -53,3 +54,9 @@ async def open_channel_on(communicator, channel) -> None:
         "type": "channel.opened",
         "channel": channel.pk,
     }
+
+
+async def settled(socket) -> None:
+    """Frames of one socket are handled in order: once the pong is back, all before it were."""
+    await socket.send_json_to({"type": "ping"})
+    await receive_until(socket, "pong")

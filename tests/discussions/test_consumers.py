@@ -1,6 +1,5 @@
 """Discussion frames on the live websocket, through the real ASGI stack (origin check, session)."""
 
-import asyncio
 import json
 
 import pytest
@@ -35,6 +34,7 @@ from tests.discussions.sockets import (
     open_channel_on,
     presence_of,
     receive_until,
+    settled,
 )
 from tests.factories import MemberFactory
 
@@ -294,7 +294,7 @@ async def test_closed_channels_stop_delivering(open_channel, author, reader):
     await presence_of(socket, reader)
 
     await socket.send_json_to({"type": "channel.close", "channel": open_channel.pk})
-    await asyncio.sleep(0.05)
+    await settled(socket)
     await database_sync_to_async(message_post)(
         author=author, channel=open_channel, source="Niemand liest mit", reply_to_id=None
     )

@@ -7,7 +7,7 @@ from discussions.models import Channel, Membership, Message, Reaction
 from discussions.selectors import channel_index
 from members.models import User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def seed() -> None:

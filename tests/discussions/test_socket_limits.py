@@ -10,7 +10,7 @@ from channels.db import database_sync_to_async
 from discussions.models import Message
 from discussions.services.moderation import member_mute
 from members.roles import Role
-from tests.discussions.sockets import connect, drain, open_channel_on, receive_until
+from tests.discussions.sockets import connect, drain, open_channel_on, receive_until, settled
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -23,12 +23,6 @@ class FrozenClock:
     @staticmethod
     def time() -> float:
         return 1_000_000.0
-
-
-async def settled(socket) -> None:
-    """Frames of one socket are handled in order: once the pong is back, all before it were."""
-    await socket.send_json_to({"type": "ping"})
-    await receive_until(socket, "pong")
 
 
 async def typing_events(socket) -> list[dict]:

@@ -7,6 +7,10 @@ fails them, so a broken install step can never hide behind a skip.
 `pytest --database=postgresql` runs the suite against a throwaway PostgreSQL server instead of
 SQLite. That server starts before Django is set up, because some models (Wagtail's search index)
 take their shape from the database engine when they are imported.
+
+With pytest-xdist (`-n 2`) the workers share that one PostgreSQL server; each has its own test
+database, which pytest-django names after the worker. The session-scoped engine fixtures start
+their servers in each worker whose tests ask for them.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ import pytest
 from tests.engines import servers
 
 T = TypeVar("T")
+
+# Where the controller of an xdist run tells its workers about the PostgreSQL server it started.
+SHARED_DATABASE_URL = "KOLLEGIUM_TEST_DATABASE_URL"
 
 ENGINE_VERSIONS = pytest.StashKey[dict[str, str]]()
 DATABASE_SERVER = pytest.StashKey[servers.PostgresServer]()
@@ -56,7 +63,10 @@ def pytest_load_initial_conftests(
 ) -> Generator[None, None, None]:
     cleanup = ExitStack()
     early_config.stash[CLEANUP] = cleanup
-    if early_config.known_args_namespace.database == "postgresql":
+    shared_url = os.environ.get(SHARED_DATABASE_URL)
+    if os.environ.get("PYTEST_XDIST_WORKER") and shared_url:
+        os.environ["DATABASE_URL"] = shared_url
+    elif early_config.known_args_namespace.database == "postgresql":
         workdir = Path(tempfile.mkdtemp(prefix="kollegium-postgres-"))
         cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
         try:
@@ -65,7 +75,7 @@ def pytest_load_initial_conftests(
             raise pytest.UsageError(f"--database=postgresql: {error}") from error
         early_config.stash[DATABASE_SERVER] = server
         _record_version(early_config, "PostgreSQL", server.version)
-        os.environ["DATABASE_URL"] = server.url("kollegium")
+        os.environ["DATABASE_URL"] = os.environ[SHARED_DATABASE_URL] = server.url("kollegium")
     return (yield)
 
 

@@ -22,16 +22,31 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from elasticsearch import Elasticsearch
 
 ELASTICSEARCH_POM = Path(__file__).parent / "elasticsearch" / "pom.xml"
 ANALYSIS_PLUGIN_SOURCE = Path(__file__).parent / "elasticsearch" / "analysis-plugin"
 PLUGIN_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kollegium"
 UNPRIVILEGED_ACCOUNTS = ("postgres", "nobody")
-START_TIMEOUT_SECONDS = 180
+# Generous: on a machine busy with other work a JVM takes minutes to start where it takes
+# seconds on a quiet one; a server that is ready returns at once anyway.
+START_TIMEOUT_SECONDS = 300
+# What a busy node answers for a while before it serves again; the harness's client retries.
+TRANSIENT_STATUSES = (429, 502, 503, 504)
+TRANSIENT_RETRIES = 10
+# What one request may take on a busy machine (an index creation waits for its shards); the
+# tests give the application's client the same patience through ELASTICSEARCH_TIMEOUT.
+REQUEST_TIMEOUT_SECONDS = 120
+# How long a stopped server may take to shut down cleanly before it is killed.
+HALT_TIMEOUT_SECONDS = 60
 
 
 class EngineUnavailable(RuntimeError):
@@ -88,7 +103,7 @@ class ServerProcess:
         if self.running:
             self.process.send_signal(self.stop_signal)
             try:
-                self.process.wait(timeout=30)
+                self.process.wait(timeout=HALT_TIMEOUT_SECONDS)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
@@ -127,11 +142,35 @@ class RedisServer:
 class ElasticsearchServer:
     server: ServerProcess
     port: int
+    cluster_name: str
     version: str
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def client(self, request_timeout: float = REQUEST_TIMEOUT_SECONDS) -> Elasticsearch:
+        """A client for the harness and the tests' own checks: a busy machine makes the node
+        answer 503 (no master yet, shards recovering) or accept connections late for a while,
+        so those are retried with patience. The application's own client is left as it is."""
+        from elasticsearch import Elasticsearch
+
+        return Elasticsearch(
+            self.url,
+            request_timeout=request_timeout,
+            max_retries=TRANSIENT_RETRIES,
+            retry_on_status=TRANSIENT_STATUSES,
+            retry_on_timeout=True,
+        )
+
+    def wait_until_green(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
+        """Return once this node has a master and every shard is allocated."""
+        _wait_until(
+            lambda: _elasticsearch_green(self.port, self.cluster_name),
+            self.server,
+            timeout,
+            stop_on_timeout=False,
+        )
 
     def stop(self) -> None:
         """Take the node down like an outage; its data stays for `start`."""
@@ -143,7 +182,7 @@ class ElasticsearchServer:
         if self.server.running:
             return
         self.server.launch()
-        _wait_until(lambda: _elasticsearch_green(self.port), self.server, START_TIMEOUT_SECONDS)
+        self.wait_until_green()
 
 
 def free_port() -> int:
@@ -199,14 +238,22 @@ def _spawn(
     return server
 
 
-def _wait_until(ready: Callable[[], object], server: ServerProcess, timeout: float) -> None:
+def _wait_until(
+    ready: Callable[[], object],
+    server: ServerProcess,
+    timeout: float,
+    *,
+    stop_on_timeout: bool = True,
+) -> None:
+    """Poll `ready` until it holds; the server exiting meanwhile fails at once."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         server.ensure_running()
         if ready():
             return
         time.sleep(0.25)
-    server.stop()
+    if stop_on_timeout:
+        server.stop()
     raise EngineUnavailable(
         f"{server.name} did not become ready in {timeout:.0f} s:\n{server.log_tail()}"
     )
@@ -452,16 +499,33 @@ def _install_analysis_plugin(home: Path, java_home: Path) -> None:
         raise EngineUnavailable(f"Installing the test analysis plugin failed:\n{output}")
 
 
-def _http_json(url: str) -> dict | None:
+def _http_json(url: str, timeout: float = 2) -> dict | None:
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return json.load(response)
     except (urllib.error.URLError, OSError, ValueError):
         return None
 
 
-def _elasticsearch_green(port: int) -> bool:
-    return (_http_json(f"http://127.0.0.1:{port}/_cluster/health") or {}).get("status") == "green"
+def _elasticsearch_green(port: int, cluster_name: str) -> bool:
+    """Whether the node on `port` is ours, has elected itself master and is green.
+
+    The health request itself waits a few seconds for green, so a slow node is not asked
+    many times a second. The cluster name proves the answer comes from this run's node and not
+    from a server of a parallel run that took the port while the node was stopped. Without a
+    master the node answers 503 (master_not_discovered_exception), which counts as not ready.
+    """
+    health = _http_json(
+        f"http://127.0.0.1:{port}/_cluster/health?wait_for_status=green&timeout=5s"
+        "&master_timeout=5s",
+        timeout=10,
+    )
+    return (
+        health is not None
+        and health.get("cluster_name") == cluster_name
+        and health.get("status") == "green"
+        and not health.get("timed_out", False)
+    )
 
 
 @contextlib.contextmanager
@@ -474,10 +538,12 @@ def elasticsearch_server(workdir: Path) -> Iterator[ElasticsearchServer]:
     shutil.copytree(home / "config", config)
     _hand_over([workdir / "dist", config, data, logs, tmp], account)
     port, transport_port = free_port(), free_port()
+    cluster_name = f"kollegium-test-{uuid.uuid4().hex[:12]}"
     server = _spawn(
         "Elasticsearch",
         [
             str(home / "bin" / "elasticsearch"),
+            f"-Ecluster.name={cluster_name}",
             "-Ediscovery.type=single-node",
             "-Ehttp.host=127.0.0.1",
             f"-Ehttp.port={port}",
@@ -500,9 +566,11 @@ def elasticsearch_server(workdir: Path) -> Iterator[ElasticsearchServer]:
     )
     server.cleanup.append(workdir)
     try:
-        _wait_until(lambda: _elasticsearch_green(port), server, START_TIMEOUT_SECONDS)
-        nodes = _http_json(f"http://127.0.0.1:{port}/_nodes/_local?filter_path=nodes.*.version")
+        _wait_until(lambda: _elasticsearch_green(port, cluster_name), server, START_TIMEOUT_SECONDS)
+        nodes = _http_json(
+            f"http://127.0.0.1:{port}/_nodes/_local?filter_path=nodes.*.version", timeout=30
+        )
         version = next(iter(nodes["nodes"].values()))["version"]
-        yield ElasticsearchServer(server, port, version)
+        yield ElasticsearchServer(server, port, cluster_name, version)
     finally:
         server.stop()

@@ -35,7 +35,7 @@ def samples() -> list[str]:
 
 @pytest.fixture
 def analysis_index(elasticsearch_server):
-    client = Elasticsearch(elasticsearch_server.url, request_timeout=60)
+    client = elasticsearch_server.client()
     name = f"kollegium-test-analysis-{uuid.uuid4().hex[:8]}"
     client.indices.create(index=name, settings=elasticsearch_index_settings())
     yield client, name

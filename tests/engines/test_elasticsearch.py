@@ -1,7 +1,6 @@
 """The throwaway Elasticsearch node is a real Elasticsearch 8 that the DSL can work with."""
 
 import pytest
-from elasticsearch import Elasticsearch
 from elasticsearch.dsl import Document, Keyword, Text, connections
 
 pytestmark = [pytest.mark.engines, pytest.mark.slow]
@@ -17,7 +16,7 @@ class PracticeNote(Document):
 
 @pytest.fixture
 def es_client(elasticsearch_server):
-    client = Elasticsearch(elasticsearch_server.url, request_timeout=30)
+    client = elasticsearch_server.client()
     connections.add_connection("engine-test", client)
     yield client
     client.indices.delete(index=PracticeNote.Index.name, ignore_unavailable=True)

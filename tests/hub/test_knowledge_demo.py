@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from hub.models import HomePage, PracticePage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_demo_knowledge_base_is_living_and_idempotent(client):

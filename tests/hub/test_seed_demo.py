@@ -14,6 +14,7 @@ def seed(*args: str) -> None:
     call_command("seed_demo", *args, verbosity=0)
 
 
+@pytest.mark.slow
 def test_demo_network_spans_administrations_of_every_level():
     seed()
 
@@ -30,6 +31,7 @@ def test_demo_network_spans_administrations_of_every_level():
     ).exists()
 
 
+@pytest.mark.slow
 def test_demo_network_has_an_allowlist_and_accounts_waiting_for_editors():
     seed()
 
@@ -37,6 +39,7 @@ def test_demo_network_has_an_allowlist_and_accounts_waiting_for_editors():
     assert accounts_awaiting_review().count() == 2
 
 
+@pytest.mark.slow
 def test_demo_logins_work_and_have_their_roles(client):
     seed()
 
@@ -47,6 +50,7 @@ def test_demo_logins_work_and_have_their_roles(client):
     assert editor.has_perm("wagtailadmin.access_admin")
 
 
+@pytest.mark.slow
 def test_seeding_twice_changes_nothing(capsys):
     seed()
     before = (User.objects.count(), Organisation.objects.count(), Profile.objects.count())
@@ -58,6 +62,7 @@ def test_seeding_twice_changes_nothing(capsys):
     assert "nichts zu tun" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_seeding_fills_only_gaps():
     seed()
     total = User.objects.count()
@@ -69,6 +74,7 @@ def test_seeding_fills_only_gaps():
     assert User.objects.filter(email="lea.zimmermann@demo.kollegium.example").exists()
 
 
+@pytest.mark.slow
 def test_scale_bulk_creates_members_once():
     seed("--scale", "250")
     total = User.objects.count()
@@ -86,6 +92,7 @@ def test_scale_rejects_nonsense(value):
         seed("--scale", value)
 
 
+@pytest.mark.slow
 def test_bulk_seeding_retires_the_cached_pages(client, django_capture_on_commit_callbacks):
     """Bulk writes send no signals: the command retires the cached pages itself."""
     seed()

@@ -55,6 +55,7 @@ def test_members_cannot_edit_topics(member_client):
     assert response.status_code == 302
 
 
+@pytest.mark.slow
 def test_demo_network_has_a_topic_taxonomy():
     call_command("seed_demo", verbosity=0)
 

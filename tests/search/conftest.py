@@ -15,7 +15,6 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
-from elasticsearch import Elasticsearch
 
 from discussions.models import ChannelVisibility
 from discussions.services.channels import channel_create
@@ -24,6 +23,7 @@ from hub.models import Topic
 from members.models import Approval, FederalState, User, Visibility
 from peer_learning.models import CourseFormat, Session
 from peer_learning.services import course_create
+from tests.engines.servers import REQUEST_TIMEOUT_SECONDS
 from tests.factories import MemberFactory, OrganisationFactory, practice_page_create
 
 
@@ -147,11 +147,9 @@ def search_backend(request: pytest.FixtureRequest, settings: Any) -> str:
     if request.param == "elasticsearch":
         server = request.getfixturevalue("elasticsearch_server")
         settings.ELASTICSEARCH_URL = server.url
-        settings.ELASTICSEARCH_TIMEOUT = 30
+        settings.ELASTICSEARCH_TIMEOUT = REQUEST_TIMEOUT_SECONDS
         settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:12]}-"
-        Elasticsearch(server.url, request_timeout=60).cluster.health(
-            wait_for_status="green", timeout="60s"
-        )
+        server.wait_until_green()
         from search.backends import ElasticsearchBackend
 
         ElasticsearchBackend().create_index()

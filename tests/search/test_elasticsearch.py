@@ -12,7 +12,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tasks import TaskResultStatus
-from elasticsearch import Elasticsearch
 
 from discussions.services.messages import message_post
 from search.api import SearchRequest, search
@@ -20,6 +19,7 @@ from search.backends import ElasticsearchBackend, get_backend
 from search.documents import alias_name
 from search.indexing import rebuild
 from search.models import OutboxItem
+from tests.engines.servers import REQUEST_TIMEOUT_SECONDS
 from tests.factories import practice_page_create
 from tests.search.conftest import DATABASE_TASKS, build_world, run_due_replays, waiting_replays
 
@@ -37,13 +37,13 @@ def elasticsearch(request, settings, elasticsearch_server):
     import uuid
 
     settings.ELASTICSEARCH_URL = elasticsearch_server.url
-    settings.ELASTICSEARCH_TIMEOUT = 30
+    settings.ELASTICSEARCH_TIMEOUT = REQUEST_TIMEOUT_SECONDS
     settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:12]}-"
-    Elasticsearch(elasticsearch_server.url, request_timeout=60).cluster.health(
-        wait_for_status="green", timeout="60s"
-    )
+    elasticsearch_server.wait_until_green()
     ElasticsearchBackend().create_index()
-    yield Elasticsearch(elasticsearch_server.url, request_timeout=30)
+    client = elasticsearch_server.client()
+    yield client
+    client.close()
     settings.ELASTICSEARCH_URL = elasticsearch_server.url
     ElasticsearchBackend().drop_indexes()
 
