@@ -88,6 +88,19 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"kollegium: database={config.getoption('database')}, CI={bool(os.environ.get('CI'))}"
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands the engines it started to the controller, which reports them."""
+    worker_output = getattr(session.config, "workeroutput", None)
+    if worker_output is not None:
+        worker_output["engine_versions"] = dict(session.config.stash.get(ENGINE_VERSIONS, {}))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    versions = getattr(node, "workeroutput", {}).get("engine_versions", {})
+    node.config.stash.setdefault(ENGINE_VERSIONS, {}).update(versions)
+
+
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     versions = config.stash.get(ENGINE_VERSIONS, {})
     if versions:
