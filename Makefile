@@ -41,6 +41,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Links in mails and calendar files (core/links.py) point to the address `make run` serves on,
+# unless WAGTAILADMIN_BASE_URL names another one.
+run: export WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 run: $(BIN)/.installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo

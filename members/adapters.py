@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
@@ -10,13 +12,14 @@ from allauth.core import context as allauth_context
 from allauth.core.internal import ratelimit
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
-from django.contrib.sites.shortcuts import get_current_site
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.client_address import client_address, client_network
+from core.links import site_base_url
 from core.mail import Mail, mails_send
 from members.middleware import TERMS_PENDING_SESSION_KEY
 from members.selectors import terms_awaiting_acceptance
@@ -25,6 +28,19 @@ from members.services import account_email_confirmed, account_login_throttled_no
 # Wrong passwords for one e-mail address from every client address together (settings:
 # ACCOUNT_RATE_LIMITS); "login_failed" counts them per e-mail and client address.
 ACCOUNT_FAILURES = "login_failed_account"
+
+
+@dataclass(frozen=True)
+class MailSite:
+    """What allauth's mails call `current_site`: their greeting ("Hallo von …") and sign-off
+    name it. Taken from the settings, never from the request's Host header."""
+
+    name: str
+    domain: str
+
+
+def mail_site() -> MailSite:
+    return MailSite(name=settings.WAGTAIL_SITE_NAME, domain=urlsplit(site_base_url()).netloc)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -47,11 +63,10 @@ class AccountAdapter(DefaultAccountAdapter):
         """allauth renders its mails (with the request at hand, as its own `send_mail` does);
         the site's mail pipeline sends them after commit. They carry reset and confirmation
         links, so they are sent from this process and never parked in the task table."""
-        request = allauth_context.request
         context = {
-            "request": request,
+            "request": allauth_context.request,
             "email": email,
-            "current_site": get_current_site(request),
+            "current_site": mail_site(),
             **context,
         }
         mail = Mail.from_message(self.render_mail(template_prefix, email, context))

@@ -274,7 +274,9 @@ DISCUSSIONS_TYPING_SECONDS = env_int("DISCUSSIONS_TYPING_SECONDS", 3, minimum=1)
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
-LOCALE_PATHS = [BASE_DIR / "hub" / "locale"]
+# The site's own texts are written in German (hub/locale holds their English); allauth's German
+# says "du", members/allauth_locale re-translates those texts with "Sie".
+LOCALE_PATHS = [BASE_DIR / "hub" / "locale", BASE_DIR / "members" / "allauth_locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
@@ -389,5 +391,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
-    "loggers": {"django.request": {"level": "WARNING"}},
+    "loggers": {
+        "django.request": {"level": "WARNING"},
+        # django-tasks writes two INFO lines for every background task (started, finished),
+        # which drown the requests in `make run`; failed tasks are still logged, as errors.
+        "django_tasks": {"level": "WARNING"},
+    },
 }
