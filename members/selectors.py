@@ -316,3 +316,12 @@ def member_name(user: Any) -> str:
     if profile.display_name_visibility in (Visibility.PUBLIC, Visibility.MEMBERS):
         return profile.display_name
     return _("Mitglied (Name verborgen)")
+
+
+def visible_display_name(*, profile: Profile, viewer: Viewer) -> str | None:
+    """The profile's name where the viewer may see it (by its visibility, or their own), else
+    None: what `profile_view` shows of the name, for lists that show nothing else."""
+    if viewer.is_authenticated and profile.user_id == viewer.pk:
+        return profile.display_name
+    visibility = getattr(profile, Profile.VISIBILITY_FIELDS["display_name"])
+    return profile.display_name if visibility in visibility_levels(viewer) else None

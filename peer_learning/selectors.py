@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    prefetch_related_objects,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +29,7 @@ from wagtail.models import WorkflowState
 from discussions.models import Channel
 from discussions.selectors import can_read
 from members.models import Profile, User
-from members.selectors import Viewer, is_network_member, profile_view
+from members.selectors import Viewer, is_network_member, profile_view, visible_display_name
 from peer_learning.models import (
     SEAT_HOLDING,
     CoursePage,
@@ -104,8 +106,8 @@ class CatalogueFilters:
 
 
 def catalogue_courses(*, filters: CatalogueFilters) -> QuerySet[CoursePage]:
-    """Published courses with their next date, number of upcoming dates and average rating;
-    featured first, then by next date."""
+    """Published courses with their next date, its free seats, number of upcoming dates and
+    average rating; featured first, then by next date."""
     now = timezone.now()
     upcoming = Q(sessions__status=SessionStatus.PLANNED, sessions__starts_at__gt=now)
     courses = _live_courses()
@@ -117,6 +119,9 @@ def catalogue_courses(*, filters: CatalogueFilters) -> QuerySet[CoursePage]:
         courses = courses.filter(pk__in=CoursePage.objects.filter(topics__slug=filters.topic))
     if filters.format:
         courses = courses.filter(format=filters.format)
+    next_session = Session.objects.filter(
+        course=OuterRef("pk"), status=SessionStatus.PLANNED, starts_at__gt=now
+    ).order_by("starts_at", "pk")
     rating = (
         Feedback.objects.filter(registration__session__course=OuterRef("pk"))
         .values("registration__session__course")
@@ -128,10 +133,47 @@ def catalogue_courses(*, filters: CatalogueFilters) -> QuerySet[CoursePage]:
             next_start=Min("sessions__starts_at", filter=upcoming),
             upcoming_count=Count("sessions", filter=upcoming),
             average_rating=Subquery(rating),
+            next_seats_free=Subquery(
+                next_session.annotate(free=F("capacity") - F("seats_taken")).values("free")[:1]
+            ),
         )
         .prefetch_related("topics")
         .order_by("-featured", F("next_start").asc(nulls_last=True), "title", "pk")
     )
+
+
+def _trainers_with_names() -> Prefetch:
+    return Prefetch("trainers", queryset=User.objects.select_related("profile").order_by("pk"))
+
+
+def _trainer_names(*, course: CoursePage, viewer: Viewer) -> list[str]:
+    """The names of the course's trainers the viewer may see; hidden names are left out.
+    Expects the trainers prefetched with their profiles."""
+    names = []
+    for trainer in course.trainers.all():
+        profile = getattr(trainer, "profile", None)
+        name = profile and visible_display_name(profile=profile, viewer=viewer)
+        if name:
+            names.append(name)
+    return names
+
+
+@dataclass(frozen=True)
+class CourseCard:
+    """A course in the catalogue as one viewer sees it."""
+
+    course: CoursePage
+    trainer_names: list[str]
+
+
+def course_cards(*, courses: Iterable[CoursePage], viewer: Viewer) -> list[CourseCard]:
+    """Cards for a page of `catalogue_courses`, with the trainers fetched in one query."""
+    courses = list(courses)
+    prefetch_related_objects(courses, _trainers_with_names())
+    return [
+        CourseCard(course=course, trainer_names=_trainer_names(course=course, viewer=viewer))
+        for course in courses
+    ]
 
 
 @dataclass(frozen=True)
@@ -168,6 +210,26 @@ def upcoming_sessions(*, filters: SessionFilters) -> QuerySet[Session]:
     if filters.free_seats_only:
         sessions = sessions.filter(seats_taken__lt=F("capacity"))
     return sessions.select_related("course").order_by("starts_at", "pk")
+
+
+@dataclass(frozen=True)
+class SessionCard:
+    """An upcoming session in the list as one viewer sees it."""
+
+    session: Session
+    trainer_names: list[str]
+
+
+def session_cards(*, sessions: Iterable[Session], viewer: Viewer) -> list[SessionCard]:
+    """Cards for a page of `upcoming_sessions`, with the trainers fetched in one query."""
+    sessions = list(sessions)
+    prefetch_related_objects([session.course for session in sessions], _trainers_with_names())
+    return [
+        SessionCard(
+            session=session, trainer_names=_trainer_names(course=session.course, viewer=viewer)
+        )
+        for session in sessions
+    ]
 
 
 @dataclass
@@ -220,7 +282,9 @@ def session_views(*, sessions: list[Session], viewer: Viewer) -> list[SessionVie
     if sessions and viewer.is_authenticated:
         registrations = {
             registration.session_id: registration
-            for registration in Registration.objects.filter(session__in=sessions, user=viewer)
+            for registration in with_waitlist_position(
+                Registration.objects.filter(session__in=sessions, user=viewer)
+            )
         }
         is_trainer = is_trainer_of(course=sessions[0].course, user=viewer)
     views = []
@@ -345,8 +409,27 @@ def session_feedback(*, session: Session) -> QuerySet[Feedback]:
 # Member's own registrations
 
 
+def with_waitlist_position(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Annotates `waitlist_position`: 1 for the first person waiting, in the order the waitlist
+    is served (`services._promote_waitlist`); None for registrations not on the waitlist."""
+    waiting_until_this_one = (
+        Registration.objects.filter(
+            session=OuterRef("session"), status=RegistrationStatus.WAITLISTED
+        )
+        .filter(
+            Q(queued_at__lt=OuterRef("queued_at"))
+            | Q(queued_at=OuterRef("queued_at"), pk__lte=OuterRef("pk"))
+        )
+        .order_by()
+        .values("session")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return registrations.annotate(waitlist_position=Subquery(waiting_until_this_one))
+
+
 def member_registrations(*, user: User) -> QuerySet[Registration]:
-    return (
+    return with_waitlist_position(
         Registration.objects.filter(user=user)
         .exclude(status=RegistrationStatus.CANCELLED)
         .select_related("session__course")

@@ -142,7 +142,7 @@ def registration_cancel(*, session_id: int, user: User) -> Registration:
         registration.session.starts_at <= timezone.now()
     ):
         raise ValidationError(
-            _("Der Termin hat schon begonnen; eine Abmeldung ist nicht mehr möglich."),
+            _("Der Termin hat schon begonnen; eine Stornierung ist nicht mehr möglich."),
             code="started",
         )
     held_seat = registration.holds_seat

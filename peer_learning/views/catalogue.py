@@ -43,12 +43,14 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             topic=data["thema"].slug if data["thema"] else "",
             format=data["format"],
         )
+    page = _page(request, selectors.catalogue_courses(filters=filters))
     return render(
         request,
         "peer_learning/catalogue.html",
         {
             "form": form,
-            "page": _page(request, selectors.catalogue_courses(filters=filters)),
+            "page": page,
+            "cards": selectors.course_cards(courses=page.object_list, viewer=request.user),
             "index": CatalogueIndexPage.objects.live().first(),
             "query_string": _query_without_page(request),
         },
@@ -73,13 +75,14 @@ def _session_filters(form: SessionFilterForm) -> selectors.SessionFilters:
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
     form = SessionFilterForm(request.GET or None)
-    sessions = selectors.upcoming_sessions(filters=_session_filters(form))
+    page = _page(request, selectors.upcoming_sessions(filters=_session_filters(form)))
     return render(
         request,
         "peer_learning/session_list.html",
         {
             "form": form,
-            "page": _page(request, sessions),
+            "page": page,
+            "cards": selectors.session_cards(sessions=page.object_list, viewer=request.user),
             "query_string": _query_without_page(request),
             "month": timezone.localdate().strftime("%Y-%m"),
         },

@@ -30,13 +30,18 @@ from peer_learning.models import CalendarFeed, Registration, RegistrationStatus
 from peer_learning.views.shared import _error_text, _visible_session_or_404
 
 
-def _back(request: HttpRequest, fallback: str) -> HttpResponse:
-    target = request.POST.get("next", "")
+def _next_target(request: HttpRequest, fallback: str) -> str:
+    """Where a form returns to: the `next` it carries when that stays on this site."""
+    target = request.POST.get("next") or request.GET.get("next", "")
     if target and url_has_allowed_host_and_scheme(
         target, {request.get_host()}, request.is_secure()
     ):
-        return redirect(target)
-    return redirect(fallback)
+        return target
+    return fallback
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    return redirect(_next_target(request, fallback))
 
 
 @login_required
@@ -67,20 +72,36 @@ def session_register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @rate_limited("registration", limit=30, period=60)
 def session_unregister(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Cancels the signed-in member's own registration; others' cannot be addressed."""
+    """Cancels the signed-in member's own registration; others' cannot be addressed.
+
+    Asks first: the session page's button and a plain GET show a confirmation form, and only
+    its POST with `confirm` cancels. Works without JavaScript."""
     session = _visible_session_or_404(pk)
-    try:
-        services.registration_cancel(session_id=session.pk, user=request.user)
-    except Registration.DoesNotExist as missing:
-        raise Http404(_("Sie sind für diesen Termin nicht angemeldet.")) from missing
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Sie sind abgemeldet. Danke, dass Sie Ihren Platz freigeben."))
-    return _back(request, reverse("peer_learning:session", args=[session.pk]))
+    session_url = reverse("peer_learning:session", args=[session.pk])
+    if request.method == "POST" and request.POST.get("confirm"):
+        try:
+            services.registration_cancel(session_id=session.pk, user=request.user)
+        except Registration.DoesNotExist as missing:
+            raise Http404(_("Sie sind für diesen Termin nicht angemeldet.")) from missing
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(
+                request,
+                _("Ihre Anmeldung ist storniert. Danke, dass Sie Ihren Platz freigeben."),
+            )
+        return _back(request, session_url)
+    view = selectors.session_view(session=session, viewer=request.user)
+    if view.registration is None or view.registration.status == RegistrationStatus.CANCELLED:
+        raise Http404(_("Sie sind für diesen Termin nicht angemeldet."))
+    return render(
+        request,
+        "peer_learning/registration_cancel.html",
+        {"view": view, "session": session, "next": _next_target(request, session_url)},
+    )
 
 
 @login_required

@@ -136,11 +136,16 @@ def test_trainer_offers_editor_approves_members_register_attend_and_rate(
         assert_accessible(member_page)
         member_pages[person.pk] = member_page
     assert "konferenz.example" not in member_pages[third.pk].content()
+    expect(in_main(member_pages[third.pk])).to_contain_text("Platz 1 auf der Warteliste")
 
-    # The first cancels; the third moves up and is told by mail.
+    # The first cancels after confirming; the third moves up and is told by mail.
     first_page = member_pages[first.pk]
-    in_main(first_page).get_by_role("button", name=re.compile("^Abmelden")).click()
-    expect(first_page.get_by_role("status")).to_contain_text("Sie sind abgemeldet")
+    in_main(first_page).get_by_role("button", name=re.compile("^Anmeldung stornieren")).click()
+    expect(in_main(first_page)).to_contain_text(f"Möchten Sie Ihre Anmeldung für „{COURSE}“ am")
+    assert_accessible(first_page)
+    assert Registration.objects.get(user=first).status == "confirmed"
+    in_main(first_page).get_by_role("button", name="Ja, Anmeldung stornieren").click()
+    expect(first_page.get_by_role("status")).to_contain_text("Ihre Anmeldung ist storniert")
     third_page = member_pages[third.pk]
     third_page.reload()
     expect(in_main(third_page)).to_contain_text("Sie sind angemeldet.")

@@ -80,7 +80,7 @@ class TestSeatsOnTheCachedCoursePage:
 
         with django_capture_on_commit_callbacks(execute=True):
             response = _member_client(member).post(
-                reverse("peer_learning:unregister", args=[session.pk])
+                reverse("peer_learning:unregister", args=[session.pk]), {"confirm": "1"}
             )
 
         assert response.status_code == 302

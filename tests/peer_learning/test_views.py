@@ -118,14 +118,108 @@ def test_register_and_cancel_affect_only_the_signed_in_member(client, course, se
 
     stranger_client = login(Client(), MemberFactory())
     response = stranger_client.post(
-        reverse("peer_learning:unregister", args=[session.pk]), {"user": other.pk}
+        reverse("peer_learning:unregister", args=[session.pk]), {"user": other.pk, "confirm": "1"}
     )
     assert response.status_code == 404
     assert Registration.objects.get(user=other).status == RegistrationStatus.CONFIRMED
 
-    response = client.post(reverse("peer_learning:unregister", args=[session.pk]), follow=True)
-    assert "Sie sind abgemeldet" in response.content.decode()
+    response = client.post(
+        reverse("peer_learning:unregister", args=[session.pk]), {"confirm": "1"}, follow=True
+    )
+    assert "Ihre Anmeldung ist storniert" in response.content.decode()
     assert Registration.objects.get(user=me).status == RegistrationStatus.CANCELLED
+
+
+def test_cancelling_asks_for_confirmation_first(client, course, session):
+    me = MemberFactory()
+    registration_create(session_id=session.pk, user=me)
+    login(client, me)
+    session_url = reverse("peer_learning:session", args=[session.pk])
+    cancel_url = reverse("peer_learning:unregister", args=[session.pk])
+    page = client.get(session_url).content.decode()
+    assert "Anmeldung stornieren" in page and ">Abmelden<" not in page.split("<main")[1]
+
+    # The session page's button and a plain GET both only ask.
+    for response in (client.post(cancel_url, {"next": session_url}), client.get(cancel_url)):
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Möchten Sie Ihre Anmeldung für „Agile Verwaltung“ am" in html
+        assert "wirklich stornieren?" in html
+        assert 'name="confirm"' in html and "csrfmiddlewaretoken" in html
+        assert "Durchführung" in html and f'value="{session_url}"' in html
+        assert Registration.objects.get(user=me).status == RegistrationStatus.CONFIRMED
+
+    response = client.post(cancel_url, {"confirm": "1", "next": session_url})
+    assert response.status_code == 302 and response["Location"] == session_url
+    assert Registration.objects.get(user=me).status == RegistrationStatus.CANCELLED
+    assert client.get(cancel_url).status_code == 404
+
+
+def test_cancel_confirmation_needs_a_csrf_token(course, session):
+    me = MemberFactory()
+    registration_create(session_id=session.pk, user=me)
+    client = login(Client(enforce_csrf_checks=True), me)
+    response = client.post(reverse("peer_learning:unregister", args=[session.pk]), {"confirm": "1"})
+    assert response.status_code == 403
+    assert Registration.objects.get(user=me).status == RegistrationStatus.CONFIRMED
+
+
+def test_waitlisted_members_see_their_position(client, course, session):
+    seated = [MemberFactory(), MemberFactory()]
+    first_waiting, second_waiting = MemberFactory(), MemberFactory()
+    for person in (*seated, first_waiting, second_waiting):
+        registration_create(session_id=session.pk, user=person)
+    session_url = reverse("peer_learning:session", args=[session.pk])
+    history_url = reverse("peer_learning:history")
+
+    for person, position in ((first_waiting, 1), (second_waiting, 2)):
+        login(client, person)
+        expected = f"Platz {position} auf der Warteliste"
+        assert expected in client.get(session_url).content.decode()
+        assert expected in client.get(course.url).content.decode()
+        assert expected in client.get(history_url).content.decode()
+    login(client, seated[0])
+    assert "auf der Warteliste" not in client.get(history_url).content.decode()
+
+    # The first waiting person leaves the queue: the second moves up.
+    login(client, first_waiting)
+    client.post(reverse("peer_learning:unregister", args=[session.pk]), {"confirm": "1"})
+    login(client, second_waiting)
+    assert "Platz 1 auf der Warteliste" in client.get(session_url).content.decode()
+
+
+def test_catalogue_and_session_list_show_trainers_and_free_seats(client):
+    from members.models import Visibility
+
+    shown = MemberFactory(first_name="Paula", last_name="Zeigt")
+    members_only = MemberFactory(first_name="Mona", last_name="Intern")
+    hidden = MemberFactory(first_name="Henri", last_name="Verborgen")
+    shown.profile.display_name_visibility = Visibility.PUBLIC
+    members_only.profile.display_name_visibility = Visibility.MEMBERS
+    hidden.profile.display_name_visibility = Visibility.PRIVATE
+    for person in (shown, members_only, hidden):
+        person.profile.save()
+    several = make_course(trainer=shown, title="Drei Plätze", format="workshop")
+    several.trainers.add(members_only, hidden)
+    several.save_revision().publish()
+    make_session(several, capacity=3)
+    make_session(make_course(title="Ein Platz"), capacity=1, starts_in=dt.timedelta(days=8))
+    full = make_session(make_course(title="Voll"), capacity=1, starts_in=dt.timedelta(days=9))
+    registration_create(session_id=full.pk, user=MemberFactory())
+
+    for url in (reverse("peer_learning:catalogue"), reverse("peer_learning:sessions")):
+        anonymous = client.get(url).content.decode()
+        assert "3 Plätze frei" in anonymous and "1 Platz frei" in anonymous
+        assert "Warteliste" in anonymous
+        assert shown.profile.display_name in anonymous
+        assert members_only.profile.display_name not in anonymous
+        assert hidden.profile.display_name not in anonymous
+        assert "Workshop" in anonymous
+        member = login(Client(), MemberFactory()).get(url).content.decode()
+        assert shown.profile.display_name in member
+        assert members_only.profile.display_name in member
+        assert hidden.profile.display_name not in member
+        assert hidden.profile.display_name in login(Client(), hidden).get(url).content.decode()
 
 
 def test_refusals_are_shown_in_german(client, course, session):
