@@ -16,7 +16,7 @@ def accessibility_statement_url() -> str:
     """
 
     def compute() -> str:
-        page = AccessibilityStatementPage.objects.live().public().first()
+        page = AccessibilityStatementPage.objects.live().first()
         if page is None:
             return ""
         return page.get_url() or ""

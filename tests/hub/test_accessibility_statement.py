@@ -127,9 +127,7 @@ def test_invalid_feedback_gets_german_errors_and_keeps_the_text(client, statemen
 
 
 def test_feedback_needs_a_csrf_token(statement):
-    response = Client(enforce_csrf_checks=True).post(
-        "/barrierefreiheit/", {"message": MESSAGE}
-    )
+    response = Client(enforce_csrf_checks=True).post("/barrierefreiheit/", {"message": MESSAGE})
 
     assert response.status_code == 403
     assert not AccessibilityFeedback.objects.exists()
