@@ -5,7 +5,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from core.demo import DemoContext, DemoReport
+from core.demo import DemoContext, DemoReport, seeders
 from hub.accessibility.demo import seed_accessibility_statement
 from hub.accessibility.views import FEEDBACK_LIMIT
 from hub.models import AccessibilityFeedback, AccessibilityStatementPage, Conformance
@@ -174,10 +174,12 @@ def test_editors_read_the_feedback_in_the_admin(client, statement):
     client.force_login(editor)
 
     listing = client.get(reverse("accessibility_feedback:index"))
+    search = client.get(reverse("accessibility_feedback:index"), {"q": "Screenreader"})
     detail = client.get(reverse("accessibility_feedback:inspect", args=[feedback.pk]))
 
     assert listing.status_code == 200
     assert MESSAGE[:40] in listing.content.decode()
+    assert MESSAGE[:40] in search.content.decode()
     assert detail.status_code == 200
     assert "kim@example.org" in detail.content.decode()
     assert client.get(reverse("accessibility_feedback:add")).status_code == 302
@@ -197,6 +199,7 @@ def test_demo_seeds_the_statement_once(client, home_page):
     seed_accessibility_statement(context, DemoReport())
     seed_accessibility_statement(context, DemoReport())
 
+    assert "accessibility_statement" in [seeder.name for seeder in seeders()]
     assert AccessibilityStatementPage.objects.live().count() == 1
     html = client.get("/barrierefreiheit/").content.decode()
     assert "PDF-Anhänge in Praxisbeispielen" in html
