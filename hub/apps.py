@@ -8,6 +8,7 @@ class HubConfig(AppConfig):
 
     def ready(self) -> None:
         from core import demo, personal_data
+        from hub.accessibility.demo import seed_accessibility_statement
         from hub.demo_topics import seed_topics
         from hub.knowledge.demo import seed_knowledge
         from hub.knowledge.personal_data import (
@@ -17,6 +18,7 @@ class HubConfig(AppConfig):
 
         demo.register("topics", seed_topics, order=5)
         demo.register("knowledge", seed_knowledge, order=30)
+        demo.register("accessibility_statement", seed_accessibility_statement, order=35)
         personal_data.register(
             "practice_material", export_practice_material, erase_practice_authorship
         )

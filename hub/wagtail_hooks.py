@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -18,7 +19,7 @@ from core.admin_reports import report_urls
 from core.page_cache import mark_cacheable
 from hub.knowledge.choosers import profile_chooser_viewset
 from hub.knowledge.reports import PendingSubmissionsReport, StalePracticePagesReport
-from hub.models import Topic
+from hub.models import AccessibilityFeedback, Topic
 
 
 class TopicViewSet(SnippetViewSet):
@@ -37,6 +38,29 @@ register_snippet(TopicViewSet)
 @hooks.register("register_admin_viewset")
 def register_profile_chooser() -> Any:
     return profile_chooser_viewset
+
+
+class AccessibilityFeedbackViewSet(ModelViewSet):
+    """Editors read the feedback sent through the accessibility statement and delete it once
+    answered; they get no add or change permission (hub migration 0007)."""
+
+    model = AccessibilityFeedback
+    icon = "help"
+    menu_label = _("Barrierefreiheit")
+    add_to_admin_menu = True
+    menu_order = 295
+    url_prefix = "barrierefreiheit/rueckmeldungen"
+    url_namespace = "accessibility_feedback"
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = ["message", "name", "email", "page_address", "created_at"]
+    search_fields = ["message", "name", "email", "page_address"]
+    form_fields = ["message", "name", "email", "page_address"]
+
+
+@hooks.register("register_admin_viewset")
+def register_accessibility_feedback() -> ModelViewSet:
+    return AccessibilityFeedbackViewSet()
 
 
 ServePage = Callable[[Any, HttpRequest, Any, Any], HttpResponseBase]

@@ -1,5 +1,11 @@
 """The hub's models, one module per subject; import them from here."""
 
+from hub.models.accessibility import (
+    AccessibilityFeedback,
+    AccessibilityStatementPage,
+    Conformance,
+    EvaluationMethod,
+)
 from hub.models.knowledge import (
     RESERVED_SLUGS,
     KnowledgeIndexPage,
@@ -11,6 +17,10 @@ from hub.models.topics import Topic, topic_slug
 
 __all__ = [
     "RESERVED_SLUGS",
+    "AccessibilityFeedback",
+    "AccessibilityStatementPage",
+    "Conformance",
+    "EvaluationMethod",
     "HomeFeaturedItem",
     "HomePage",
     "KnowledgeIndexPage",

@@ -379,9 +379,10 @@ def _queries(client, url):
     # page's language; the home page the editors' picks, the knowledge index and the next
     # sessions, the topic page the knowledge index and the topic's courses (two queries each
     # with the check for private courses), the index page the topics; the index and topic
-    # pages count the articles, and all read their teasers (two queries). Until the next change
-    # these come from the cache; what remains is Wagtail's routing and view-restriction check.
-    [("/", 12, 4), ("/wissen/", 12, 6), ("/wissen/themen/e-akte/", 9, 2)],
+    # pages count the articles, all read their teasers (two queries) and the footer the address
+    # of the accessibility statement. Until the next change these come from the cache; what
+    # remains is Wagtail's routing and view-restriction check.
+    [("/", 13, 4), ("/wissen/", 13, 6), ("/wissen/themen/e-akte/", 10, 2)],
 )
 def test_list_pages_need_a_fixed_number_of_queries(
     client, home_page, topic, url, expected, until_next_change
