@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from discussions.models import Message
@@ -111,12 +113,15 @@ def presence(
 
 
 def notification_new(*, message: Message, kind: str, unread: int) -> dict[str, Any]:
-    """For the recipient's tabs only: the badge count and what to announce."""
+    """For the recipient's tabs only: the badge count and what to announce. The text is in the
+    site's language: the thread building it serves the author, whose language may differ."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = notification_text(message=message, kind=kind)
     return {
         "type": NOTIFICATION_NEW,
         "kind": kind,
         "unread": unread,
-        "text": notification_text(message=message, kind=kind),
+        "text": text,
         "url": reverse("discussions:permalink", args=[message.pk]),
     }
 

@@ -275,8 +275,9 @@ DISCUSSIONS_TYPING_SECONDS = env_int("DISCUSSIONS_TYPING_SECONDS", 3, minimum=1)
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
 # The site's own texts are written in German (hub/locale holds their English); allauth's German
-# says "du", members/allauth_locale re-translates those texts with "Sie".
-LOCALE_PATHS = [BASE_DIR / "hub" / "locale", BASE_DIR / "members" / "allauth_locale"]
+# says "du", hub/locale/allauth re-translates those texts with "Sie". makemessages files an app's
+# strings under a locale path beside that app, so this one sits where no source file is.
+LOCALE_PATHS = [BASE_DIR / "hub" / "locale", BASE_DIR / "hub" / "locale" / "allauth"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

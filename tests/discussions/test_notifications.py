@@ -5,7 +5,9 @@ from channels.db import database_sync_to_async
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
+from discussions import events
 from discussions.models import Notification
 from discussions.services.channels import channel_join
 from discussions.services.messages import message_delete, message_post
@@ -199,3 +201,18 @@ def test_read_notifications_are_not_mailed(
     send_digest(django_capture_on_commit_callbacks)
 
     assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_a_live_notification_is_in_the_site_language_whatever_the_author_reads(
+    open_channel, author, reader
+):
+    """The event is built while the author's request runs, perhaps in English."""
+    message = message_post(
+        author=author, channel=open_channel, source="@Jens Hoffmann, kurze Frage", reply_to_id=None
+    )
+
+    with translation.override("en"):
+        event = events.notification_new(message=message, kind="mention", unread=1)
+
+    assert event["text"] == "Aylin Demir hat Sie in „E-Akte in der Praxis“ erwähnt."
