@@ -7,10 +7,10 @@ address the site was given, and `true` in place of manage.py.
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,8 +53,21 @@ def test_make_run_keeps_an_address_the_user_set(tmp_path):
 
 
 def test_background_tasks_log_failures_only():
-    tasks = logging.getLogger("django_tasks")
+    """Asked of a fresh process with the settings `make run` uses: a `db_worker` run inside
+    the test process turns the tasks logger down for good."""
+    probe = (
+        "import django, logging; django.setup(); tasks = logging.getLogger('django_tasks'); "
+        "print(tasks.isEnabledFor(logging.INFO), tasks.isEnabledFor(logging.ERROR), "
+        "logging.getLogger('django.request').isEnabledFor(logging.WARNING))"
+    )
+    environment = {key: value for key, value in os.environ.items() if key != "LOG_LEVEL"}
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**environment, "DJANGO_SETTINGS_MODULE": "hub.settings.dev"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
 
-    assert not tasks.isEnabledFor(logging.INFO)
-    assert tasks.isEnabledFor(logging.ERROR)
-    assert logging.getLogger("django.request").isEnabledFor(logging.WARNING)
+    assert result.stdout.split() == ["False", "True", "True"]

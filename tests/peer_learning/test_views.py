@@ -60,7 +60,9 @@ def test_catalogue_query_count_does_not_grow_with_courses(client, django_assert_
     trainer = MemberFactory()
     for number in range(12):
         make_session(make_course(trainer=trainer, title=f"Impuls {number}", topics=[topic]))
-    with django_assert_max_num_queries(8):
+    # One of them is the footer's look-up of the accessibility statement's address, which the
+    # cache keeps until published content changes.
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("peer_learning:catalogue"))
     assert response.content.decode().count('class="course-card"') == 12
 
