@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from discussions.models import Message
-from members.selectors import member_name
+from members.selectors import member_avatar, member_name
 
 MESSAGE_NEW = "message.new"
 MESSAGE_EDITED = "message.edited"
@@ -34,6 +34,12 @@ def member_summary(user: Any) -> dict[str, Any]:
     return {"id": user.pk if user else None, "name": member_name(user)}
 
 
+def avatar_data(user: Any) -> dict[str, Any]:
+    """The author's avatar as every reader of the channel (a network member) sees it."""
+    avatar = member_avatar(user)
+    return {"url": avatar.url, "initials": avatar.initials, "colour": avatar.colour}
+
+
 def message_data(message: Message) -> dict[str, Any]:
     """A message as the browser shows it; a deleted one is only its tombstone."""
     deleted = message.is_removed
@@ -41,6 +47,7 @@ def message_data(message: Message) -> dict[str, Any]:
         "id": message.pk,
         "channel": message.channel_id,
         "author": member_summary(None if deleted else message.author),
+        "author_avatar": avatar_data(None if deleted else message.author),
         "reply_to": message.reply_to_id,
         "html": "" if deleted else message.html,
         "created_at": message.created_at.isoformat(),

@@ -23,8 +23,9 @@ from discussions.models import (
     Reaction,
     ReactionEmoji,
 )
+from members.avatars import NEUTRAL, Avatar
 from members.models import Approval, User, Visibility
-from members.selectors import Viewer, is_network_member, member_name
+from members.selectors import Viewer, is_network_member, member_avatar, member_name
 
 HISTORY_PAGE_SIZE = 50
 MODERATE_PERMISSION = "discussions.moderate_channel"
@@ -310,6 +311,7 @@ class MessageEntry:
 
     message: Message
     author_name: str
+    author_avatar: Avatar
     reply_to_name: str | None
     reactions: list[dict[str, Any]]
     is_own: bool
@@ -330,6 +332,9 @@ def message_entries(
             MessageEntry(
                 message=message,
                 author_name=member_name(message.author),
+                author_avatar=NEUTRAL
+                if message.is_removed
+                else member_avatar(message.author, viewer=viewer),
                 reply_to_name=member_name(message.reply_to.author) if message.reply_to else None,
                 reactions=reactions_summary(message=message, viewer=viewer),
                 is_own=is_own and may_post,

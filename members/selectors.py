@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members.avatars import NEUTRAL, Avatar, avatar_for
 from members.models import (
     Approval,
     EmailDomainRule,
@@ -155,6 +156,15 @@ class ProfileView:
     profile: Profile
     is_own: bool
     fields: dict[str, Any]
+
+    @property
+    def avatar(self) -> Avatar:
+        picture = self.fields["avatar"]
+        return avatar_for(
+            member_id=self.profile.user_id,
+            name=self.fields["display_name"],
+            picture_url=picture.url if picture else None,
+        )
 
 
 def profile_view(*, profile: Profile, viewer: Viewer) -> ProfileView:
@@ -316,6 +326,27 @@ def member_name(user: Any) -> str:
     if profile.display_name_visibility in (Visibility.PUBLIC, Visibility.MEMBERS):
         return profile.display_name
     return _("Mitglied (Name verborgen)")
+
+
+def member_avatar(user: Any, *, viewer: Viewer | None = None) -> Avatar:
+    """The avatar beside what a member wrote, where members talk: initials of the name as
+    `member_name` writes it, the picture by its visibility to the viewer (None: to any network
+    member, the readers of a channel's live events). Expects `profile` selected with the user."""
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        return NEUTRAL
+    shows_name = profile.display_name_visibility in (Visibility.PUBLIC, Visibility.MEMBERS)
+    if viewer is None:
+        shows_picture = profile.avatar_visibility in visibility_levels_for(member=True)
+    else:
+        shows_picture = (
+            viewer.is_authenticated and user.pk == viewer.pk
+        ) or profile.avatar_visibility in visibility_levels(viewer)
+    return avatar_for(
+        member_id=user.pk,
+        name=profile.display_name if shows_name else None,
+        picture_url=profile.avatar.url if profile.avatar and shows_picture else None,
+    )
 
 
 def visible_display_name(*, profile: Profile, viewer: Viewer) -> str | None:

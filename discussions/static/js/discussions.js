@@ -90,6 +90,22 @@
     return list;
   }
 
+  // The same markup as templates/includes/avatar.html (32 px, decorative).
+  function avatarNode(avatar) {
+    if (avatar && avatar.url) {
+      var picture = element("img", "avatar avatar--size-32");
+      picture.src = avatar.url;
+      picture.alt = "";
+      picture.width = 32;
+      picture.height = 32;
+      return picture;
+    }
+    var initials = avatar && avatar.initials;
+    var circle = element("span", "avatar avatar--size-32 " + (initials ? "avatar--" + avatar.colour : "avatar--neutral"), initials || "?");
+    circle.setAttribute("aria-hidden", "true");
+    return circle;
+  }
+
   function renderMessage(message) {
     var article = element("article", "discussion-message");
     article.id = "nachricht-" + message.id;
@@ -97,6 +113,7 @@
     article.setAttribute("aria-labelledby", article.id + "-kopf");
     var header = element("header", "discussion-message__header");
     header.id = article.id + "-kopf";
+    header.appendChild(avatarNode(message.author_avatar));
     header.appendChild(element("span", "discussion-message__author", message.author.name));
     var link = element("a", "discussion-message__time");
     link.href = message.permalink;
@@ -171,6 +188,10 @@
     }
     article.classList.add("discussion-message--deleted");
     article.querySelector(".discussion-message__author").textContent = text.deletedAuthor;
+    var avatar = article.querySelector(".discussion-message__header > .avatar");
+    if (avatar) {
+      avatar.replaceWith(avatarNode(null));
+    }
     ["discussion-message__body", "reactions", "discussion-message__actions", "discussion-message__edited"].forEach(function (name) {
       var node = article.querySelector("." + name);
       if (node) {
