@@ -52,6 +52,7 @@ def test_two_members_talk_live_and_the_page_works_without_javascript(
     live = second.locator(".discussion-message", has_text="Wie scannt ihr Altakten?")
     expect(live).to_be_visible()
     expect(live.locator("strong")).to_have_text("Altakten")
+    expect(live.locator(".avatar")).to_have_text("AA")
     expect(second.locator("#live-announcer")).to_contain_text("Neue Nachricht von Anna Albers")
     expect(first.get_by_label("Ihre Nachricht")).to_have_value("")
     expect(first.locator(".discussion-message", has_text="Altakten")).to_have_count(1)
