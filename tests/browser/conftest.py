@@ -3,16 +3,19 @@
 Every page a test visits goes through `visit`, which injects axe-core and fails the test on
 any serious or critical WCAG 2.1 A/AA violation. Every page any test opens, in any browser
 context, is watched for Content-Security-Policy violations that Chromium reports: one fails
-the test.
+the test. Every context also aborts each request to a host outside this machine and records
+it; a recorded one fails the test, so no page may depend on (or leak visits to) a third party.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import (
@@ -20,6 +23,7 @@ from playwright.sync_api import (
     BrowserContext,
     ConsoleMessage,
     Page,
+    Route,
     expect,
     sync_playwright,
 )
@@ -44,6 +48,8 @@ expect.set_options(timeout=30_000)
 # What Chromium logged about blocked content since the last check ("Refused to execute inline
 # script because it violates the following Content Security Policy directive: …").
 CSP_VIOLATIONS: list[str] = []
+# Requests the browser tried to send to a host that is not this machine since the last check.
+OUTSIDE_REQUESTS: list[str] = []
 
 
 def _missing(what: str) -> None:
@@ -82,6 +88,7 @@ def browser(django_db_setup: None, daphne_server: Any) -> Iterator[Browser]:
         def watched_context(**options: Any) -> BrowserContext:
             context = open_context(**options)
             context.on("console", _record_csp_violation)
+            context.route("**/*", _block_outside_request)
             return context
 
         # Tests open contexts of their own (several members at once, JavaScript off); each is
@@ -97,6 +104,36 @@ def _record_csp_violation(message: ConsoleMessage) -> None:
         CSP_VIOLATIONS.append(f"{where}: {message.text}")
 
 
+def is_outside(url: str) -> bool:
+    """Whether a request to `url` would leave this machine. URLs without a host (data:, blob:,
+    about:) never do."""
+    host = urlsplit(url).hostname
+    if not host:
+        return False
+    if host == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
+
+
+def _block_outside_request(route: Route) -> None:
+    url = route.request.url
+    if is_outside(url):
+        OUTSIDE_REQUESTS.append(url)
+        route.abort("blockedbyclient")
+    else:
+        route.continue_()
+
+
+def assert_no_outside_request() -> None:
+    """Fail on requests to outside hosts since the last check (and start afresh)."""
+    found = OUTSIDE_REQUESTS.copy()
+    OUTSIDE_REQUESTS.clear()
+    assert not found, "Requests to hosts outside this machine:\n" + "\n".join(found)
+
+
 def assert_no_csp_violation() -> None:
     """Fail on what Chromium blocked since the last check (and start afresh)."""
     found = CSP_VIOLATIONS.copy()
@@ -108,8 +145,10 @@ def assert_no_csp_violation() -> None:
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """After each browser test: anything blocked on any page it opened fails it."""
     CSP_VIOLATIONS.clear()
+    OUTSIDE_REQUESTS.clear()
     result = yield
     assert_no_csp_violation()
+    assert_no_outside_request()
     return result
 
 
@@ -143,6 +182,7 @@ def visit(page: Page, url: str) -> None:
     assert response.ok, f"{url} answered {response.status}"
     assert_accessible(page)
     assert_no_csp_violation()
+    assert_no_outside_request()
 
 
 def submit_login(page: Page, email: str, password: str) -> None:
