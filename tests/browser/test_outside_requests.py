@@ -1,6 +1,7 @@
 """No page of the site or the admin makes the browser contact a host outside this machine.
 
-The guard in conftest aborts and records every such request in every browser context; these
+The guard in conftest blocks (through a proxy that is not there) and records every such request in
+every browser context; these
 tests show that it does, and walk the main pages as visitor, member and editor under it.
 """
 
