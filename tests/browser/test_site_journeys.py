@@ -28,8 +28,7 @@ def test_home_page_in_german_then_english(page: Page, daphne_server):
     expect(page.get_by_role("heading", level=1)).to_have_text("Kollegium")
     expect(page.get_by_role("banner").get_by_role("link", name="Anmelden")).to_be_visible()
 
-    page.get_by_label("Sprache").select_option("en")
-    page.get_by_role("button", name="Sprache wechseln").click()
+    page.get_by_role("form", name="Sprache wählen").get_by_role("button", name="English").click()
     page.wait_for_load_state()
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
