@@ -87,6 +87,16 @@ def visibility_levels_for(*, member: bool) -> list[str]:
     return [Visibility.PUBLIC]
 
 
+def owns(profile: Profile, viewer: Viewer) -> bool:
+    return viewer.is_authenticated and profile.user_id == viewer.pk
+
+
+def field_shown(profile: Profile, field: str, levels: list[str], *, is_own: bool = False) -> bool:
+    """The one visibility rule for a profile field: its owner sees it, others where the field's
+    visibility is among their `levels` (`visibility_levels`). `_visible` asks it of the database."""
+    return is_own or getattr(profile, Profile.VISIBILITY_FIELDS[field]) in levels
+
+
 def member_profiles() -> QuerySet[Profile]:
     """Profiles of active, approved members: those others may find (each field still shown
     by its visibility)."""
@@ -94,7 +104,7 @@ def member_profiles() -> QuerySet[Profile]:
 
 
 def _visible(field: str, viewer: Viewer) -> Q:
-    """Rows whose `field` the viewer may see: by its visibility, or because it is their own."""
+    """Rows whose `field` the viewer may see (`field_shown` as a query)."""
     condition = Q(**{f"{Profile.VISIBILITY_FIELDS[field]}__in": visibility_levels(viewer)})
     if viewer.is_authenticated:
         condition |= Q(user_id=viewer.pk)
@@ -169,8 +179,7 @@ class ProfileView:
 
 def profile_view(*, profile: Profile, viewer: Viewer) -> ProfileView:
     """Expects `expertise` and `interests` prefetched when called in a loop."""
-    is_own = viewer.is_authenticated and profile.user_id == viewer.pk
-    return _profile_view(profile, visibility_levels(viewer), is_own=is_own)
+    return _profile_view(profile, visibility_levels(viewer), is_own=owns(profile, viewer))
 
 
 def profile_view_for(*, profile: Profile, member: bool) -> ProfileView:
@@ -190,10 +199,10 @@ def _profile_view(profile: Profile, levels: list[str], *, is_own: bool) -> Profi
         "interests": list(profile.interests.all()),
         "contact_links": profile.contact_links,
     }
-    fields = {}
-    for field, value in values.items():
-        visible = is_own or getattr(profile, Profile.VISIBILITY_FIELDS[field]) in levels
-        fields[field] = value if visible else None
+    fields = {
+        field: value if field_shown(profile, field, levels, is_own=is_own) else None
+        for field, value in values.items()
+    }
     return ProfileView(profile=profile, is_own=is_own, fields=fields)
 
 
@@ -323,7 +332,7 @@ def member_name(user: Any) -> str:
     profile = getattr(user, "profile", None)
     if profile is None:
         return _("Mitglied")
-    if profile.display_name_visibility in (Visibility.PUBLIC, Visibility.MEMBERS):
+    if field_shown(profile, "display_name", visibility_levels_for(member=True)):
         return profile.display_name
     return _("Mitglied (Name verborgen)")
 
@@ -335,13 +344,13 @@ def member_avatar(user: Any, *, viewer: Viewer | None = None) -> Avatar:
     profile = getattr(user, "profile", None)
     if profile is None:
         return NEUTRAL
-    shows_name = profile.display_name_visibility in (Visibility.PUBLIC, Visibility.MEMBERS)
+    to_members = visibility_levels_for(member=True)
+    shows_name = field_shown(profile, "display_name", to_members)
     if viewer is None:
-        shows_picture = profile.avatar_visibility in visibility_levels_for(member=True)
+        shows_picture = field_shown(profile, "avatar", to_members)
     else:
-        shows_picture = (
-            viewer.is_authenticated and user.pk == viewer.pk
-        ) or profile.avatar_visibility in visibility_levels(viewer)
+        levels = visibility_levels(viewer)
+        shows_picture = field_shown(profile, "avatar", levels, is_own=owns(profile, viewer))
     return avatar_for(
         member_id=user.pk,
         name=profile.display_name if shows_name else None,
@@ -352,7 +361,7 @@ def member_avatar(user: Any, *, viewer: Viewer | None = None) -> Avatar:
 def visible_display_name(*, profile: Profile, viewer: Viewer) -> str | None:
     """The profile's name where the viewer may see it (by its visibility, or their own), else
     None: what `profile_view` shows of the name, for lists that show nothing else."""
-    if viewer.is_authenticated and profile.user_id == viewer.pk:
-        return profile.display_name
-    visibility = getattr(profile, Profile.VISIBILITY_FIELDS["display_name"])
-    return profile.display_name if visibility in visibility_levels(viewer) else None
+    shown = field_shown(
+        profile, "display_name", visibility_levels(viewer), is_own=owns(profile, viewer)
+    )
+    return profile.display_name if shown else None
