@@ -23,7 +23,7 @@ PORT ?= 8000
 TEST_WORKERS ?= 2
 PYTEST_PARALLEL := -n $(TEST_WORKERS)
 
-.PHONY: run test lint format messages bench bench-search kern clean
+.PHONY: run test lint format messages bench bench-search bench-lighthouse screenshots kern clean
 
 $(BIN)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Kollegium braucht Python 3.11, 3.12 oder 3.13;" \
@@ -116,6 +116,11 @@ format: $(BIN)/.installed
 messages: $(BIN)/.installed
 	$(MANAGE) makemessages -l en --ignore=.venv --ignore=node_modules --ignore=tests
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
+
+# Full-page PNGs of the main pages (desktop and phone, anonymous and member) of a throwaway demo
+# site in var/screenshots/; needs only the venv's Playwright and Debian's chromium.
+screenshots: $(BIN)/.installed
+	$(BIN)/python -m tools.screenshots
 
 # The KERN design system is vendored in hub/static/kern/ so that `make run` needs no Node; this
 # refreshes it from the npm package pinned in tools/refresh_kern.py (and subsets Fira Sans).
