@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
+from playwright.sync_api import Browser, BrowserContext, ViewportSize
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 MEMBER_EMAIL = "miriam.schulte@demo.kollegium.example"
@@ -129,6 +131,19 @@ def demo_site(*, production: bool = False) -> Iterator[DemoSite]:
                 server.wait()
 
 
+def signed_in_context(browser: Browser, base_url: str, viewport: ViewportSize) -> BrowserContext:
+    """A browser context with the demo member signed in through the login form."""
+    context = browser.new_context(locale="de-DE", viewport=viewport)
+    page = context.new_page()
+    page.goto(base_url + "/konto/login/")
+    page.get_by_label("E-Mail").fill(MEMBER_EMAIL)
+    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(lambda url: "/konto/login/" not in url)
+    page.close()
+    return context
+
+
 def demo_pages() -> list[DemoPage]:
     """The pages to look at, found in the seeded database: the busiest open channel and thread,
     a live course with its next session, the trainer's profile, a practice example."""
@@ -180,3 +195,15 @@ def demo_pages() -> list[DemoPage]:
         DemoPage("wissen", reverse("knowledge:index")),
         DemoPage("praxisbeispiel", practice.get_url()),
     ]
+
+
+def select_pages(pages: list[DemoPage], names: str | None) -> list[DemoPage]:
+    """The pages named in a comma-separated list (all without one)."""
+    if not names:
+        return pages
+    wanted = set(names.split(","))
+    unknown = wanted - {page.name for page in pages}
+    if unknown:
+        known = ", ".join(page.name for page in pages)
+        raise SystemExit(f"Unbekannte Seiten: {', '.join(sorted(unknown))} (bekannt: {known})")
+    return [page for page in pages if page.name in wanted]

@@ -14,33 +14,20 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from playwright.sync_api import Browser, BrowserContext, ViewportSize, sync_playwright
+from playwright.sync_api import ViewportSize, sync_playwright
 
 from tools.demo_site import (
     CHROMIUM,
-    DEMO_PASSWORD,
-    MEMBER_EMAIL,
     PROJECT_DIR,
     DemoPage,
     demo_pages,
     demo_site,
+    select_pages,
+    signed_in_context,
 )
 
 VIEWPORTS = {"desktop": (1366, 900), "mobil": (390, 844)}
 USERS = ("anonym", "mitglied")
-
-
-def signed_in_context(browser: Browser, base_url: str, viewport: ViewportSize) -> BrowserContext:
-    """A browser context with the demo member signed in through the login form."""
-    context = browser.new_context(locale="de-DE", viewport=viewport)
-    page = context.new_page()
-    page.goto(base_url + "/konto/login/")
-    page.get_by_label("E-Mail").fill(MEMBER_EMAIL)
-    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(lambda url: "/konto/login/" not in url)
-    page.close()
-    return context
 
 
 def take(base_url: str, pages: list[DemoPage], out: Path) -> list[Path]:
@@ -82,14 +69,7 @@ def main() -> None:
     parser.add_argument("--pages", help="Nur diese Seiten, durch Kommas getrennt (z. B. suche).")
     options = parser.parse_args()
     with demo_site() as site:
-        pages = demo_pages()
-        if options.pages:
-            wanted = set(options.pages.split(","))
-            unknown = wanted - {page.name for page in pages}
-            if unknown:
-                parser.error(f"unbekannte Seiten: {', '.join(sorted(unknown))}")
-            pages = [page for page in pages if page.name in wanted]
-        take(site.url, pages, options.out.resolve())
+        take(site.url, select_pages(demo_pages(), options.pages), options.out.resolve())
 
 
 if __name__ == "__main__":

@@ -15,8 +15,9 @@ from playwright.sync_api import Browser, Page
 from discussions.models import Message
 from discussions.services.channels import channel_create
 from hub.models import Topic
-from members.models import User
+from members.models import User, Visibility
 from members.roles import Role
+from members.services import profile_update
 from tests.browser.conftest import accessibility_violations, submit_login
 from tests.factories import TEST_PASSWORD, MemberFactory, practice_page_create
 from tests.peer_learning.factories import make_course, make_session
@@ -80,6 +81,22 @@ def _trainer() -> User:
     return MemberFactory(first_name="Thomas", last_name="Becker", roles=(Role.TRAINER,))
 
 
+def _public_profile(member: User) -> str:
+    """A trainer who shows name, organisation, function and bio to everyone."""
+    trainer = _trainer()
+    profile_update(
+        profile=trainer.profile,
+        data={
+            "bio": "Ich begleite Kommunen bei der Einführung der E-Akte.",
+            **{
+                f"{field}_visibility": Visibility.PUBLIC
+                for field in ("display_name", "organisation", "position", "bio")
+            },
+        },
+    )
+    return f"/mitglieder/{trainer.profile.pk}/"
+
+
 # Each page's address, after creating what it shows; the argument is the signed-in member.
 PAGES: dict[str, Callable[[User], str]] = {
     "startseite": lambda member: "/",
@@ -89,7 +106,7 @@ PAGES: dict[str, Callable[[User], str]] = {
     "impuls": lambda member: make_course(trainer=_trainer()).url,
     "termin": lambda member: f"/lernen/termine/{make_session(make_course(trainer=_trainer())).pk}/",
     "verzeichnis": lambda member: "/mitglieder/",
-    "profil": lambda member: f"/mitglieder/{_trainer().profile.pk}/",
+    "profil": _public_profile,
     "registrierung": lambda member: "/konto/signup/",
 }
 MEMBERS_ONLY = {"kanal", "thread"}
