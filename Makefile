@@ -99,6 +99,12 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m bench.discussions
 	$(BIN)/python -m bench.analysis
 	$(MAKE) bench-search
+	$(MAKE) bench-lighthouse
+
+# Lighthouse (pinned in package.json) in Debian's chromium over the main pages of a throwaway
+# demo site served like production; `LIGHTHOUSE_ARGS="--pages suche --strict"` narrows it.
+bench-lighthouse: $(BIN)/.installed node_modules/.installed
+	$(BIN)/python -m bench.lighthouse $(LIGHTHOUSE_ARGS)
 
 # Search: relevance on the judged queries for every backend, then speed with 100,000 items.
 SEARCH_ITEMS ?= 100000

@@ -56,6 +56,8 @@ class Result:
     user: str
     scores: dict[str, int]
     lcp_s: float
+    # Audits that lowered a category score, as (category, audit id).
+    failed_audits: tuple[tuple[str, str], ...]
 
     def misses(self) -> set[str]:
         missed = {
@@ -80,8 +82,10 @@ def member_cookie(base_url: str) -> str:
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
-def lighthouse(url: str, device: str, cookie: str | None) -> tuple[dict[str, int], float]:
-    """Category scores (0-100) and LCP in seconds of one Lighthouse run."""
+def lighthouse(
+    url: str, device: str, cookie: str | None
+) -> tuple[dict[str, int], float, tuple[tuple[str, str], ...]]:
+    """Category scores (0-100), LCP in seconds and the failed audits of one Lighthouse run."""
     command = [
         str(LIGHTHOUSE),
         url,
@@ -111,7 +115,16 @@ def lighthouse(url: str, device: str, cookie: str | None) -> tuple[dict[str, int
         category: round(100 * (report["categories"][category]["score"] or 0))
         for category in CATEGORIES
     }
-    return scores, report["audits"]["largest-contentful-paint"]["numericValue"] / 1000
+    audits = report["audits"]
+    # Audits without a score (not applicable, manual, informative) count for nothing.
+    failed = tuple(
+        (category, ref["id"])
+        for category in CATEGORIES
+        for ref in report["categories"][category]["auditRefs"]
+        if ref["weight"] > 0 and audits[ref["id"]]["score"] is not None
+        if audits[ref["id"]]["score"] < 1
+    )
+    return scores, audits["largest-contentful-paint"]["numericValue"] / 1000, failed
 
 
 def print_row(result: Result) -> None:
@@ -146,8 +159,12 @@ def run(pages: str | None) -> list[Result]:
                 for user, user_cookie in (("anonym", None), ("mitglied", cookie)):
                     if not (page.members if user_cookie else page.public):
                         continue
-                    scores, lcp_s = lighthouse(site.url + page.path, device, user_cookie)
-                    result = Result(page.name, device, user, scores, lcp_s)
+                    result = Result(
+                        page.name,
+                        device,
+                        user,
+                        *lighthouse(site.url + page.path, device, user_cookie),
+                    )
                     print_row(result)
                     results.append(result)
     return results
@@ -162,6 +179,14 @@ def main() -> None:
     options = parser.parse_args()
     results = run(options.pages)
     missed = [result for result in results if result.misses()]
+    for result in missed:
+        misses = result.misses()
+        reasons = [
+            f"{category}: {audit}" for category, audit in result.failed_audits if category in misses
+        ]
+        if "lcp" in misses:
+            reasons.append(f"LCP über {TARGET_DESKTOP_LCP_S} s")
+        print(f"{result.page}, {result.device}, {result.user}: " + "; ".join(reasons))
     desktop, mobile = TARGETS["desktop"], TARGETS["mobil"]
     print(
         f"\nZiele: Performance >= {desktop['performance']} (Desktop) / {mobile['performance']}"
