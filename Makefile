@@ -23,7 +23,7 @@ PORT ?= 8000
 TEST_WORKERS ?= 2
 PYTEST_PARALLEL := -n $(TEST_WORKERS)
 
-.PHONY: run test lint format messages bench bench-search kern clean
+.PHONY: run test lint format messages bench bench-search bench-lighthouse screenshots kern clean
 
 $(BIN)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Kollegium braucht Python 3.11, 3.12 oder 3.13;" \
@@ -99,6 +99,12 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m bench.discussions
 	$(BIN)/python -m bench.analysis
 	$(MAKE) bench-search
+	$(MAKE) bench-lighthouse
+
+# Lighthouse (pinned in package.json) in Debian's chromium over the main pages of a throwaway
+# demo site served like production; `LIGHTHOUSE_ARGS="--pages suche --strict"` narrows it.
+bench-lighthouse: $(BIN)/.installed node_modules/.installed
+	$(BIN)/python -m bench.lighthouse $(LIGHTHOUSE_ARGS)
 
 # Search: relevance on the judged queries for every backend, then speed with 100,000 items.
 SEARCH_ITEMS ?= 100000
@@ -116,6 +122,11 @@ format: $(BIN)/.installed
 messages: $(BIN)/.installed
 	$(MANAGE) makemessages -l en --ignore=.venv --ignore=node_modules --ignore=tests
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
+
+# Full-page PNGs of the main pages (desktop and phone, anonymous and member) of a throwaway demo
+# site in var/screenshots/; needs only the venv's Playwright and Debian's chromium.
+screenshots: $(BIN)/.installed
+	$(BIN)/python -m tools.screenshots
 
 # The KERN design system is vendored in hub/static/kern/ so that `make run` needs no Node; this
 # refreshes it from the npm package pinned in tools/refresh_kern.py (and subsets Fira Sans).
