@@ -32,6 +32,9 @@ from playwright.sync_api import (
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+# Wagtail's admin sidebar (built by its own scripts) repeats a landmark without a distinct label;
+# that best-practice rule is Wagtail's to fix, every other rule holds in the admin too.
+ADMIN_EXEMPT_RULES = {"landmark-unique": {"enabled": False}}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -166,8 +169,10 @@ def accessibility_violations(page: Page) -> list[str]:
     # Evaluated through the DevTools protocol, which the page's policy does not govern; a
     # <script> tag (add_script_tag) would be inline code the policy rightly blocks.
     page.evaluate("() => {\n" + AXE_SCRIPT.read_text() + "\n}")
+    in_admin = urlsplit(page.url).path.startswith("/admin/")
     result: dict[str, Any] = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        "([tags, rules]) => axe.run(document, {runOnly: {type: 'tag', values: tags}, rules})",
+        [AXE_TAGS, ADMIN_EXEMPT_RULES if in_admin else {}],
     )
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} – "
