@@ -3,8 +3,8 @@
 Sets up a throwaway demo site (tools/demo_site.py) under hub.settings.production (DEBUG off,
 static files collected with hashed, compressed names; plain http on loopback), then runs
 Lighthouse 12 (package.json) in Debian's headless Chromium over every page, with the desktop
-preset and the default mobile emulation, as anonymous visitor and as the demo member (signed in
-once; the session cookie goes along as an extra header). Prints one row per page, device and
+preset and the default mobile emulation, as anonymous visitor and as the demo member (in a
+Chromium signed in once, that Lighthouse connects to). Prints one row per page, device and
 user: the four category scores and the Largest Contentful Paint, and marks what misses the
 targets. With --strict a miss makes the exit code non-zero.
 
@@ -19,9 +19,14 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
-from playwright.sync_api import ViewportSize, sync_playwright
+from playwright.sync_api import sync_playwright
 
 from tools.demo_site import (
     CHROMIUM,
@@ -30,7 +35,7 @@ from tools.demo_site import (
     demo_pages,
     demo_site,
     select_pages,
-    signed_in_context,
+    sign_in,
 )
 
 LIGHTHOUSE = PROJECT_DIR / "node_modules" / ".bin" / "lighthouse"
@@ -46,7 +51,12 @@ TARGETS = {
     "mobil": {"performance": 90, "accessibility": 100, "best-practices": 100, "seo": 100},
 }
 TARGET_DESKTOP_LCP_S = 1.0
-SESSION_COOKIE = "sessionid"
+
+
+@dataclass(frozen=True)
+class MemberBrowser:
+    port: int
+    clear_cache: Callable[[], object]
 
 
 @dataclass(frozen=True)
@@ -70,22 +80,56 @@ class Result:
         return missed
 
 
-def member_cookie(base_url: str) -> str:
-    """The `Cookie` header of the demo member after one sign-in through the login form."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = signed_in_context(browser, base_url, ViewportSize(width=1366, height=900))
-        cookies = {cookie["name"]: cookie["value"] for cookie in context.cookies()}
-        browser.close()
-    if SESSION_COOKIE not in cookies:
-        raise RuntimeError("Die Anmeldung des Demo-Mitglieds hat kein Sitzungs-Cookie gesetzt.")
-    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+@contextmanager
+def member_browser(base_url: str) -> Iterator[MemberBrowser]:
+    """Chromium with the demo member signed in through the login form, open for Lighthouse to
+    connect to. A session cookie passed as an extra header would not reach the page's websocket,
+    whose refused handshake Lighthouse then counts as a console error; in a real signed-in
+    browser every request carries the session, as for a member."""
+    with tempfile.TemporaryDirectory(prefix="kollegium-lighthouse-") as profile:
+        chromium = subprocess.Popen(  # noqa: S603 - fixed command
+            [
+                CHROMIUM,
+                "--headless=new",
+                "--no-sandbox",
+                "--remote-debugging-port=0",
+                f"--user-data-dir={profile}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            port = _devtools_port(Path(profile), chromium)
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
+                page = browser.contexts[0].new_page()
+                sign_in(page, base_url)
+                devtools = browser.contexts[0].new_cdp_session(page)
+                yield MemberBrowser(port, lambda: devtools.send("Network.clearBrowserCache"))
+        finally:
+            chromium.terminate()
+            chromium.wait(timeout=10)
+
+
+def _devtools_port(profile: Path, chromium: subprocess.Popen[bytes]) -> int:
+    """The port Chromium chose for its debugging endpoint (it writes it into the profile)."""
+    announced = profile / "DevToolsActivePort"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if chromium.poll() is not None:
+            raise RuntimeError("Chromium hat sich beim Start beendet.")
+        if announced.exists() and announced.read_text().strip():
+            return int(announced.read_text().splitlines()[0])
+        time.sleep(0.1)
+    raise RuntimeError("Chromium hat keinen Debugging-Port genannt.")
 
 
 def lighthouse(
-    url: str, device: str, cookie: str | None
+    url: str, device: str, member: MemberBrowser | None
 ) -> tuple[dict[str, int], float, tuple[tuple[str, str], ...]]:
-    """Category scores (0-100), LCP in seconds and the failed audits of one Lighthouse run."""
+    """Category scores (0-100), LCP in seconds and the failed audits of one Lighthouse run: in a
+    fresh Chromium for the visitor, in the member's signed-in one (cache emptied, cookies kept)."""
     command = [
         str(LIGHTHOUSE),
         url,
@@ -97,8 +141,9 @@ def lighthouse(
     ]
     if device == "desktop":
         command.append("--preset=desktop")
-    if cookie:
-        command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
+    if member:
+        member.clear_cache()
+        command += [f"--port={member.port}", "--disable-storage-reset"]
     run = subprocess.run(  # noqa: S603 - fixed command, arguments from this module
         command,
         env={**os.environ, "CHROME_PATH": CHROMIUM},
@@ -148,25 +193,25 @@ def run(pages: str | None) -> list[Result]:
     results = []
     with demo_site(production=True) as site:
         chosen: list[DemoPage] = select_pages(demo_pages(), pages)
-        cookie = member_cookie(site.url)
         print(
             f"{'Seite':<16}{'Gerät':<9}{'Nutzer':<10}"
             + "".join(f"{title:>{len(title) + 2}}" for title in CATEGORIES.values())
             + f"{'LCP (s)':>9}"
         )
-        for page in chosen:
-            for device in TARGETS:
-                for user, user_cookie in (("anonym", None), ("mitglied", cookie)):
-                    if not (page.members if user_cookie else page.public):
-                        continue
-                    result = Result(
-                        page.name,
-                        device,
-                        user,
-                        *lighthouse(site.url + page.path, device, user_cookie),
-                    )
-                    print_row(result)
-                    results.append(result)
+        with member_browser(site.url) as member:
+            for page in chosen:
+                for device in TARGETS:
+                    for user, browser in (("anonym", None), ("mitglied", member)):
+                        if not (page.members if browser else page.public):
+                            continue
+                        result = Result(
+                            page.name,
+                            device,
+                            user,
+                            *lighthouse(site.url + page.path, device, browser),
+                        )
+                        print_row(result)
+                        results.append(result)
     return results
 
 
@@ -177,6 +222,8 @@ def main() -> None:
         "--strict", action="store_true", help="Mit Fehlercode enden, wenn ein Ziel verfehlt wird."
     )
     options = parser.parse_args()
+    if not LIGHTHOUSE.exists():
+        sys.exit(f"{LIGHTHOUSE} fehlt: erst `npm ci` (make bench-lighthouse erledigt das).")
     results = run(options.pages)
     missed = [result for result in results if result.misses()]
     for result in missed:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-from playwright.sync_api import Browser, BrowserContext, ViewportSize
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -135,13 +135,18 @@ def signed_in_context(browser: Browser, base_url: str, viewport: ViewportSize) -
     """A browser context with the demo member signed in through the login form."""
     context = browser.new_context(locale="de-DE", viewport=viewport)
     page = context.new_page()
+    sign_in(page, base_url)
+    page.close()
+    return context
+
+
+def sign_in(page: Page, base_url: str) -> None:
+    """Sign the demo member in through the login form in this page's browser context."""
     page.goto(base_url + "/konto/login/")
     page.get_by_label("E-Mail").fill(MEMBER_EMAIL)
     page.get_by_label("Passwort").fill(DEMO_PASSWORD)
     page.locator("main button[type=submit]").click()
     page.wait_for_url(lambda url: "/konto/login/" not in url)
-    page.close()
-    return context
 
 
 def demo_pages() -> list[DemoPage]:
