@@ -2,6 +2,7 @@
 filters away on phones."""
 
 from django import forms, template
+from django.http import QueryDict
 
 register = template.Library()
 
@@ -10,10 +11,13 @@ register = template.Library()
 def active_filter_count(form: forms.Form) -> int:
     """The visible fields of a bound GET filter form that carry a value; hidden fields (the
     month shown, the page) are the view's state, not filters."""
-    if not form.is_bound:
+    if not isinstance(form.data, QueryDict):
         return 0
-    return sum(
-        1
-        for field in form.visible_fields()
-        if any(value.strip() for value in form.data.getlist(field.html_name))
+    data = form.data
+    return len(
+        [
+            field
+            for field in form.visible_fields()
+            if any(value.strip() for value in data.getlist(field.html_name))
+        ]
     )
