@@ -28,8 +28,15 @@ from wagtail.models import WorkflowState
 
 from discussions.models import Channel
 from discussions.selectors import can_read
+from members.avatars import Avatar
 from members.models import Profile, User
-from members.selectors import Viewer, is_network_member, profile_view, visible_display_name
+from members.selectors import (
+    Viewer,
+    is_network_member,
+    member_avatar,
+    profile_view,
+    visible_display_name,
+)
 from peer_learning.models import (
     SEAT_HOLDING,
     CoursePage,
@@ -159,11 +166,35 @@ def _trainer_names(*, course: CoursePage, viewer: Viewer) -> list[str]:
 
 
 @dataclass(frozen=True)
+class TrainerFace:
+    """A trainer on a course card: the name the viewer may see and the avatar beside it."""
+
+    name: str
+    avatar: Avatar
+
+
+def _trainer_faces(*, course: CoursePage, viewer: Viewer) -> list[TrainerFace]:
+    """The course's trainers whose names the viewer may see, with their avatars. Expects the
+    trainers prefetched with their profiles."""
+    faces = []
+    for trainer in course.trainers.all():
+        profile = getattr(trainer, "profile", None)
+        name = profile and visible_display_name(profile=profile, viewer=viewer)
+        if name:
+            faces.append(TrainerFace(name=name, avatar=member_avatar(trainer, viewer=viewer)))
+    return faces
+
+
+@dataclass(frozen=True)
 class CourseCard:
     """A course in the catalogue as one viewer sees it."""
 
     course: CoursePage
-    trainer_names: list[str]
+    trainers: list[TrainerFace]
+
+    @property
+    def trainer_names(self) -> list[str]:
+        return [trainer.name for trainer in self.trainers]
 
 
 def course_cards(*, courses: Iterable[CoursePage], viewer: Viewer) -> list[CourseCard]:
@@ -171,7 +202,7 @@ def course_cards(*, courses: Iterable[CoursePage], viewer: Viewer) -> list[Cours
     courses = list(courses)
     prefetch_related_objects(courses, _trainers_with_names())
     return [
-        CourseCard(course=course, trainer_names=_trainer_names(course=course, viewer=viewer))
+        CourseCard(course=course, trainers=_trainer_faces(course=course, viewer=viewer))
         for course in courses
     ]
 

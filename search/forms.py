@@ -22,6 +22,10 @@ FACET_PARAMETERS = {
 PAGE_SIZE = 20
 # Facet values a request may carry; more are ignored.
 MAX_FACET_VALUES = 30
+# The page's search form. The filters sit in a sidebar beside the results, outside the <form>
+# element (a sidebar may not sit inside the search landmark), and join it by this id.
+FORM_ID = "search-form"
+FILTER_FIELDS = ("sortierung", "von", "bis")
 
 
 class DateInput(forms.DateInput):
@@ -41,6 +45,8 @@ class SearchForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.truncated = False
+        for name in FILTER_FIELDS:
+            self.fields[name].widget.attrs["form"] = FORM_ID
 
     def clean_q(self) -> str:
         text = " ".join(self.cleaned_data["q"].split())

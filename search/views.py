@@ -27,9 +27,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
         notes.append(_("Die Seitenzahl war ungültig; angezeigt wird die erste Seite."))
         page = 1
     search = search_request(form, request.GET, page)
-    has_filters = any(request.GET.getlist(name) for name in FACET_PARAMETERS) or any(
-        request.GET.get(name) for name in ("von", "bis")
-    )
+    # Each ticked facet value and each date bound counts once in the "Filter (n)" control.
+    active_filter_count = sum(
+        1 for name in FACET_PARAMETERS for value in request.GET.getlist(name) if value
+    ) + sum(1 for name in ("von", "bis") if request.GET.get(name))
+    has_filters = active_filter_count > 0
     if form.truncated:
         notes.append(
             _("Ihre Suchanfrage war sehr lang; gesucht wurde mit den ersten %(count)d Zeichen.")
@@ -40,6 +42,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "notes": notes,
         "query": search.text,
         "results": None,
+        "active_filter_count": active_filter_count,
         "script_texts": {
             "available": _("%(count)s Vorschläge. Mit den Pfeiltasten auswählen."),
             "kinds": {**{kind.value: str(kind.label) for kind in Kind}, "query": _("Suche")},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -85,3 +87,14 @@ def test_suggestions_endpoint_is_rate_limited(client, db, settings):
         client.get(reverse("search:suggestions"), {"q": "Ak"}).status_code for _ in range(125)
     ]
     assert answers.count(429) == 5
+
+
+def test_facets_sit_in_a_sidebar_outside_the_search_landmark(client, world, url):
+    # A sidebar may not sit inside another landmark, so the filters join the form by its id.
+    html = client.get(url, {"q": "Beteiligung", "art": "practice", "von": "2020-01-01"}).content
+    html = html.decode()
+    form_end = html.index("</form>")
+    assert html.index('<aside class="page-grid__aside"') > form_end
+    assert re.search(r'value="practice" form="search-form" id="facet-art-\d+" checked', html)
+    assert 'form="search-form" id="id_von"' in html
+    assert "Filter (2)</summary>" in html
