@@ -94,6 +94,11 @@ async def test_form_posts_edits_deletes_and_reactions_reach_the_socket(
     assert new["message"]["html"] == "<p>Aus dem Formular</p>"
     assert edited["message"]["html"] == "<p>Geändert</p>"
     assert edited["message"]["edited"] is True
+    assert 'id="nachricht-' in new["message"]["markup"]
+    assert "<p>Geändert</p>" in edited["message"]["markup"]
+    markup = reaction.pop("markup")
+    assert 'aria-pressed="false" data-emoji="👍"' in markup
+    assert '<span class="reaction__count">1</span>' in markup
     assert reaction == {
         "type": "reaction.changed",
         "channel": open_channel.pk,
