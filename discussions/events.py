@@ -104,11 +104,21 @@ def message_edited(message: Message) -> dict[str, Any]:
 
 
 def message_deleted(message: Message) -> dict[str, Any]:
-    return {"type": MESSAGE_DELETED, "channel": message.channel_id, "message_id": message.pk}
+    return {
+        "type": MESSAGE_DELETED,
+        "channel": message.channel_id,
+        "message_id": message.pk,
+        "markup": _live_markup("includes/discussion_message.html", live_entry(message)),
+    }
 
 
 def message_hidden(message: Message) -> dict[str, Any]:
-    return {"type": MESSAGE_HIDDEN, "channel": message.channel_id, "message_id": message.pk}
+    return {
+        "type": MESSAGE_HIDDEN,
+        "channel": message.channel_id,
+        "message_id": message.pk,
+        "markup": _live_markup("includes/discussion_message.html", live_entry(message)),
+    }
 
 
 def reaction_changed(

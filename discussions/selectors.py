@@ -347,6 +347,10 @@ def message_entries(
     return entries
 
 
+def messages_for_display(message_ids: list[int]) -> list[Message]:
+    return list(_with_display(Message.objects.filter(pk__in=message_ids).order_by("id")))
+
+
 def live_entry(message: Message) -> MessageEntry:
     """A message as the live events carry it to every open tab: seen by no one in particular
     (own-message actions and pressed reactions are the page's to switch on)."""

@@ -108,6 +108,7 @@ async def test_form_posts_edits_deletes_and_reactions_reach_the_socket(
         "emoji": "👍",
         "added": True,
     }
+    assert "Diese Nachricht wurde gelöscht." in deleted.pop("markup")
     assert deleted == {
         "type": "message.deleted",
         "channel": open_channel.pk,
@@ -345,6 +346,9 @@ async def test_hidden_messages_disappear_and_muted_members_are_refused(
     await socket.send_json_to({"type": "message.post", "channel": open_channel.pk, "body": "Hm"})
     refused = await receive_until(socket, "error")
 
+    tombstone = hidden.pop("markup")
+    assert "von der Moderation ausgeblendet" in tombstone
+    assert "Unpassend" not in tombstone
     assert hidden == {
         "type": "message.hidden",
         "channel": open_channel.pk,
