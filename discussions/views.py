@@ -361,7 +361,8 @@ def thread(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 first_unread=None,
             ),
             "may_post": may_post,
-            "form": MessageForm(initial={"reply_to": root.pk}),
+            # Its own field ids: the thread also opens in a panel beside the channel's composer.
+            "form": MessageForm(initial={"reply_to": root.pk}, auto_id="id_thread_%s"),
             "is_moderator": selectors.is_moderator(request.user),
             "may_turn_into_practice": may_turn_into_practice(request.user),
             "flag_form": FlagForm(),
@@ -389,7 +390,12 @@ def thread_to_practice(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def message_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = _message_or_404(request, pk)
-    form = EditForm(request.POST or None, initial={"body": message.source})
+    # Its own field ids: the form also opens in place on the channel page beside the composer.
+    form = EditForm(
+        request.POST or None,
+        initial={"body": message.source},
+        auto_id=f"id_bearbeiten_{message.pk}_%s",
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

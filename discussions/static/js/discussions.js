@@ -82,6 +82,15 @@
     return root;
   }
 
+  // The stream's end just above the composer, which sticks to the bottom of the viewport.
+  function toNewest() {
+    var composer = document.querySelector(".chat-composer");
+    var below = composer ? composer.offsetHeight : 0;
+    var top = log.getBoundingClientRect().bottom + window.scrollY + below - window.innerHeight;
+    // At once, not smoothly: the loader of older messages waits at the top of the stream.
+    window.scrollTo({ top: top, behavior: "instant" });
+  }
+
   function fromMarkup(markup) {
     var holder = document.createElement("template");
     holder.innerHTML = markup;
@@ -158,10 +167,12 @@
       if (empty) {
         empty.remove();
       }
-      var atBottom = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 80;
+      // Follow the stream only when its newest message is in view: a reader scrolled up stays.
+      var newest = log.lastElementChild;
+      var atBottom = !newest || newest.getBoundingClientRect().top < window.innerHeight;
       log.appendChild(fromMarkup(message.markup));
       if (atBottom || message.author.id === memberId) {
-        log.lastElementChild.scrollIntoView({ block: "end" });
+        toNewest();
       }
       delete typingNames[message.author.id];
       showTyping();
@@ -394,7 +405,7 @@
   // answer and the live event both bring the new markup.
   document.addEventListener("submit", function (submitEvent) {
     var formNode = submitEvent.target;
-    if (!formNode.closest || !formNode.closest(".discussion-log")) {
+    if (!formNode.closest || !formNode.closest(".discussion-log, .thread-panel")) {
       return;
     }
     if (/\/reaktion\/$/.test(formNode.action)) {
@@ -529,7 +540,7 @@
       .then(function (response) { return response.ok ? response.text() : Promise.reject(); })
       .then(function (body) {
         log.prepend(fromMarkup(body));
-        window.scrollBy(0, document.documentElement.scrollHeight - before);
+        window.scrollBy({ top: document.documentElement.scrollHeight - before, behavior: "instant" });
         watchOlder();
       })
       .catch(function () { window.location.href = link.href; });
@@ -555,7 +566,7 @@
     if (unreadMarker) {
       unreadMarker.scrollIntoView({ block: "center" });
     } else if (live) {
-      window.scrollTo(0, document.documentElement.scrollHeight);
+      toNewest();
     }
   }
   prepare(log);
