@@ -424,3 +424,29 @@ async def test_a_process_subscribes_to_a_group_once_for_all_its_tabs(open_channe
     assert {event["message"]["html"] for event in delivered} == {"<p>An alle Tabs</p>"}
     assert fanout.groups == {}
     assert discussion_group(open_channel.pk) not in layer_groups
+
+
+async def test_a_watched_channel_delivers_its_messages_without_announcing_the_tab(
+    open_channel, private_channel, author, reader
+):
+    watcher = await connect(reader)
+    poster = await connect(author)
+    await open_channel_on(poster, open_channel)
+    await drain(poster)
+    await watcher.send_json_to({"type": "channel.watch", "channel": open_channel.pk})
+    await watcher.send_json_to({"type": "channel.watch", "channel": private_channel.pk})
+    refused = await receive_until(watcher, "error")
+    await settled(watcher)
+
+    await database_sync_to_async(message_post)(
+        author=author, channel=open_channel, source="Für die Liste", reply_to_id=None
+    )
+    delivered = await receive_until(watcher, "message.new")
+
+    assert refused["code"] == "forbidden"
+    assert refused["channel"] == private_channel.pk
+    assert delivered["channel"] == open_channel.pk
+    assert "Für die Liste" in delivered["message"]["markup"]
+    assert not [event for event in await drain(poster) if event["type"] == "presence"]
+    await watcher.disconnect()
+    await poster.disconnect()

@@ -251,9 +251,27 @@
       }
     });
   });
+  // The channel list beside the stream counts what arrives in the other channels.
+  var channelLinks = document.querySelectorAll("[data-channel-link]");
+  liveConnection.on("message.new", function (event) {
+    var link = document.querySelector("[data-channel-link='" + event.channel + "']");
+    if (!link || event.channel === channelId || event.message.author.id === memberId) {
+      return;
+    }
+    var badge = link.querySelector("[data-unread]");
+    var count = badge.firstChild;
+    count.textContent = String(Number(count.textContent) + 1);
+    badge.hidden = false;
+  });
   liveConnection.onOpen(function () {
     present = {};
     send({ type: "channel.open", channel: channelId });
+    channelLinks.forEach(function (link) {
+      var watched = Number(link.dataset.channelLink);
+      if (watched !== channelId) {
+        send({ type: "channel.watch", channel: watched });
+      }
+    });
   });
   liveConnection.onClose(function () {
     present = {};
