@@ -205,16 +205,6 @@ def _channel_page(
 def _js_texts() -> dict[str, str]:
     """What the live script writes into the page, translated here once."""
     return {
-        "reactions": _("Reaktionen"),
-        "permalink": _("Link zu dieser Nachricht"),
-        "reply": _("Antwort im Thread"),
-        "answer": _("Antworten"),
-        "edit": _("Bearbeiten"),
-        "delete": _("Löschen"),
-        "edited": _("bearbeitet"),
-        "deleted": _("Diese Nachricht wurde gelöscht."),
-        "hidden": _("Diese Nachricht wurde von der Moderation ausgeblendet."),
-        "deletedAuthor": _("Gelöschte Nachricht"),
         "newMessage": _("Neue Nachricht von"),
         "present": _("Gerade im Kanal:"),
         "typing": _("schreibt …"),
