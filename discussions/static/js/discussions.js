@@ -520,6 +520,7 @@
           messageBody.hidden = true;
           messageBody.after(formNode);
           formNode.querySelector("textarea").focus();
+          formNode.scrollIntoView({ block: "center" });
         })
         .catch(function () { window.location.href = editLink.href; });
     } else if (cancel) {
