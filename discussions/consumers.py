@@ -29,6 +29,8 @@ from members.selectors import is_network_member
 from members.socket_auth import in_database_thread
 
 NOT_READABLE = "Diesen Kanal gibt es nicht oder Sie haben keinen Zugang."
+# A tab follows the unread counts of at most this many listed channels.
+WATCHED_CHANNELS_MAX = 50
 
 
 def _load_member(user_id: int) -> dict[str, Any]:
@@ -87,8 +89,12 @@ class DiscussionConsumer(LiveConsumer):
         "message.post": {"channel": int, "body": str},
         "typing": {"channel": int},
         "channel.read": {"channel": int, "message_id": int},
+        "channel.watch": {"channel": int},
     }
     open_channels: frozenset[int] = frozenset()
+    # Channels the tab lists beside the one it shows, for their unread counts: it hears their
+    # events but is not announced there.
+    watched_channels: frozenset[int] = frozenset()
     # Set at connect for a member; frames and events only reach a connected member's socket.
     member: dict[str, Any] | None = None
     # When this tab last asked to announce typing, per open channel (monotonic seconds).
@@ -103,7 +109,27 @@ class DiscussionConsumer(LiveConsumer):
     async def disconnect(self, code: int) -> None:
         for channel_id in tuple(self.open_channels):
             await self._close_channel(channel_id)
+        for channel_id in tuple(self.watched_channels):
+            await self._unwatch(channel_id)
         await super().disconnect(code)
+
+    async def frame_channel_watch(self, frame: dict[str, Any]) -> None:
+        channel_id = frame["channel"]
+        if channel_id in self.watched_channels:
+            return
+        if len(self.watched_channels) >= WATCHED_CHANNELS_MAX:
+            await self.send_error(
+                "too_many", "Dieser Tab verfolgt schon sehr viele Kanäle.", channel=channel_id
+            )
+            return
+        channel = await in_database_thread(_readable, self.user, channel_id)
+        if channel is None:
+            await self.send_error("forbidden", NOT_READABLE, channel=channel_id)
+            return
+        self.watched_channels = self.watched_channels | {channel_id}
+        if channel_id not in self.open_channels:
+            assert self.fanout is not None
+            await self.fanout.subscribe(discussion_group(channel_id), self)
 
     async def frame_channel_open(self, frame: dict[str, Any]) -> None:
         channel_id = frame["channel"]
@@ -191,6 +217,7 @@ class DiscussionConsumer(LiveConsumer):
         if payload["type"] == events.CHANNEL_REVOKED:
             # Leave the channel's group before anything else of it can arrive.
             await self._close_channel(payload["channel"])
+            await self._unwatch(payload["channel"])
         await super().group_event(group, payload, text)
 
     def answer(self, payload: dict[str, Any]) -> dict[str, Any] | None:
@@ -210,8 +237,17 @@ class DiscussionConsumer(LiveConsumer):
             return
         self.open_channels = self.open_channels - {channel_id}
         assert self.fanout is not None
-        await self.fanout.unsubscribe(discussion_group(channel_id), self)
+        if channel_id not in self.watched_channels:
+            await self.fanout.unsubscribe(discussion_group(channel_id), self)
         await self._announce(channel_id, "left")
+
+    async def _unwatch(self, channel_id: int) -> None:
+        if channel_id not in self.watched_channels:
+            return
+        self.watched_channels = self.watched_channels - {channel_id}
+        assert self.fanout is not None
+        if channel_id not in self.open_channels:
+            await self.fanout.unsubscribe(discussion_group(channel_id), self)
 
     async def _announce(self, channel_id: int, state: str, ask_who_is_here: bool = False) -> None:
         assert self.member is not None and self.fanout is not None

@@ -1,7 +1,10 @@
 """The JSON events a channel's open tabs receive, defined once.
 
 Every event is a small dict with a `type` and the `channel` id. Message events carry the
-rendered, sanitised HTML, so delivering them needs no database query per reader.
+rendered, sanitised HTML and the message's markup from the same template the page uses
+(includes/discussion_message.html), rendered once for no one in particular: delivering them
+needs no database query or rendering per reader, and the page's script switches on what is
+the viewer's own (their actions, their pressed reactions, their mentions) by data attributes.
 """
 
 from __future__ import annotations
@@ -9,11 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from discussions.models import Message
+from discussions.selectors import MessageEntry, live_entry, reply_count
 from members.selectors import member_avatar, member_name
 
 MESSAGE_NEW = "message.new"
@@ -40,9 +47,30 @@ def avatar_data(user: Any) -> dict[str, Any]:
     return {"url": avatar.url, "initials": avatar.initials, "colour": avatar.colour}
 
 
+def _live_markup(template: str, entry: MessageEntry) -> str:
+    """Rendered in the site's language: the thread building it serves the author."""
+    # The forms module imports the services, which import this one.
+    from discussions.forms import FlagForm
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            template,
+            {
+                "entry": entry,
+                "message": entry.message,
+                "live": True,
+                "may_post": True,
+                "show_thread_link": True,
+                "flag_form": FlagForm(),
+                "user": AnonymousUser(),
+            },
+        ).strip()
+
+
 def message_data(message: Message) -> dict[str, Any]:
     """A message as the browser shows it; a deleted one is only its tombstone."""
     deleted = message.is_removed
+    entry = live_entry(message)
     return {
         "id": message.pk,
         "channel": message.channel_id,
@@ -54,11 +82,21 @@ def message_data(message: Message) -> dict[str, Any]:
         "edited": message.edited_at is not None and not deleted,
         "deleted": deleted,
         "permalink": reverse("discussions:permalink", args=[message.pk]),
+        "markup": _live_markup("includes/discussion_message.html", entry),
     }
 
 
 def message_new(message: Message) -> dict[str, Any]:
-    return {"type": MESSAGE_NEW, "channel": message.channel_id, "message": message_data(message)}
+    """A reply also carries its thread's new reply count, with the label the page shows."""
+    event = {"type": MESSAGE_NEW, "channel": message.channel_id, "message": message_data(message)}
+    if message.reply_to_id:
+        count = reply_count(root_id=message.reply_to_id)
+        with translation.override(settings.LANGUAGE_CODE):
+            label = ngettext("%(counter)s Antwort", "%(counter)s Antworten", count) % {
+                "counter": count
+            }
+        event["thread"] = {"root": message.reply_to_id, "replies": count, "label": label}
+    return event
 
 
 def message_edited(message: Message) -> dict[str, Any]:
@@ -66,11 +104,21 @@ def message_edited(message: Message) -> dict[str, Any]:
 
 
 def message_deleted(message: Message) -> dict[str, Any]:
-    return {"type": MESSAGE_DELETED, "channel": message.channel_id, "message_id": message.pk}
+    return {
+        "type": MESSAGE_DELETED,
+        "channel": message.channel_id,
+        "message_id": message.pk,
+        "markup": _live_markup("includes/discussion_message.html", live_entry(message)),
+    }
 
 
 def message_hidden(message: Message) -> dict[str, Any]:
-    return {"type": MESSAGE_HIDDEN, "channel": message.channel_id, "message_id": message.pk}
+    return {
+        "type": MESSAGE_HIDDEN,
+        "channel": message.channel_id,
+        "message_id": message.pk,
+        "markup": _live_markup("includes/discussion_message.html", live_entry(message)),
+    }
 
 
 def reaction_changed(
@@ -84,6 +132,7 @@ def reaction_changed(
         "member_id": user.pk,
         "emoji": emoji,
         "added": added,
+        "markup": _live_markup("includes/discussion_reactions.html", live_entry(message)),
     }
 
 

@@ -8,7 +8,8 @@ let markup through.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import nh3
@@ -43,6 +44,12 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
+# A mention of a channel member; the page marks the viewer's own by swapping in the second form.
+MENTION_MARKUP = '<span class="mention" data-member-id="{id}">'
+OWN_MENTION_MARKUP = '<span class="mention mention--me" data-member-id="{id}">'
+# Text between tags, outside links and code, where a mention can stand.
+_MARKUP_PIECES = re.compile(r"(<[^>]*>)")
+_NO_MENTIONS_INSIDE = frozenset({"a", "code", "pre"})
 
 _parser = (
     MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True})
@@ -70,3 +77,46 @@ def render_markdown(source: str) -> str:
         url_schemes=set(URL_SCHEMES),
         link_rel=LINK_REL,
     ).strip()
+
+
+def mark_mentions(html: str, members: Iterable[tuple[int, str]]) -> str:
+    """Wrap every "@Name" of a channel member in the sanitised HTML in MENTION_MARKUP, so the
+    page can highlight the viewer's own. `members` longest name first; names are matched
+    escaped, as they stand in the HTML, and never inside links or code."""
+    patterns = [
+        (member_id, re.compile(rf"(?<![\w@])@{re.escape(escapeHtml(name))}(?!\w)", re.IGNORECASE))
+        for member_id, name in members
+    ]
+    if not patterns:
+        return html
+    pieces = _MARKUP_PIECES.split(html)
+    depth = 0
+    for index, piece in enumerate(pieces):
+        if piece.startswith("<"):
+            tag = re.match(r"</?([a-z0-9]+)", piece)
+            if tag and tag.group(1) in _NO_MENTIONS_INSIDE:
+                depth += -1 if piece.startswith("</") else 1
+            continue
+        if depth or "@" not in piece:
+            continue
+        pieces[index] = _mark_text(piece, patterns)
+    return "".join(pieces)
+
+
+def _mark_text(text: str, patterns: list[tuple[int, re.Pattern[str]]]) -> str:
+    """Mark the first matching (longest) name at each "@", left to right."""
+    marked = []
+    position = 0
+    while (at := text.find("@", position)) != -1:
+        for member_id, pattern in patterns:
+            found = pattern.match(text, at)
+            if found:
+                marked.append(text[position:at])
+                marked.append(f"{MENTION_MARKUP.format(id=member_id)}{found.group(0)}</span>")
+                position = found.end()
+                break
+        else:
+            marked.append(text[position : at + 1])
+            position = at + 1
+    marked.append(text[position:])
+    return "".join(marked)

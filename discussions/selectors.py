@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -346,6 +347,31 @@ def message_entries(
     return entries
 
 
+def messages_for_display(message_ids: list[int]) -> list[Message]:
+    return list(_with_display(Message.objects.filter(pk__in=message_ids).order_by("id")))
+
+
+def live_entry(message: Message) -> MessageEntry:
+    """A message as the live events carry it to every open tab: seen by no one in particular
+    (own-message actions and pressed reactions are the page's to switch on)."""
+    message = _with_display(Message.objects.filter(pk=message.pk)).get()
+    return MessageEntry(
+        message=message,
+        author_name=member_name(None if message.is_removed else message.author),
+        author_avatar=NEUTRAL if message.is_removed else member_avatar(message.author),
+        reply_to_name=member_name(message.reply_to.author) if message.reply_to else None,
+        reactions=reactions_summary(message=message, viewer=AnonymousUser()),
+        is_own=False,
+        can_delete=False,
+        is_first_unread=False,
+        reply_count=_reply_counts([message]).get(message.pk, 0),
+    )
+
+
+def reply_count(*, root_id: int) -> int:
+    return Message.objects.filter(reply_to_id=root_id).count()
+
+
 def thread_messages(*, root: Message) -> list[Message]:
     return list(
         _with_display(Message.objects.filter(Q(pk=root.pk) | Q(reply_to=root)).order_by("id"))[:500]
@@ -362,7 +388,7 @@ def _reply_counts(messages: list[Message]) -> dict[int, int]:
     return {root_id: count for root_id, count in counts if root_id is not None}
 
 
-def mentionable_members(*, channel: Channel) -> list[tuple[int, str]]:
+def mentionable_members(*, channel: Channel | int) -> list[tuple[int, str]]:
     """Members of the channel by the name others see, longest first so "@Anna Albers" wins
     over "@Anna"."""
     names = Membership.objects.filter(

@@ -30,7 +30,7 @@ from discussions.forms import (
     ReactionForm,
     SlowModeForm,
 )
-from discussions.models import Channel, Message, ReactionEmoji
+from discussions.models import Channel, Message
 from discussions.services import channels, digest, moderation, reactions
 from discussions.services import messages as message_services
 from discussions.services.practice import may_turn_into_practice, practice_draft_from_thread
@@ -64,6 +64,17 @@ def _cursor(request: HttpRequest, name: str) -> int | None:
     if not value.isdigit() or len(value) > 18:
         raise Http404(_("Ungültige Position im Verlauf."))
     return int(value)
+
+
+def _part(request: HttpRequest) -> str:
+    """Which part of a page the live script asks for (`?teil=`), to put into the page it shows;
+    empty for the whole page."""
+    return request.GET.get("teil", "")
+
+
+def _from_script(request: HttpRequest) -> bool:
+    """A form the live script sent by fetch: it wants an answer to show, not a redirect."""
+    return request.headers.get("X-Requested-With") == "fetch"
 
 
 def _message_url(message: Message) -> str:
@@ -183,25 +194,17 @@ def _channel_page(
         else None,
         "mutes": selectors.channel_mutes(channel=channel) if is_moderator else [],
         "flag_form": FlagForm(),
-        "reaction_choices": ReactionEmoji.choices,
         "js_texts": _js_texts(),
+        "channel_list": selectors.channel_index(viewer=request.user),
     }
+    if _part(request) == "verlauf":
+        return render(request, "discussions/parts/history.html", context)
     return render(request, "discussions/channel.html", context, status=status)
 
 
 def _js_texts() -> dict[str, str]:
     """What the live script writes into the page, translated here once."""
     return {
-        "reactions": _("Reaktionen"),
-        "permalink": _("Link zu dieser Nachricht"),
-        "reply": _("Antwort im Thread"),
-        "answer": _("Antworten"),
-        "edit": _("Bearbeiten"),
-        "delete": _("Löschen"),
-        "edited": _("bearbeitet"),
-        "deleted": _("Diese Nachricht wurde gelöscht."),
-        "hidden": _("Diese Nachricht wurde von der Moderation ausgeblendet."),
-        "deletedAuthor": _("Gelöschte Nachricht"),
         "newMessage": _("Neue Nachricht von"),
         "present": _("Gerade im Kanal:"),
         "typing": _("schreibt …"),
@@ -337,7 +340,7 @@ def thread(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     return render(
         request,
-        "discussions/thread.html",
+        "discussions/parts/thread.html" if _part(request) == "panel" else "discussions/thread.html",
         {
             "channel": channel,
             "root": root,
@@ -348,7 +351,8 @@ def thread(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 first_unread=None,
             ),
             "may_post": may_post,
-            "form": MessageForm(initial={"reply_to": root.pk}),
+            # Its own field ids: the thread also opens in a panel beside the channel's composer.
+            "form": MessageForm(initial={"reply_to": root.pk}, auto_id="id_thread_%s"),
             "is_moderator": selectors.is_moderator(request.user),
             "may_turn_into_practice": may_turn_into_practice(request.user),
             "flag_form": FlagForm(),
@@ -376,7 +380,12 @@ def thread_to_practice(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def message_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = _message_or_404(request, pk)
-    form = EditForm(request.POST or None, initial={"body": message.source})
+    # Its own field ids: the form also opens in place on the channel page beside the composer.
+    form = EditForm(
+        request.POST or None,
+        initial={"body": message.source},
+        auto_id=f"id_bearbeiten_{message.pk}_%s",
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -392,13 +401,16 @@ def message_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error("body", error)
         else:
+            if _from_script(request):
+                return HttpResponse(status=204)
             messages.success(request, _("Ihre Änderung ist gespeichert."))
             return redirect(_message_url(message))
     elif request.method == "GET" and (message.author_id != request.user.pk or message.is_deleted):
         raise PermissionDenied(_("Sie können nur Ihre eigenen Nachrichten bearbeiten."))
+    in_place = _part(request) == "formular" or _from_script(request)
     return render(
         request,
-        "discussions/message_edit.html",
+        "discussions/parts/edit_form.html" if in_place else "discussions/message_edit.html",
         {"form": form, "message": message, "channel": message.channel},
         status=400 if form.errors and status == 200 else status,
     )
@@ -419,6 +431,8 @@ def reaction_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = _message_or_404(request, pk)
     form = ReactionForm(request.POST)
     if not form.is_valid():
+        if _from_script(request):
+            return HttpResponse(_("Diese Reaktion gibt es nicht."), status=400)
         messages.error(request, _("Diese Reaktion gibt es nicht."))
         return redirect(_message_url(message))
     try:
@@ -426,8 +440,27 @@ def reaction_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             user=request.user, message=message, emoji=form.cleaned_data["emoji"]
         )
     except ValidationError as error:
+        if _from_script(request):
+            return HttpResponse(" ".join(error.messages), status=400)
         messages.error(request, " ".join(error.messages))
+    if _from_script(request):
+        return _reactions_part(request, message)
     return redirect(_message_url(message))
+
+
+def _reactions_part(request: AuthenticatedHttpRequest, message: Message) -> HttpResponse:
+    """The message's reactions as the viewer sees them, for the script to put in place."""
+    (entry,) = selectors.message_entries(
+        messages=selectors.messages_for_display([message.pk]),
+        viewer=request.user,
+        may_post=True,
+        first_unread=None,
+    )
+    return render(
+        request,
+        "includes/discussion_reactions.html",
+        {"entry": entry, "message": entry.message, "may_post": True},
+    )
 
 
 @login_required

@@ -19,8 +19,14 @@ from core.ratelimit import rate_limit_exceeded, retry_after
 from core.validators import validate_storable_text
 from discussions import events
 from discussions.models import Channel, Membership, Message, MessageRevision, ModerationActionKind
-from discussions.rendering import render_markdown
-from discussions.selectors import can_post, can_read, is_moderator, is_muted
+from discussions.rendering import mark_mentions, render_markdown
+from discussions.selectors import (
+    can_post,
+    can_read,
+    is_moderator,
+    is_muted,
+    mentionable_members,
+)
 from discussions.services.broadcast import _broadcast_after_commit
 from discussions.services.digest import _notify
 from discussions.services.moderation_log import _flags_resolve, _log
@@ -134,6 +140,14 @@ def _clean_source(source: str) -> str:
     return source
 
 
+def _render(source: str, channel_id: int) -> str:
+    """The message HTML with its mentions of channel members marked."""
+    html = render_markdown(source)
+    if "@" not in source:
+        return html
+    return mark_mentions(html, mentionable_members(channel=channel_id))
+
+
 @transaction.atomic
 def message_post(
     *, author: User, channel: Channel, source: str, reply_to_id: int | None = None
@@ -166,7 +180,7 @@ def message_post(
         author=author,
         reply_to=reply_to,
         source=source,
-        html=render_markdown(source),
+        html=_render(source, channel.pk),
     )
     Membership.objects.filter(channel=channel, user=author).update(
         last_read_id=Greatest(F("last_read_id"), message.pk)
@@ -202,7 +216,7 @@ def message_edit(*, editor: User, message: Message, source: str) -> Message:
         message=message, source=message.source, written_at=message.edited_at or message.created_at
     )
     message.source = source
-    message.html = render_markdown(source)
+    message.html = _render(source, message.channel_id)
     message.edited_at = timezone.now()
     message.save(update_fields=["source", "html", "edited_at"])
     message = Message.objects.select_related("author__profile").get(pk=message.pk)

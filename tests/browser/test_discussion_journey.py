@@ -20,7 +20,7 @@ pytestmark = [
 
 def signed_in_page(browser: Browser, base_url: str, email: str, *, javascript: bool = True) -> Page:
     context = browser.new_context(
-        locale="de-DE", viewport={"width": 1280, "height": 900}, java_script_enabled=javascript
+        locale="de-DE", viewport={"width": 1366, "height": 900}, java_script_enabled=javascript
     )
     page = context.new_page()
     page.goto(base_url + "/konto/login/?next=/austausch/")
@@ -72,17 +72,52 @@ def test_two_members_talk_live_and_the_page_works_without_javascript(
     expect(first.locator("#live-announcer")).to_contain_text("Ben Brandt hat Sie")
     expect(first.locator(".discussion-message", has_text="Nur laufende Vorgänge.")).to_be_visible()
 
-    # Reacting and editing are plain form posts; the other tab follows live.
+    # Reacting, replying in the thread panel and editing happen in place, without a reload;
+    # the other tab follows live.
     second.reload()
-    second.locator(".discussion-message", has_text="Altakten").get_by_role(
-        "button", name=re.compile("Daumen hoch")
-    ).click()
+    second.evaluate("window.notReloaded = true")
+    first.evaluate("window.notReloaded = true")
+    asked = second.locator(".discussion-message", has_text="Altakten")
+    asked.hover()
+    asked.locator("summary", has_text="Reaktion hinzufügen").click()
+    second.keyboard.press("Escape")
+    expect(asked.locator(".reaction-picker")).not_to_have_attribute("open", "")
+    asked.locator("summary", has_text="Reaktion hinzufügen").click()
+    asked.get_by_role("button", name=re.compile("Daumen hoch")).click()
+    expect(asked.locator(".reactions__given [data-emoji='👍']")).to_have_attribute(
+        "aria-pressed", "true"
+    )
     expect(
         first.locator(".discussion-message", has_text="Altakten").locator(
             "[data-emoji='👍'] .reaction__count"
         )
     ).to_have_text("1")
+    assert_accessible(second)
 
+    mention = first.locator(".discussion-message", has_text="Nur laufende Vorgänge.")
+    expect(mention.locator(".mention--me")).to_have_text("@Anna Albers")
+    mention.get_by_role("link", name="Antworten").click()
+    panel = first.locator("#thread-panel")
+    expect(panel).to_be_visible()
+    panel.get_by_label("Ihre Nachricht").fill("Gilt das auch für `Papierakten`?")
+    panel.get_by_role("button", name="Antwort senden").click()
+    expect(panel.locator("code")).to_have_text("Papierakten")
+    expect(panel.locator("code")).to_have_css("font-family", re.compile("monospace"))
+    expect(
+        second.locator(".discussion-message", has_text="Nur laufende Vorgänge.").locator(
+            ".discussion-message__replies"
+        )
+    ).to_have_text("1 Antwort")
+    expect(second.locator(".discussion-message", has_text="Gilt das auch für")).to_be_visible()
+    assert_accessible(first)
+    panel.get_by_role("button", name="Schließen").click()
+    expect(panel).to_be_hidden()
+
+    first.locator(".discussion-message", has_text="Altakten").get_by_role(
+        "link", name="Bearbeiten"
+    ).click()
+    first.get_by_label("Nachricht bearbeiten").press("Escape")
+    expect(first.get_by_label("Nachricht bearbeiten")).to_have_count(0)
     first.locator(".discussion-message", has_text="Altakten").get_by_role(
         "link", name="Bearbeiten"
     ).click()
@@ -92,6 +127,10 @@ def test_two_members_talk_live_and_the_page_works_without_javascript(
     expect(second.locator(".discussion-message", has_text="(Bestand)")).to_contain_text(
         "(bearbeitet)"
     )
+    expect(first.locator(".discussion-message", has_text="(Bestand)")).to_contain_text(
+        "(bearbeitet)"
+    )
+    assert first.evaluate("window.notReloaded") and second.evaluate("window.notReloaded")
 
     first.once("dialog", lambda dialog: dialog.accept())
     first.locator(".discussion-message", has_text="(Bestand)").get_by_role(
@@ -110,12 +149,12 @@ def test_two_members_talk_live_and_the_page_works_without_javascript(
     expect(plain.get_by_text("Hallo aus dem Formular")).to_be_visible()
     expect(first.locator(".discussion-message", has_text="Hallo aus dem Formular")).to_be_visible()
     plain.locator(".discussion-message", has_text="Nur laufende Vorgänge.").get_by_role(
-        "link", name="Antworten"
+        "link", name="1 Antwort"
     ).click()
     plain.get_by_label("Ihre Nachricht").fill("Danke für den Tipp!")
     plain.get_by_role("button", name="Antwort senden").click()
     expect(plain.get_by_text("Danke für den Tipp!")).to_be_visible()
-    expect(plain.get_by_text("Antwort auf Ben Brandt")).to_be_visible()
+    expect(plain.get_by_text("Antwort auf Ben Brandt").first).to_be_visible()
     plain.goto(daphne_server.url + "/austausch/")
     expect(plain.get_by_text("Alles gelesen")).to_be_visible()
     root = Message.objects.get(source__endswith="Nur laufende Vorgänge.")
@@ -156,3 +195,29 @@ def moderator_hides_the_reported_message(browser: Browser, base_url: str) -> Non
     page.get_by_role("button", name=re.compile("^Entscheiden")).click()
     expect(page.get_by_text("Keine offenen Meldungen.")).to_be_visible()
     context.close()
+
+
+def test_a_long_channel_opens_at_the_newest_message_and_loads_older_ones_on_scrolling_up(
+    browser: Browser, daphne_server
+):
+    anna = MemberFactory(first_name="Anna", last_name="Albers")
+    channel = channel_create(creator=anna, name="Lange Geschichte", description="")
+    Message.objects.bulk_create(
+        Message(channel=channel, author=anna, source=f"Nachricht {n}", html=f"<p>Nachricht {n}</p>")
+        for n in range(1, 71)
+    )
+    page = signed_in_page(browser, daphne_server.url, anna.email)
+    visit(page, f"{daphne_server.url}/austausch/{channel.slug}/")
+
+    expect(page.get_by_text("Nachricht 70", exact=True)).to_be_in_viewport()
+    expect(page.get_by_label("Ihre Nachricht")).to_be_in_viewport()
+    expect(page.get_by_text("Nachricht 1", exact=True)).to_have_count(0)
+    page.evaluate("window.scrollTo(0, 0)")
+    expect(page.get_by_text("Nachricht 1", exact=True)).to_be_attached()
+    expect(page.get_by_text("Nachricht 20", exact=True)).to_have_count(1)
+    assert_accessible(page)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    visit(page, f"{daphne_server.url}/austausch/{channel.slug}/")
+    expect(page.get_by_label("Ihre Nachricht")).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

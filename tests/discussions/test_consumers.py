@@ -94,6 +94,11 @@ async def test_form_posts_edits_deletes_and_reactions_reach_the_socket(
     assert new["message"]["html"] == "<p>Aus dem Formular</p>"
     assert edited["message"]["html"] == "<p>Geändert</p>"
     assert edited["message"]["edited"] is True
+    assert 'id="nachricht-' in new["message"]["markup"]
+    assert "<p>Geändert</p>" in edited["message"]["markup"]
+    markup = reaction.pop("markup")
+    assert 'aria-pressed="false" data-emoji="👍"' in markup
+    assert '<span class="reaction__count">1</span>' in markup
     assert reaction == {
         "type": "reaction.changed",
         "channel": open_channel.pk,
@@ -103,6 +108,7 @@ async def test_form_posts_edits_deletes_and_reactions_reach_the_socket(
         "emoji": "👍",
         "added": True,
     }
+    assert "Diese Nachricht wurde gelöscht." in deleted.pop("markup")
     assert deleted == {
         "type": "message.deleted",
         "channel": open_channel.pk,
@@ -340,6 +346,9 @@ async def test_hidden_messages_disappear_and_muted_members_are_refused(
     await socket.send_json_to({"type": "message.post", "channel": open_channel.pk, "body": "Hm"})
     refused = await receive_until(socket, "error")
 
+    tombstone = hidden.pop("markup")
+    assert "von der Moderation ausgeblendet" in tombstone
+    assert "Unpassend" not in tombstone
     assert hidden == {
         "type": "message.hidden",
         "channel": open_channel.pk,
@@ -415,3 +424,29 @@ async def test_a_process_subscribes_to_a_group_once_for_all_its_tabs(open_channe
     assert {event["message"]["html"] for event in delivered} == {"<p>An alle Tabs</p>"}
     assert fanout.groups == {}
     assert discussion_group(open_channel.pk) not in layer_groups
+
+
+async def test_a_watched_channel_delivers_its_messages_without_announcing_the_tab(
+    open_channel, private_channel, author, reader
+):
+    watcher = await connect(reader)
+    poster = await connect(author)
+    await open_channel_on(poster, open_channel)
+    await drain(poster)
+    await watcher.send_json_to({"type": "channel.watch", "channel": open_channel.pk})
+    await watcher.send_json_to({"type": "channel.watch", "channel": private_channel.pk})
+    refused = await receive_until(watcher, "error")
+    await settled(watcher)
+
+    await database_sync_to_async(message_post)(
+        author=author, channel=open_channel, source="Für die Liste", reply_to_id=None
+    )
+    delivered = await receive_until(watcher, "message.new")
+
+    assert refused["code"] == "forbidden"
+    assert refused["channel"] == private_channel.pk
+    assert delivered["channel"] == open_channel.pk
+    assert "Für die Liste" in delivered["message"]["markup"]
+    assert not [event for event in await drain(poster) if event["type"] == "presence"]
+    await watcher.disconnect()
+    await poster.disconnect()

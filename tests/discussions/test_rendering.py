@@ -1,10 +1,13 @@
 """Markdown in messages becomes safe HTML."""
 
 import re
+from datetime import datetime
 
 import pytest
+from django.utils import timezone
 
-from discussions.rendering import render_markdown
+from discussions.rendering import mark_mentions, render_markdown
+from discussions.templatetags.discussion_tags import mentions_of, message_time
 
 
 def test_markdown_is_rendered_and_bare_links_become_clickable():
@@ -51,4 +54,31 @@ def test_link_titles_and_markdown_links_get_the_rel():
     assert html == (
         '<p><a href="https://example.org" title="Titel" rel="nofollow ugc noopener">'
         "Leitfaden</a></p>"
+    )
+
+
+def test_mentions_are_marked_outside_links_and_code():
+    html = render_markdown("Hallo @Anna Albers und @Anna, `@Anna` [x](https://a.de/@Anna) a@Anna")
+    marked = mark_mentions(html, [(1, "Anna Albers"), (2, "Anna")])
+    assert '<span class="mention" data-member-id="1">@Anna Albers</span> und ' in marked
+    assert '<span class="mention" data-member-id="2">@Anna</span>,' in marked
+    assert "<code>@Anna</code>" in marked
+    assert 'href="https://a.de/@Anna"' in marked
+    assert marked.endswith(" a@Anna</p>")
+
+
+def test_the_viewers_own_mentions_are_highlighted():
+    html = '<p><span class="mention" data-member-id="7">@Ben</span></p>'
+    assert 'class="mention mention--me" data-member-id="7"' in mentions_of(html, 7)
+    assert mentions_of(html, 8) == html
+
+
+def test_one_timestamp_format_relative_today_absolute_before():
+    now = timezone.localtime().replace(hour=14, minute=58)
+    today = message_time(now)
+    assert today.startswith(f'<time datetime="{now.isoformat()}" title="{now.day}. ')
+    assert today.endswith(f'{now.year}, 14:58">14:58</time>')
+    earlier = datetime(2025, 11, 5, 14, 58, tzinfo=now.tzinfo)
+    assert message_time(earlier).endswith(
+        'title="5. November 2025, 14:58">5. Nov 2025, 14:58</time>'
     )

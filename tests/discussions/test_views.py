@@ -377,3 +377,56 @@ def test_invitation_to_someone_already_invited_is_idempotent(private_channel, au
     channel_invite(inviter=author, channel=private_channel, invitee=outsider)
 
     assert Invitation.objects.count() == 1
+
+
+FETCH = {"HTTP_X_REQUESTED_WITH": "fetch"}
+
+
+def test_the_live_script_reacts_and_edits_in_place(open_channel, author, reader, outsider):
+    message = message_post(author=author, channel=open_channel, source="Gute Idee?")
+    reaction_url = reverse("discussions:reaction", args=[message.pk])
+    edit_url = reverse("discussions:message_edit", args=[message.pk])
+
+    reacted = client_for(reader).post(reaction_url, {"emoji": "💡"}, **FETCH)
+    refused = client_for(reader).post(reaction_url, {"emoji": "<script>"}, **FETCH)
+    form = client_for(author).get(edit_url, {"teil": "formular"})
+    saved = client_for(author).post(edit_url, {"body": "Gute Idee!"}, **FETCH)
+    invalid = client_for(author).post(edit_url, {"body": " "}, **FETCH)
+    foreign = client_for(reader).get(edit_url, {"teil": "formular"})
+
+    assert reacted.status_code == 200
+    assert 'aria-pressed="true" data-emoji="💡"' in reacted.content.decode()
+    assert "<html" not in reacted.content.decode()
+    assert refused.status_code == 400
+    assert 'id="id_bearbeiten_' in form.content.decode()
+    assert "<html" not in form.content.decode()
+    assert saved.status_code == 204
+    assert Message.objects.get(pk=message.pk).source == "Gute Idee!"
+    assert invalid.status_code == 400
+    assert "<html" not in invalid.content.decode()
+    assert foreign.status_code == 403
+    assert client_for(outsider).post(reaction_url, {"emoji": "💡"}, **FETCH).status_code in (
+        403,
+        404,
+    )
+
+
+def test_parts_of_the_channel_page_for_the_live_script(open_channel, author, reader):
+    messages = Message.objects.bulk_create(
+        Message(channel=open_channel, author=author, source=f"Nachricht {n}", html="<p>…</p>")
+        for n in range(55)
+    )
+    message_post(author=reader, channel=open_channel, source="Antwort", reply_to_id=messages[0].pk)
+    client = client_for(reader)
+
+    older = client.get(channel_url(open_channel), {"vor": messages[5].pk, "teil": "verlauf"})
+    panel = client.get(
+        reverse("discussions:thread", args=[messages[0].pk]), {"teil": "panel"}
+    ).content.decode()
+
+    assert "<html" not in older.content.decode()
+    assert [m.pk for m in older.context["history"].messages] == [m.pk for m in messages[:5]]
+    assert "<html" not in panel
+    assert f'data-thread-root="{messages[0].pk}"' in panel
+    assert 'id="id_thread_body"' in panel
+    assert "Antwort" in panel

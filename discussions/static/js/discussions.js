@@ -21,7 +21,6 @@
   var status = document.getElementById("message-form-status");
   var typingLine = document.getElementById("typing");
   var presenceLine = document.getElementById("presence");
-  var reactionChoices = JSON.parse(document.getElementById("reaction-choices").textContent);
   var text = JSON.parse(document.getElementById("discussion-texts").textContent);
   var csrfInput = document.querySelector("input[name=csrfmiddlewaretoken]");
 
@@ -47,117 +46,85 @@
     return node;
   }
 
-  function postForm(action, label, fields, className) {
-    var formNode = element("form", "inline-form");
-    formNode.method = "post";
-    formNode.action = action;
-    if (csrfInput) {
-      formNode.appendChild(csrfInput.cloneNode());
-    }
-    Object.keys(fields).forEach(function (name) {
-      var input = document.createElement("input");
-      input.type = "hidden";
-      input.name = name;
-      input.value = fields[name];
-      formNode.appendChild(input);
-    });
-    var button = element("button", className, label);
-    button.type = "submit";
-    formNode.appendChild(button);
-    return formNode;
-  }
+  var mayPost = log.dataset.mayPost === "true";
+  var panel = document.getElementById("thread-panel");
+  var panelBody = document.getElementById("thread-panel-body");
+  var wide = window.matchMedia("(min-width: 1100px)");
 
-  function reactionList(message) {
-    var list = element("ul", "reactions");
-    list.setAttribute("aria-label", text.reactions);
-    if (!csrfInput) {
-      return list;
-    }
-    reactionChoices.forEach(function (choice) {
-      var item = document.createElement("li");
-      var formNode = postForm(message.permalink + "reaktion/", "", { emoji: choice[0] }, "reaction");
-      var button = formNode.querySelector("button");
-      button.setAttribute("aria-pressed", "false");
-      button.dataset.emoji = choice[0];
-      var symbol = element("span", "", choice[0]);
-      symbol.setAttribute("aria-hidden", "true");
-      button.appendChild(symbol);
-      button.appendChild(element("span", "visually-hidden", choice[1]));
-      button.appendChild(element("span", "reaction__count", ""));
-      item.appendChild(formNode);
-      list.appendChild(item);
-    });
-    return list;
-  }
-
-  // The same markup as templates/includes/avatar.html (32 px, decorative).
-  function avatarNode(avatar) {
-    if (avatar && avatar.url) {
-      var picture = element("img", "avatar avatar--size-32");
-      picture.src = avatar.url;
-      picture.alt = "";
-      picture.width = 32;
-      picture.height = 32;
-      return picture;
-    }
-    var initials = avatar && avatar.initials;
-    var circle = element("span", "avatar avatar--size-32 " + (initials ? "avatar--" + avatar.colour : "avatar--neutral"), initials || "?");
-    circle.setAttribute("aria-hidden", "true");
-    return circle;
-  }
-
-  function renderMessage(message) {
-    var article = element("article", "discussion-message");
-    article.id = "nachricht-" + message.id;
-    article.dataset.messageId = message.id;
-    article.setAttribute("aria-labelledby", article.id + "-kopf");
-    var header = element("header", "discussion-message__header");
-    header.id = article.id + "-kopf";
-    header.appendChild(avatarNode(message.author_avatar));
-    header.appendChild(element("span", "discussion-message__author", message.author.name));
-    var link = element("a", "discussion-message__time");
-    link.href = message.permalink;
-    var time = element("time", "", new Date(message.created_at).toLocaleString(document.documentElement.lang || "de"));
-    time.dateTime = message.created_at;
-    link.appendChild(time);
-    link.appendChild(element("span", "visually-hidden", " – " + text.permalink));
-    header.appendChild(link);
-    article.appendChild(header);
-    if (message.reply_to) {
-      var context = element("p", "discussion-message__context");
-      var contextLink = element("a", "", text.reply);
-      contextLink.href = message.permalink.replace(/\d+\/$/, message.reply_to + "/");
-      context.appendChild(contextLink);
-      article.appendChild(context);
-    }
-    var body = element("div", "discussion-message__body");
-    body.innerHTML = message.html; // sanitised on the server (nh3)
-    article.appendChild(body);
-    article.appendChild(reactionList(message));
-    var actions = element("div", "discussion-message__actions");
-    if (!message.reply_to) {
-      var thread = element("a", "", text.answer);
-      thread.href = message.permalink + "thread/";
-      actions.appendChild(thread);
-    }
-    if (message.author.id === memberId) {
-      var edit = element("a", "", text.edit);
-      edit.href = message.permalink + "bearbeiten/";
-      actions.appendChild(edit);
-      if (csrfInput) {
-        actions.appendChild(postForm(message.permalink + "loeschen/", text.delete, {}, "link-button"));
+  // The server renders every message (includes/discussion_message.html) and the live events
+  // carry that markup, rendered for no one in particular: here the viewer's own parts are
+  // switched on by data attributes, and forms get this page's CSRF token.
+  function prepare(root) {
+    root.querySelectorAll("form[method=post]").forEach(function (formNode) {
+      if (csrfInput && !formNode.querySelector("input[name=csrfmiddlewaretoken]")) {
+        formNode.appendChild(csrfInput.cloneNode());
       }
+    });
+    root.querySelectorAll("[data-author-id]").forEach(function (article) {
+      var own = Number(article.dataset.authorId) === memberId;
+      article.querySelectorAll("[data-own-only]").forEach(function (node) {
+        if (own && mayPost) {
+          node.hidden = false;
+        } else {
+          node.remove();
+        }
+      });
+      if (own) {
+        article.querySelectorAll("[data-others-only]").forEach(function (node) { node.remove(); });
+      }
+    });
+    if (!mayPost) {
+      root.querySelectorAll("[data-may-post-only]").forEach(function (node) { node.remove(); });
     }
-    article.appendChild(actions);
-    return article;
+    root.querySelectorAll(".mention[data-member-id='" + memberId + "']").forEach(function (node) {
+      node.classList.add("mention--me");
+    });
+    return root;
   }
 
-  function markEdited(article) {
-    if (!article.querySelector(".discussion-message__edited")) {
-      article
-        .querySelector(".discussion-message__header")
-        .appendChild(element("span", "discussion-message__edited", "(" + text.edited + ")"));
+  // The stream's end just above the composer, which sticks to the bottom of the viewport.
+  function toNewest() {
+    var composer = document.querySelector(".chat-composer");
+    var below = composer ? composer.offsetHeight : 0;
+    var top = log.getBoundingClientRect().bottom + window.scrollY + below - window.innerHeight;
+    // At once, not smoothly: the loader of older messages waits at the top of the stream.
+    window.scrollTo({ top: top, behavior: "instant" });
+  }
+
+  function fromMarkup(markup) {
+    var holder = document.createElement("template");
+    holder.innerHTML = markup;
+    return prepare(holder.content);
+  }
+
+  function pressedIn(node) {
+    var pressed = {};
+    if (node) {
+      node.querySelectorAll(".reactions__given [aria-pressed=true]").forEach(function (button) {
+        pressed[button.dataset.emoji] = true;
+      });
     }
+    return pressed;
+  }
+
+  function applyPressed(node, pressed) {
+    node.querySelectorAll(".reactions__given [data-emoji]").forEach(function (button) {
+      var mine = Boolean(pressed[button.dataset.emoji]);
+      button.classList.toggle("reaction--mine", mine);
+      if (button.tagName === "BUTTON") {
+        button.setAttribute("aria-pressed", mine ? "true" : "false");
+      }
+    });
+  }
+
+  // Replace every copy of a message (stream and thread panel) with its new markup.
+  function replaceMessage(messageId, markup) {
+    document.querySelectorAll("[data-message-id='" + messageId + "']").forEach(function (article) {
+      var pressed = pressedIn(article);
+      var fresh = fromMarkup(markup).firstElementChild;
+      applyPressed(fresh, pressed);
+      article.replaceWith(fresh);
+    });
   }
 
   function markRead(messageId) {
@@ -181,70 +148,57 @@
     typingLine.textContent = names.length ? names.join(", ") + " " + text.typing : "";
   }
 
-  function removeMessage(messageId, tombstone) {
-    var article = document.getElementById("nachricht-" + messageId);
-    if (!article || article.classList.contains("discussion-message--deleted")) {
-      return;
-    }
-    article.classList.add("discussion-message--deleted");
-    article.querySelector(".discussion-message__author").textContent = text.deletedAuthor;
-    var avatar = article.querySelector(".discussion-message__header > .avatar");
-    if (avatar) {
-      avatar.replaceWith(avatarNode(null));
-    }
-    ["discussion-message__body", "reactions", "discussion-message__actions", "discussion-message__edited"].forEach(function (name) {
-      var node = article.querySelector("." + name);
-      if (node) {
-        node.remove();
-      }
-    });
-    article.appendChild(element("p", "discussion-message__tombstone", tombstone));
-  }
-
   var handlers = {
     "message.new": function (event) {
-      if (!live || document.getElementById("nachricht-" + event.message.id)) {
+      var message = event.message;
+      if (event.thread) {
+        document.querySelectorAll("#nachricht-" + event.thread.root + " .discussion-message__replies").forEach(function (link) {
+          link.textContent = event.thread.label;
+        });
+        var thread = panel && !panel.hidden && panelBody.querySelector("[data-thread-root='" + event.thread.root + "']");
+        if (thread && !thread.querySelector("[data-message-id='" + message.id + "']")) {
+          thread.appendChild(fromMarkup(message.markup));
+        }
+      }
+      if (!live || log.querySelector("[data-message-id='" + message.id + "']")) {
         return;
       }
       var empty = log.querySelector(".discussion-log__empty");
       if (empty) {
         empty.remove();
       }
-      log.appendChild(renderMessage(event.message));
-      delete typingNames[event.message.author.id];
-      showTyping();
-      if (event.message.author.id !== memberId) {
-        announce(text.newMessage + " " + event.message.author.name + ": " + (new DOMParser().parseFromString(event.message.html, "text/html").body.textContent || "").slice(0, 200));
+      // Follow the stream only when its newest message is in view: a reader scrolled up stays.
+      var newest = log.lastElementChild;
+      var atBottom = !newest || newest.getBoundingClientRect().top < window.innerHeight;
+      log.appendChild(fromMarkup(message.markup));
+      if (atBottom || message.author.id === memberId) {
+        toNewest();
       }
-      markRead(event.message.id);
+      delete typingNames[message.author.id];
+      showTyping();
+      if (message.author.id !== memberId) {
+        announce(text.newMessage + " " + message.author.name + ": " + (new DOMParser().parseFromString(message.html, "text/html").body.textContent || "").slice(0, 200));
+      }
+      markRead(message.id);
     },
     "message.edited": function (event) {
-      var article = document.getElementById("nachricht-" + event.message.id);
-      if (article) {
-        article.querySelector(".discussion-message__body").innerHTML = event.message.html;
-        markEdited(article);
-      }
+      replaceMessage(event.message.id, event.message.markup);
     },
     "message.hidden": function (event) {
-      removeMessage(event.message_id, text.hidden);
+      replaceMessage(event.message_id, event.markup);
     },
     "message.deleted": function (event) {
-      removeMessage(event.message_id, text.deleted);
+      replaceMessage(event.message_id, event.markup);
     },
     "reaction.changed": function (event) {
-      var article = document.getElementById("nachricht-" + event.message_id);
-      if (!article) {
-        return;
-      }
-      article.querySelectorAll("[data-emoji]").forEach(function (node) {
-        var count = node.querySelector(".reaction__count");
-        if (count) {
-          count.textContent = event.counts[node.dataset.emoji] || "";
+      document.querySelectorAll("[data-reactions-for='" + event.message_id + "']").forEach(function (reactions) {
+        var pressed = pressedIn(reactions.parentNode);
+        if (event.member_id === memberId) {
+          pressed[event.emoji] = event.added;
         }
-        if (event.member_id === memberId && node.dataset.emoji === event.emoji && node.tagName === "BUTTON") {
-          node.setAttribute("aria-pressed", event.added ? "true" : "false");
-          node.classList.toggle("reaction--mine", event.added);
-        }
+        var fresh = fromMarkup(event.markup).firstElementChild;
+        applyPressed(fresh, pressed);
+        reactions.replaceWith(fresh);
       });
     },
     typing: function (event) {
@@ -297,9 +251,27 @@
       }
     });
   });
+  // The channel list beside the stream counts what arrives in the other channels.
+  var channelLinks = document.querySelectorAll("[data-channel-link]");
+  liveConnection.on("message.new", function (event) {
+    var link = document.querySelector("[data-channel-link='" + event.channel + "']");
+    if (!link || event.channel === channelId || event.message.author.id === memberId) {
+      return;
+    }
+    var badge = link.querySelector("[data-unread]");
+    var count = badge.firstChild;
+    count.textContent = String(Number(count.textContent) + 1);
+    badge.hidden = false;
+  });
   liveConnection.onOpen(function () {
     present = {};
     send({ type: "channel.open", channel: channelId });
+    channelLinks.forEach(function (link) {
+      var watched = Number(link.dataset.channelLink);
+      if (watched !== channelId) {
+        send({ type: "channel.watch", channel: watched });
+      }
+    });
   });
   liveConnection.onClose(function () {
     present = {};
@@ -438,12 +410,184 @@
     field.addEventListener("blur", closeSuggestions);
   }
 
-  log.querySelectorAll(".discussion-message__actions form[action$='/loeschen/']").forEach(function (deleteForm) {
-    deleteForm.addEventListener("submit", function (submitEvent) {
-      if (!window.confirm(text.confirmDelete)) {
-        submitEvent.preventDefault();
-      }
+  function sendForm(formNode) {
+    return fetch(formNode.action, {
+      method: "POST",
+      body: new FormData(formNode),
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" }
     });
+  }
+
+  // Reactions, deleting and editing go by fetch; the page stays where it is. The server's
+  // answer and the live event both bring the new markup.
+  document.addEventListener("submit", function (submitEvent) {
+    var formNode = submitEvent.target;
+    if (!formNode.closest || !formNode.closest(".discussion-log, .thread-panel")) {
+      return;
+    }
+    if (/\/reaktion\/$/.test(formNode.action)) {
+      submitEvent.preventDefault();
+      var reactions = formNode.closest(".reactions");
+      sendForm(formNode).then(function (response) {
+        return response.text().then(function (body) {
+          if (!response.ok) {
+            announce(body);
+            return;
+          }
+          var fresh = fromMarkup(body).firstElementChild;
+          if (reactions.isConnected) {
+            reactions.replaceWith(fresh);
+          }
+          var toggle = fresh.querySelector(".reaction-picker__toggle");
+          (toggle || fresh.querySelector("button") || log).focus();
+        });
+      }).catch(function () { formNode.submit(); });
+    } else if (formNode.hasAttribute("data-delete-form") && !window.confirm(text.confirmDelete)) {
+      submitEvent.preventDefault();
+    } else if (formNode.classList.contains("message-edit-form")) {
+      submitEvent.preventDefault();
+      sendForm(formNode).then(function (response) {
+        if (response.status === 204) {
+          var article = formNode.closest(".discussion-message");
+          formNode.remove();
+          article.querySelector(".discussion-message__body").hidden = false;
+          article.querySelector("[data-edit-link]").focus();
+          return;
+        }
+        return response.text().then(function (body) {
+          var fresh = fromMarkup(body).firstElementChild;
+          formNode.replaceWith(fresh);
+          fresh.querySelector("textarea").focus();
+        });
+      });
+    } else if (formNode.classList.contains("thread-reply-form")) {
+      var field = formNode.querySelector("textarea");
+      var root = formNode.querySelector("input[name=reply_to]");
+      if (field.value.trim() && live && send({ type: "message.post", channel: channelId, body: field.value, reply_to: Number(root.value) })) {
+        submitEvent.preventDefault();
+        field.value = "";
+      }
+    }
   });
 
+  function closeEdit(formNode) {
+    var article = formNode.closest(".discussion-message");
+    formNode.remove();
+    article.querySelector(".discussion-message__body").hidden = false;
+    article.querySelector("[data-edit-link]").focus();
+  }
+
+  function openThread(link) {
+    fetch(link.href.split("#")[0] + "?teil=panel", { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : Promise.reject(); })
+      .then(function (body) {
+        panelBody.textContent = "";
+        panelBody.appendChild(fromMarkup(body));
+        panel.hidden = false;
+        document.body.classList.add("has-thread-panel");
+        var field = panelBody.querySelector("textarea");
+        (field || panel.querySelector("[data-thread-close]")).focus();
+      })
+      .catch(function () { window.location.href = link.href; });
+  }
+
+  function closeThread() {
+    panel.hidden = true;
+    panelBody.textContent = "";
+    document.body.classList.remove("has-thread-panel");
+  }
+
+  document.addEventListener("click", function (clickEvent) {
+    var target = clickEvent.target.closest ? clickEvent.target : null;
+    if (!target) {
+      return;
+    }
+    var editLink = target.closest("[data-edit-link]");
+    var threadLink = target.closest("[data-thread-link]");
+    var cancel = target.closest("[data-edit-cancel]");
+    if (editLink) {
+      clickEvent.preventDefault();
+      var article = editLink.closest(".discussion-message");
+      if (article.querySelector(".message-edit-form")) {
+        return;
+      }
+      fetch(editLink.href + "?teil=formular", { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : Promise.reject(); })
+        .then(function (body) {
+          var formNode = fromMarkup(body).firstElementChild;
+          var messageBody = article.querySelector(".discussion-message__body");
+          messageBody.hidden = true;
+          messageBody.after(formNode);
+          formNode.querySelector("textarea").focus();
+          formNode.scrollIntoView({ block: "center" });
+        })
+        .catch(function () { window.location.href = editLink.href; });
+    } else if (cancel) {
+      clickEvent.preventDefault();
+      closeEdit(cancel.closest("form"));
+    } else if (threadLink && panel && wide.matches) {
+      clickEvent.preventDefault();
+      openThread(threadLink);
+    } else if (target.closest("[data-thread-close]")) {
+      closeThread();
+    }
+  });
+
+  document.addEventListener("keydown", function (keyEvent) {
+    if (keyEvent.key !== "Escape") {
+      return;
+    }
+    var picker = document.activeElement && document.activeElement.closest && document.activeElement.closest(".reaction-picker[open]");
+    var editForm = document.activeElement && document.activeElement.closest && document.activeElement.closest(".message-edit-form");
+    if (picker) {
+      picker.open = false;
+      picker.querySelector("summary").focus();
+    } else if (editForm) {
+      closeEdit(editForm);
+    } else if (panel && !panel.hidden && panel.contains(document.activeElement)) {
+      closeThread();
+    }
+  });
+
+  // Older messages load when the reader scrolls up to the top of the stream.
+  function loadOlder(holder) {
+    var link = holder.querySelector("a");
+    holder.remove();
+    var before = document.documentElement.scrollHeight;
+    fetch(link.href + "&teil=verlauf", { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : Promise.reject(); })
+      .then(function (body) {
+        log.prepend(fromMarkup(body));
+        window.scrollBy({ top: document.documentElement.scrollHeight - before, behavior: "instant" });
+        watchOlder();
+      })
+      .catch(function () { window.location.href = link.href; });
+  }
+
+  function watchOlder() {
+    var holder = document.getElementById("aeltere");
+    if (!holder || !("IntersectionObserver" in window)) {
+      return;
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      if (entries[0].isIntersecting) {
+        observer.disconnect();
+        loadOlder(holder);
+      }
+    });
+    observer.observe(holder);
+  }
+
+  // The channel opens at the first unread message, else at the newest.
+  var unreadMarker = document.getElementById("ungelesen");
+  if (!window.location.hash) {
+    if (unreadMarker) {
+      unreadMarker.scrollIntoView({ block: "center" });
+    } else if (live) {
+      toNewest();
+    }
+  }
+  prepare(log);
+  window.requestAnimationFrame(watchOlder);
 })();
