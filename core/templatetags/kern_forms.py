@@ -7,7 +7,9 @@ from __future__ import annotations
 from django import template
 from django.forms import BoundField
 from django.forms.boundfield import BoundWidget
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -31,6 +33,25 @@ def _with_class(field: BoundField, attrs: dict[str, str]) -> dict[str, str]:
     if field.errors:
         classes.append(f"{kern_class}--error")
     return {**attrs, "class": " ".join(name for name in classes if name)}
+
+
+@register.filter
+def kern_label(field: BoundField, marks_optional: bool = True) -> SafeString:
+    """The field's label (a legend for a group) as Django writes it, with the form's label
+    suffix, KERN's class and KERN's "optional" marker inside it, so that the marker is part of
+    the field's name. A single checkbox is optional by nature: `marks_optional=False`."""
+    suffix = field.field.label_suffix
+    if suffix is None:
+        suffix = field.form.label_suffix
+    contents = conditional_escape(field.label)
+    if suffix and contents and contents[-1] not in _(":?.!"):
+        contents = format_html("{}{}", contents, suffix)
+    if marks_optional and not field.field.required:
+        contents = format_html(
+            '{} <span class="kern-label__optional">– {}</span>', contents, _("optional")
+        )
+    tag = field.legend_tag if field.use_fieldset else field.label_tag
+    return tag(contents, attrs={"class": "kern-label"}, label_suffix="")
 
 
 @register.filter
