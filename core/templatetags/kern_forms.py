@@ -26,7 +26,7 @@ CONTROL_CLASSES = {
 TEXT_INPUT_CLASS = "kern-form-input__input"
 
 
-def _with_class(field: BoundField, attrs: dict[str, str]) -> dict[str, str]:
+def _with_class(field: BoundField, attrs: dict[str, str | bool]) -> dict[str, str | bool]:
     """The widget's own classes kept, KERN's added; the error modifier where the field failed."""
     kern_class = CONTROL_CLASSES.get(field.widget_type, TEXT_INPUT_CLASS)
     classes = [field.field.widget.attrs.get("class", ""), kern_class]
