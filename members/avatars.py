@@ -5,10 +5,24 @@ member's own. Never a third-party service (no Gravatar): nothing about a member 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
+from urllib.parse import quote
 
-# Background colours are the CSS classes `avatar--0` … `avatar--7` in hub/static/css/site.css,
-# each dark enough for white letters (WCAG AA, tests check the contrast).
-PALETTE_SIZE = 8
+# Background colours, drawn on our pages as the CSS classes `avatar--0` … `avatar--7` in
+# hub/static/css/site.css and in the Wagtail admin as an SVG image (`initials_svg_data_url`);
+# each dark enough for white letters (WCAG AA, tests check the contrast and that both agree).
+PALETTE = (
+    "#1d4ed8",
+    "#0f766e",
+    "#15803d",
+    "#a16207",
+    "#b91c1c",
+    "#7e22ce",
+    "#be185d",
+    "#c2410c",
+)
+PALETTE_SIZE = len(PALETTE)
+NEUTRAL_COLOUR = "#475569"
 
 
 @dataclass(frozen=True)
@@ -53,3 +67,19 @@ def avatar_for(*, member_id: int | None, name: str | None, picture_url: str | No
     if picture_url is None and not letters:
         return NEUTRAL
     return Avatar(url=picture_url, initials=letters, colour=colour_for(member_id))
+
+
+def svg_data_url(avatar: Avatar) -> str:
+    """The initials avatar as an image, for places that take only an image URL (the Wagtail
+    admin's `avatar_url`): a data: URL, so nothing is fetched from anywhere."""
+    colour = NEUTRAL_COLOUR if avatar.colour is None else PALETTE[avatar.colour]
+    letters = escape(avatar.initials or "?")
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">'
+        f'<rect width="64" height="64" fill="{colour}"/>'
+        '<text x="32" y="32" dy=".35em" text-anchor="middle" fill="#fff" '
+        'font-family="Fira Sans, Arial, sans-serif" font-size="26" font-weight="600">'
+        f"{letters}</text>"
+        "</svg>"
+    )
+    return "data:image/svg+xml," + quote(svg)

@@ -20,8 +20,9 @@ from members.admin_views import (
     account_approve_view,
     account_decline_view,
 )
+from members.avatars import svg_data_url
 from members.models import EmailDomainRule, Organisation, TermsVersion
-from members.selectors import accounts_awaiting_review
+from members.selectors import accounts_awaiting_review, member_avatar
 
 
 class OrganisationViewSet(SnippetViewSet):
@@ -106,3 +107,11 @@ class AccountReviewSummaryItem(SummaryItem):
 @hooks.register("construct_homepage_summary_items")
 def account_review_summary(request: HttpRequest, summary_items: list[SummaryItem]) -> None:
     summary_items.append(AccountReviewSummaryItem(request))
+
+
+@hooks.register("get_avatar_url")
+def member_avatar_url(user: Any, size: int) -> str:
+    """The admin shows a member's own avatar, as the network sees it: their picture, else their
+    initials on their colour (never Wagtail's Gravatar or grey default)."""
+    avatar = member_avatar(user)
+    return avatar.url or svg_data_url(avatar)

@@ -363,7 +363,7 @@ def test_topic_pages_take_sections_from_other_features(client, topic, monkeypatc
 
     html = client.get(f"/wissen/themen/{topic.slug}/").content.decode()
 
-    assert '<h2 id="section-1">Kurse</h2>' in html
+    assert '<h2 id="section-1" class="aside-box__title">Kurse</h2>' in html
 
 
 def _queries(client, url):

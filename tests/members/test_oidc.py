@@ -208,14 +208,17 @@ def test_login_page_shows_the_sign_on_button(client, oidc_provider):
     html = client.get(reverse("account_login")).content.decode()
 
     login_url = reverse("openid_connect_login", kwargs={"provider_id": PROVIDER_ID})
-    assert f'<a class="button button--secondary" href="{login_url}' in html
-    assert "Mit Verwaltungs-SSO anmelden</a>" in html
+    assert f'<a class="kern-btn kern-btn--secondary" href="{login_url}' in html
+    assert "Mit Verwaltungs-SSO anmelden</span></a>" in html
 
     # The link leads to a confirmation page whose button starts the sign-on with a POST.
     confirmation = client.get(login_url).content.decode()
     assert "Sie melden sich gleich mit Ihrem Konto bei Verwaltungs-SSO an." in confirmation
     assert '<form class="form" method="post"' in confirmation
-    assert re.search(r'<button[^>]*type="submit"\s*>\s*Weiter\s*</button>', confirmation)
+    assert re.search(
+        r'<button[^>]*type="submit"\s*><span class="kern-label">\s*Weiter\s*</span></button>',
+        confirmation,
+    )
 
 
 def test_login_page_without_configuration_has_no_sign_on_button(client, db, settings, monkeypatch):
