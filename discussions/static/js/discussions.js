@@ -314,23 +314,22 @@
   }
 
   // Mention autocomplete: typing "@" and a few letters offers channel members; arrow keys
-  // choose, Enter or Tab inserts "@Name ", Escape closes (ARIA combobox pattern).
+  // choose, Enter or Tab inserts "@Name ", Escape closes. The textarea keeps its textbox role
+  // (ARIA allows a combobox only on a single-line input) and points at the highlighted option
+  // with aria-activedescendant.
   var suggestions = document.getElementById("mention-suggestions");
   if (form && suggestions && form.dataset.mentionsUrl) {
     var field = form.querySelector("textarea");
     var active = -1;
     var mentionStart = -1;
     var lookup = 0;
-    field.setAttribute("role", "combobox");
     field.setAttribute("aria-autocomplete", "list");
     field.setAttribute("aria-controls", suggestions.id);
-    field.setAttribute("aria-expanded", "false");
 
     var closeSuggestions = function () {
       suggestions.hidden = true;
       suggestions.textContent = "";
       active = -1;
-      field.setAttribute("aria-expanded", "false");
       field.removeAttribute("aria-activedescendant");
     };
     var highlight = function (index) {
@@ -383,7 +382,6 @@
           });
           if (data.names.length) {
             suggestions.hidden = false;
-            field.setAttribute("aria-expanded", "true");
             highlight(0);
           } else {
             closeSuggestions();
