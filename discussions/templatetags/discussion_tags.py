@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from discussions.rendering import MENTION_MARKUP, OWN_MENTION_MARKUP
 
@@ -18,14 +19,21 @@ register = template.Library()
 
 @register.simple_tag
 def message_time(moment: datetime) -> SafeString:
-    """The clock time for today, the date with the time before; the full date in the title."""
+    """Relative to today as chats write it: the clock time for today, "gestern" with the time for
+    yesterday, the date with the time before; the full date in the title."""
     local = timezone.localtime(moment)
-    shown = "H:i" if local.date() == timezone.localdate() else "j. M Y, H:i"
+    days_ago = (timezone.localdate() - local.date()).days
+    if days_ago == 0:
+        shown = date_format(local, "H:i")
+    elif days_ago == 1:
+        shown = _("gestern, %(time)s") % {"time": date_format(local, "H:i")}
+    else:
+        shown = date_format(local, "j. M Y, H:i")
     return format_html(
         '<time datetime="{}" title="{}">{}</time>',
         local.isoformat(),
         date_format(local, "j. F Y, H:i"),
-        date_format(local, shown),
+        shown,
     )
 
 

@@ -1,7 +1,7 @@
 """Markdown in messages becomes safe HTML."""
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -78,6 +78,8 @@ def test_one_timestamp_format_relative_today_absolute_before():
     today = message_time(now)
     assert today.startswith(f'<time datetime="{now.isoformat()}" title="{now.day}. ')
     assert today.endswith(f'{now.year}, 14:58">14:58</time>')
+    yesterday = now - timedelta(days=1)
+    assert message_time(yesterday).endswith(">gestern, 14:58</time>")
     earlier = datetime(2025, 11, 5, 14, 58, tzinfo=now.tzinfo)
     assert message_time(earlier).endswith(
         'title="5. November 2025, 14:58">5. Nov 2025, 14:58</time>'
