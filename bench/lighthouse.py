@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import sync_playwright
 
@@ -51,6 +52,7 @@ TARGETS = {
     "mobil": {"performance": 90, "accessibility": 100, "best-practices": 100, "seo": 100},
 }
 TARGET_DESKTOP_LCP_S = 1.0
+RUN_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -142,20 +144,8 @@ def lighthouse(
     if device == "desktop":
         command.append("--preset=desktop")
     if member:
-        member.clear_cache()
         command += [f"--port={member.port}", "--disable-storage-reset"]
-    run = subprocess.run(  # noqa: S603 - fixed command, arguments from this module
-        command,
-        env={**os.environ, "CHROME_PATH": CHROMIUM},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if run.returncode:
-        raise RuntimeError(f"Lighthouse failed on {url}:\n{run.stderr}")
-    report = json.loads(run.stdout)
-    if report.get("runtimeError"):
-        raise RuntimeError(f"Lighthouse could not load {url}: {report['runtimeError']}")
+    report = _report(command, url, member)
     scores = {
         category: round(100 * (report["categories"][category]["score"] or 0))
         for category in CATEGORIES
@@ -170,6 +160,30 @@ def lighthouse(
         if audits[ref["id"]]["score"] < 1
     )
     return scores, audits["largest-contentful-paint"]["numericValue"] / 1000, failed
+
+
+def _report(command: list[str], url: str, member: MemberBrowser | None) -> dict[str, Any]:
+    """Lighthouse's JSON report; a run whose trace recording failed (it happens now and then,
+    e.g. NO_NAVSTART) is repeated, up to RUN_ATTEMPTS times."""
+    problem = ""
+    for _attempt in range(RUN_ATTEMPTS):
+        if member:
+            member.clear_cache()
+        run = subprocess.run(  # noqa: S603 - fixed command, arguments from this module
+            command,
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if run.returncode == 0:
+            report: dict[str, Any] = json.loads(run.stdout)
+            if not report.get("runtimeError"):
+                return report
+            problem = str(report["runtimeError"])
+        else:
+            problem = run.stderr
+    raise RuntimeError(f"Lighthouse failed {RUN_ATTEMPTS} times on {url}:\n{problem}")
 
 
 def print_row(result: Result) -> None:

@@ -85,3 +85,48 @@ def test_newcomer_finds_practice_and_member_finds_only_readable_messages(page: P
     expect(page.get_by_text("intern bewerten")).to_have_count(0)
     expect(page.get_by_text("Leitungsrunde")).to_have_count(0)
     assert_accessible(page)
+
+
+# Sums the layout shifts of the page as Lighthouse counts them (not those right after input).
+LAYOUT_SHIFT_OBSERVER = """
+window.layoutShift = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (!entry.hadRecentInput) window.layoutShift += entry.value;
+  }
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+def test_facets_fold_behind_filter_on_phones_without_shifting_the_page(browser, daphne_server):
+    topic = Topic.objects.create(name="Bürgerbeteiligung")
+    practice_page_create(
+        title="Bürgerbeteiligung in der Kommune",
+        summary="Wie Kommunen ihre Einwohnerinnen und Einwohner früh einbinden.",
+        body=[("paragraph", "<p>Die Beteiligung begann mit einem Bürgerhaushalt.</p>")],
+        topics=(topic,),
+        administration_level="kommune",
+    )
+    url = daphne_server.url + "/suche/?q=B%C3%BCrgerbeteiligung"
+    facets_title = "Ergebnisse eingrenzen"
+
+    phone = browser.new_context(locale="de-DE", viewport={"width": 390, "height": 844})
+    page = phone.new_page()
+    page.add_init_script(LAYOUT_SHIFT_OBSERVER)
+    visit(page, url)
+    filter_toggle = page.locator("summary", has_text="Filter")
+    expect(filter_toggle).to_be_visible()
+    expect(page.get_by_role("heading", name=facets_title)).to_be_hidden()
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.layoutShift") < 0.01
+    filter_toggle.click()
+    expect(page.get_by_role("heading", name=facets_title)).to_be_visible()
+    assert_accessible(page)
+    phone.close()
+
+    wide = browser.new_context(locale="de-DE", viewport={"width": 1366, "height": 900})
+    page = wide.new_page()
+    visit(page, url)
+    expect(page.get_by_role("heading", name=facets_title)).to_be_visible()
+    expect(page.locator("summary", has_text="Filter")).to_be_hidden()
+    wide.close()

@@ -16,6 +16,8 @@
   function fit() {
     panels.forEach(function (panel) {
       panel.open = wide.matches;
+      // From here on the <details> itself folds the filters (see site.css).
+      panel.setAttribute("data-ready", "");
     });
   }
 
