@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.urls import reverse
@@ -51,6 +52,8 @@ MAX_PAGE_SIZE = 100
 MIN_SUGGESTED_LENGTH = 4
 # From this length a typo may have changed two letters.
 LONG_WORD_LENGTH = 10
+# Each candidate costs one query; further ones are rarely what was meant.
+MAX_CHECKED_CANDIDATES = 5
 
 
 def viewer_audiences(viewer: Any) -> frozenset[str]:
@@ -116,8 +119,8 @@ def _typo_edits(word: str) -> int:
     return 2 if len(word) >= LONG_WORD_LENGTH else 1
 
 
-def _close_word(word: str) -> str | None:
-    """The vocabulary word closest to `word`, the most common one among equally close ones."""
+def _close_words(word: str) -> list[str]:
+    """The vocabulary words a typo of `word` may stand for, closest and then most common first."""
     edits = _typo_edits(word)
     # Typos rarely hit the first letter; that keeps the candidates few.
     candidates = dict(
@@ -132,10 +135,27 @@ def _close_word(word: str) -> str | None:
     close = process.extract(
         word, list(candidates), scorer=OSA.distance, score_cutoff=edits, limit=None
     )
-    if not close:
-        return None
-    best, _distance, _index = min(close, key=lambda match: (match[1], -candidates[match[0]]))
-    return best
+    ranked = sorted(close, key=lambda match: (match[1], -candidates[match[0]]))
+    return [candidate for candidate, _distance, _index in ranked]
+
+
+def _replacement(
+    clause: Clause, typed: str, database: DatabaseBackend, audiences: frozenset[str]
+) -> str | None:
+    """The closest vocabulary word for an unknown word that finds something the viewer may
+    read (the vocabulary counts words of every audience, private channels too), unless it is
+    only another inflection of the typed word: the search already looked for that."""
+    typed_token = clause.alternatives[0].words[0].token if clause.alternatives[0].words else None
+    for candidate in _close_words(typed.lower())[:MAX_CHECKED_CANDIDATES]:
+        candidate_clauses = parse(candidate)
+        if not candidate_clauses:
+            continue
+        candidate_clause = full_form(candidate_clauses[0])
+        if candidate_clause.alternatives[0].words[0].token == typed_token:
+            return None
+        if database.matches_anything([candidate_clause], audiences):
+            return candidate
+    return None
 
 
 def _unknown_words(words: set[str]) -> set[str]:
@@ -155,7 +175,9 @@ def _spelt_like(word: str, typed: str) -> str:
 
 def suggestion_for(text: str, clauses: list[Clause], audiences: frozenset[str]) -> str | None:
     """ "Meinten Sie …?": the query as typed, with each unknown word that matches nothing the
-    viewer may see replaced by the closest word of the index."""
+    viewer may see replaced by the closest word of the index that finds something they may
+    read. Words of the vocabulary are never replaced; `_answer` asks only when the query found
+    fewer than `SEARCH_SUGGESTION_MAX_HITS` entries."""
     typed_words = [
         (clause, word)
         for clause in clauses
@@ -173,7 +195,7 @@ def suggestion_for(text: str, clauses: list[Clause], audiences: frozenset[str]) 
         found = re.search(rf"(?<!\w){re.escape(typed)}(?!\w)", suggestion)
         if not found or database.matches_anything([full_form(clause)], audiences):
             continue
-        replacement = _close_word(typed.lower())
+        replacement = _replacement(clause, typed, database, audiences)
         if replacement:
             spelt = _spelt_like(replacement, typed)
             suggestion = suggestion[: found.start()] + spelt + suggestion[found.end() :]
@@ -188,7 +210,7 @@ def _answer(query: Query, backend: SearchBackend, *, fall_back: bool = True) -> 
             raise
         logger.warning("Search backend unavailable; its fallback answers", exc_info=True)
         results = replace(backend.fallback.search(query), degraded=True)
-    if query.clauses:
+    if query.clauses and results.total < settings.SEARCH_SUGGESTION_MAX_HITS:
         suggestion = suggestion_for(query.request.text, query.clauses, query.audiences)
         results = replace(results, suggestion=suggestion)
     return results

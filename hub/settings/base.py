@@ -177,6 +177,13 @@ ELASTICSEARCH_TIMEOUT = env_int("ELASTICSEARCH_TIMEOUT", 5, minimum=1)
 # posted (`search.pending`; needs TASKS_BACKEND=database); None indexes each with its own task.
 SEARCH_INDEX_DELAY: float | None = 1.0
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# "Meinten Sie …?" is offered only for queries with fewer hits than this: with enough hits the
+# words were found and a correction would only lead away from them.
+SEARCH_SUGGESTION_MAX_HITS = 5
+# Queries with fewer hits than this are counted, per week and without who asked, for the
+# editors' "Inhaltslücken" report (`search.gaps`); the counts are kept this many days.
+SEARCH_GAP_MAX_HITS = 3
+SEARCH_GAP_RETENTION_DAYS = 90
 
 # Background tasks (django-tasks): mail and other slow work leaves the request. Enqueue with
 # `core.tasks.enqueue_on_commit`. TASKS_BACKEND=database queues tasks in the database for

@@ -248,3 +248,102 @@ def test_too_few_matches_are_broadened_to_compound_heads_then_any_word(world):
     assert f"message:{world.open_message.pk}" in keys(any_word)
     assert keys(filtered) == [f"message:{world.open_message.pk}"]
     assert filtered.total == 1
+
+
+def _index_for_suggestions(*items):
+    from search.indexing import index_items
+
+    index_items(list(items))
+
+
+def test_did_you_mean_never_offers_a_word_the_viewer_cannot_find(db):
+    from search.api import suggestion_for
+    from search.models import Audience
+    from search.query import parse
+    from tests.search.items import search_item
+
+    _index_for_suggestions(
+        search_item(
+            "message:1",
+            "Intern",
+            kind="message",
+            audience=Audience.channel(7),
+            text="Haushaltsbrief",
+        ),
+        # Words of entries for visitors only are in the vocabulary, but members do not see them.
+        search_item(
+            "profile:1",
+            "Profil",
+            kind="profile",
+            audience=Audience.OUTSIDERS,
+            text="Haushaltsvorbehalt",
+        ),
+    )
+    visitors = frozenset({Audience.PUBLIC, Audience.OUTSIDERS})
+    members = frozenset({Audience.PUBLIC, Audience.MEMBERS, Audience.channel(7)})
+
+    assert suggestion_for("Haushaltsvorbehlt", parse("Haushaltsvorbehlt"), visitors) == (
+        "Haushaltsvorbehalt"
+    )
+    assert suggestion_for("Haushaltsvorbehlt", parse("Haushaltsvorbehlt"), members) is None
+    assert suggestion_for("Haushaltsbrif", parse("Haushaltsbrif"), members) is None
+
+
+def test_did_you_mean_skips_words_the_viewer_cannot_find_for_one_they_can(db):
+    from search.api import suggestion_for
+    from search.models import Audience
+    from search.query import parse
+    from tests.search.items import search_item
+
+    _index_for_suggestions(
+        # The more common word is the first candidate, but members do not see its entries.
+        *(
+            search_item(
+                f"profile:{number}",
+                "Profil",
+                kind="profile",
+                audience=Audience.OUTSIDERS,
+                text="Bauamt",
+            )
+            for number in range(3)
+        ),
+        search_item("practice:1", "Bauart", text="Die Bauart."),
+    )
+    visitors = frozenset({Audience.PUBLIC, Audience.OUTSIDERS})
+    members = frozenset({Audience.PUBLIC, Audience.MEMBERS})
+
+    assert suggestion_for("Bauaxt", parse("Bauaxt"), visitors) == "Bauamt"
+    assert suggestion_for("Bauaxt", parse("Bauaxt"), members) == "Bauart"
+
+
+def test_did_you_mean_leaves_a_query_with_enough_hits_alone(db, settings, monkeypatch):
+    from django.contrib.auth.models import AnonymousUser
+
+    from search import api
+    from tests.search.items import search_item
+
+    _index_for_suggestions(
+        *(search_item(f"practice:{number}", "Wohngeld", text="Antrag") for number in range(3))
+    )
+    monkeypatch.setattr(api, "suggestion_for", lambda *args: "Wohngeldantrag")
+    request = SearchRequest(text="Wohngeld")
+
+    settings.SEARCH_SUGGESTION_MAX_HITS = 4
+    assert search(request, viewer=AnonymousUser()).suggestion == "Wohngeldantrag"
+    settings.SEARCH_SUGGESTION_MAX_HITS = 3
+    assert search(request, viewer=AnonymousUser()).suggestion is None
+
+
+def test_did_you_mean_keeps_a_word_the_vocabulary_has(db):
+    from search.api import suggestion_for
+    from search.models import Audience
+    from search.query import parse
+    from tests.search.items import search_item
+
+    _index_for_suggestions(
+        search_item("practice:1", "Beteiligungen", text="Beteiligungen der Bürger."),
+        search_item("practice:2", "Beteiligung", text="Beteiligung."),
+    )
+
+    for text in ("Beteiligungen", "Beteiligung"):
+        assert suggestion_for(text, parse(text), frozenset({Audience.PUBLIC})) is None
