@@ -308,3 +308,26 @@ class PendingRefresh(models.Model):
 
     def __str__(self) -> str:
         return self.source
+
+
+class SearchGap(models.Model):
+    """A query that found nothing or little, counted per week for the editors' report
+    "Inhaltslücken". Who asked is never stored: no user, address or session, only the
+    normalised text, the week and how many searches found how much."""
+
+    query = models.CharField(_("Suchanfrage"), max_length=200)
+    week = models.DateField(_("Woche"), help_text=_("Der Montag der Woche."))
+    count = models.PositiveIntegerField(_("Anzahl"), default=0)
+    result_count = models.PositiveIntegerField(_("Treffer"), default=0)
+
+    class Meta:
+        verbose_name = _("Inhaltslücke")
+        verbose_name_plural = _("Inhaltslücken")
+        ordering = ["-week", "-count", "query"]
+        constraints = [
+            models.UniqueConstraint(fields=["query", "week"], name="search_gap_query_week")
+        ]
+        indexes = [models.Index(fields=["week"], name="search_gap_week")]
+
+    def __str__(self) -> str:
+        return self.query

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from core.ratelimit import rate_limit_exceeded, rate_limit_key
 from search import api
 from search.forms import FACET_PARAMETERS, SearchForm, page_number, search_request
+from search.gaps import record_search
 from search.models import Kind
 from search.query import MAX_QUERY_LENGTH
 
@@ -58,6 +59,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
             name: {facet.value for facet in values if facet.selected}
             for name, values in results.facets.items()
         }
+        if search.text and not has_filters and page == 1:
+            # Filters narrow on purpose and later pages repeat the search: neither is a gap.
+            record_search(search.text, results.total)
         if any(requested[name] - known[name] for name in requested):
             notes.append(_("Unbekannte Filter wurden nicht berücksichtigt."))
         if results.page != page:
