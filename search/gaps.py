@@ -32,8 +32,19 @@ def record_search(text: str, result_count: int) -> None:
     if not query or result_count >= settings.SEARCH_GAP_MAX_HITS:
         return
     week = week_of(timezone.localdate())
-    gap, created = SearchGap.objects.get_or_create(query=query, week=week)
-    SearchGap.objects.filter(pk=gap.pk).update(count=F("count") + 1, result_count=result_count)
+    counted = SearchGap.objects.filter(query=query, week=week).update(
+        count=F("count") + 1, result_count=result_count
+    )
+    if counted or SearchGap.objects.filter(week=week).count() >= (
+        settings.SEARCH_GAP_QUERIES_PER_WEEK
+    ):
+        return
+    gap, created = SearchGap.objects.get_or_create(
+        query=query, week=week, defaults={"count": 1, "result_count": result_count}
+    )
+    if not created:
+        # Another request created the row between the two statements: count this search too.
+        SearchGap.objects.filter(pk=gap.pk).update(count=F("count") + 1)
     if created:
         # A new row starts at most once per query and week: cheap enough to keep the table
         # within its retention even where `purge_search_gaps` is not scheduled.

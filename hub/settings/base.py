@@ -184,6 +184,9 @@ SEARCH_SUGGESTION_MAX_HITS = 5
 # editors' "Inhaltslücken" report (`search.gaps`); the counts are kept this many days.
 SEARCH_GAP_MAX_HITS = 3
 SEARCH_GAP_RETENTION_DAYS = 90
+# Anyone can search, so anyone could fill the table with made-up queries: a week records at most
+# this many different queries; those already in it keep counting.
+SEARCH_GAP_QUERIES_PER_WEEK = 2000
 
 # Background tasks (django-tasks): mail and other slow work leaves the request. Enqueue with
 # `core.tasks.enqueue_on_commit`. TASKS_BACKEND=database queues tasks in the database for

@@ -76,6 +76,19 @@ def test_counted_once_per_query_and_week(db):
     ]
 
 
+def test_a_week_records_a_bounded_number_of_queries(db, settings):
+    settings.SEARCH_GAP_QUERIES_PER_WEEK = 2
+    monday = datetime.date(2026, 11, 30)
+    with on_day(monday):
+        for text in ("Wärmeplanung", "Glasfaser", "Erfundenes", "Wärmeplanung"):
+            record_search(text, 0)
+
+    assert dict(SearchGap.objects.values_list("query", "count")) == {
+        "wärmeplanung": 2,
+        "glasfaser": 1,
+    }
+
+
 def test_counts_are_kept_90_days(db, settings):
     settings.SEARCH_GAP_RETENTION_DAYS = 90
     today = datetime.date(2026, 12, 6)
