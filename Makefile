@@ -83,6 +83,9 @@ quick-test-%: $$(if $$(filter $$*,$$(SUPPORTED_PYTHONS)),$$(if $$(call python_fo
 		.venv-$*/bin/pytest -q $(PYTEST_PARALLEL) -m "$(QUICK)"; \
 	fi
 
+# Made by a pattern rule, the marker would count as an intermediate file that make deletes after
+# the run, and every `make test` would reinstall the second environment.
+.PRECIOUS: .venv-%/bin/.installed
 .venv-%/bin/.installed: pyproject.toml
 	test -x .venv-$*/bin/python || $(call python_for,$*) -m venv .venv-$*
 	.venv-$*/bin/python -m pip install --quiet --upgrade pip
