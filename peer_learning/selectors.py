@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,16 +153,14 @@ def _trainers_with_names() -> Prefetch:
     return Prefetch("trainers", queryset=User.objects.select_related("profile").order_by("pk"))
 
 
-def _trainer_names(*, course: CoursePage, viewer: Viewer) -> list[str]:
-    """The names of the course's trainers the viewer may see; hidden names are left out.
-    Expects the trainers prefetched with their profiles."""
-    names = []
+def _visible_trainers(*, course: CoursePage, viewer: Viewer) -> Iterator[tuple[User, str]]:
+    """The course's trainers whose names the viewer may see, with that name; hidden names are
+    left out. Expects the trainers prefetched with their profiles."""
     for trainer in course.trainers.all():
         profile = getattr(trainer, "profile", None)
         name = profile and visible_display_name(profile=profile, viewer=viewer)
         if name:
-            names.append(name)
-    return names
+            yield trainer, name
 
 
 @dataclass(frozen=True)
@@ -174,15 +172,10 @@ class TrainerFace:
 
 
 def _trainer_faces(*, course: CoursePage, viewer: Viewer) -> list[TrainerFace]:
-    """The course's trainers whose names the viewer may see, with their avatars. Expects the
-    trainers prefetched with their profiles."""
-    faces = []
-    for trainer in course.trainers.all():
-        profile = getattr(trainer, "profile", None)
-        name = profile and visible_display_name(profile=profile, viewer=viewer)
-        if name:
-            faces.append(TrainerFace(name=name, avatar=member_avatar(trainer, viewer=viewer)))
-    return faces
+    return [
+        TrainerFace(name=name, avatar=member_avatar(trainer, viewer=viewer))
+        for trainer, name in _visible_trainers(course=course, viewer=viewer)
+    ]
 
 
 @dataclass(frozen=True)
@@ -257,7 +250,10 @@ def session_cards(*, sessions: Iterable[Session], viewer: Viewer) -> list[Sessio
     prefetch_related_objects([session.course for session in sessions], _trainers_with_names())
     return [
         SessionCard(
-            session=session, trainer_names=_trainer_names(course=session.course, viewer=viewer)
+            session=session,
+            trainer_names=[
+                name for _, name in _visible_trainers(course=session.course, viewer=viewer)
+            ],
         )
         for session in sessions
     ]
