@@ -1,5 +1,6 @@
-"""The user's query as every backend understands it: clauses that must all match, each met by
-any of its alternatives (the words as typed, or a synonym from the editors' list)."""
+"""The user's query as every backend understands it: clauses, each met by any of its
+alternatives (the words as typed, or a synonym from the editors' list), of which a text must
+meet at least half and ranks higher the more it meets."""
 
 from __future__ import annotations
 

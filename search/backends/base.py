@@ -22,8 +22,8 @@ TITLE_WEIGHT = 4.0
 # The rank of a match, the same on every backend: each clause of the query the text meets adds
 # COVERAGE_WEIGHT, each clause its title meets as typed (not by a compound's head alone) adds
 # TITLE_COVERAGE_WEIGHT, and the engine's relevance score, which stays far below both, orders
-# texts that meet as much of the query. Every word in the body still outranks all but one in
-# the title: MAX_CLAUSES (32) title clauses weigh less than one clause more.
+# texts that meet as much of the query. A text with one clause more always ranks higher:
+# even MAX_CLAUSES (32) title clauses weigh less than one clause.
 COVERAGE_WEIGHT = 100_000.0
 TITLE_COVERAGE_WEIGHT = 1_000.0
 
