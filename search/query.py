@@ -1,5 +1,6 @@
-"""The user's query as every backend understands it: clauses that must all match, each met by
-any of its alternatives (the words as typed, or a synonym from the editors' list)."""
+"""The user's query as every backend understands it: clauses, each met by any of its
+alternatives (the words as typed, or a synonym from the editors' list), of which a text must
+meet at least half and ranks higher the more it meets."""
 
 from __future__ import annotations
 
@@ -206,10 +207,11 @@ def _combine(kind: type[_Join], parts: list[Formula]) -> Formula:
 
 @dataclass(frozen=True)
 class Breadth:
-    """How much of the query a document must meet: every clause or any, and whether a
-    compound's head alone stands in for it."""
+    """How much of the query a document must meet: most of its clauses (at least half) or any
+    one, and whether a compound's head alone stands in for a word. Documents meeting more
+    clauses rank first, whichever breadth found them."""
 
-    every_clause: bool = True
+    most: bool = True
     heads: bool = False
 
 
@@ -219,9 +221,17 @@ STRICT = Breadth()
 BROADEN_BELOW = 10
 
 
-def formula(clauses: list[Clause], breadth: Breadth = STRICT) -> Formula:
-    """What a document must contain to match: every clause (or any), each met by one of its
-    alternatives."""
+def required(clauses: list[Clause], breadth: Breadth = STRICT) -> int:
+    """How many clauses a document must meet: half of them rounded up, so that one text holding
+    every word does not shut out the texts holding most of them, yet a long question's single
+    common word does not match on its own."""
+    if not breadth.most:
+        return min(1, len(clauses))
+    return (len(clauses) + 1) // 2
+
+
+def clause_formula(clause: Clause, breadth: Breadth = STRICT) -> Formula:
+    """What a document must contain to meet one clause: any of its alternatives."""
 
     def alternative(alt: Alternative) -> Formula:
         if alt.phrase:
@@ -230,25 +240,29 @@ def formula(clauses: list[Clause], breadth: Breadth = STRICT) -> Formula:
             AllOf, [word.relaxed if breadth.heads else word.match for word in alt.words]
         )
 
-    clause_formulas = [
-        _combine(AnyOf, [alternative(alt) for alt in clause.alternatives]) for clause in clauses
-    ]
-    if breadth.every_clause:
-        return _combine(AllOf, clause_formulas)
-    return _combine(AnyOf, clause_formulas)
+    return _combine(AnyOf, [alternative(alt) for alt in clause.alternatives])
+
+
+def formula(clauses: list[Clause], breadth: Breadth = STRICT) -> Formula:
+    """What a document must contain to be a candidate: every clause when all are required,
+    otherwise any of them (the backends then count the clauses met, `required`)."""
+    parts = [clause_formula(clause, breadth) for clause in clauses]
+    if required(clauses, breadth) == len(clauses):
+        return _combine(AllOf, parts)
+    return _combine(AnyOf, parts)
 
 
 def broader(clauses: list[Clause], breadth: Breadth, total: int) -> Breadth | None:
     """How to ask again after `total` matches, or None to keep them. Too few: with compound
     heads standing in ("Bürgerbeteiligung" then also finds "Jugendbeteiligung"). Nothing with
-    every word: for any of them, first without heads, which would flood a question such as
-    "Wie verkürzen wir Wartezeiten im Bürgeramt?" with every "Amt"."""
+    most of the words: for any of them, first without heads, which would flood a question such
+    as "Wie verkürzen wir Wartezeiten im Bürgeramt?" with every "Amt"."""
     if not breadth.heads and total < BROADEN_BELOW:
         with_heads = replace(breadth, heads=True)
         if formula(clauses, with_heads) != formula(clauses, breadth):
             return with_heads
-    if breadth.every_clause and not total and len(clauses) > 1:
-        return Breadth(every_clause=False)
+    if breadth.most and not total and required(clauses, breadth) > 1:
+        return Breadth(most=False)
     return None
 
 

@@ -19,6 +19,13 @@ from search.types import SearchRequest, SearchResults
 
 # Title matches count four times as much as body matches, on every backend.
 TITLE_WEIGHT = 4.0
+# The rank of a match, the same on every backend: each clause of the query the text meets adds
+# COVERAGE_WEIGHT, each clause its title meets as typed (not by a compound's head alone) adds
+# TITLE_COVERAGE_WEIGHT, and the engine's relevance score, which stays far below both, orders
+# texts that meet as much of the query. A text with one clause more always ranks higher:
+# even MAX_CLAUSES (32) title clauses weigh less than one clause.
+COVERAGE_WEIGHT = 100_000.0
+TITLE_COVERAGE_WEIGHT = 1_000.0
 
 Progress = Callable[[int], object]
 

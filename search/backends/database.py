@@ -7,7 +7,7 @@ Elasticsearch while the cluster is down.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import connection
 from django.db.models import BooleanField, Count, QuerySet
@@ -15,7 +15,15 @@ from django.db.models.expressions import RawSQL
 
 from core.health import CheckResult
 from search.analysis import query_tokens
-from search.backends.base import TITLE_WEIGHT, Progress, Query, SearchBackend, Suggestion
+from search.backends.base import (
+    COVERAGE_WEIGHT,
+    TITLE_COVERAGE_WEIGHT,
+    TITLE_WEIGHT,
+    Progress,
+    Query,
+    SearchBackend,
+    Suggestion,
+)
 from search.backends.facets import day_end, day_start, page_bounds, query_facets, ticked
 from search.highlight import highlight
 from search.models import EntryTopic, SearchEntry
@@ -26,6 +34,7 @@ from search.query import (
     all_tokens,
     fts5_expression,
     fts5_string,
+    required,
     settled,
     tsquery_expression,
     tsquery_lexeme,
@@ -59,6 +68,50 @@ _SQLITE_TITLE_SUGGESTIONS = (
 
 def _placeholders(values: list) -> str:
     return ", ".join(["%s"] * len(values))
+
+
+def _met(condition: str) -> str:
+    return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
+
+
+def _candidates_sql(clauses: list[Clause], breadth: Breadth) -> tuple[str, list]:
+    """Entries meeting any clause the breadth allows, with the engine's relevance, how many
+    clauses each meets (`coverage`) and how many its title meets as typed, without compound
+    heads (`title_coverage`): "Bürgerbeteiligung in der Kommune" above a title that holds
+    only "beteiligung". Left open for further conditions on `e`."""
+    entries = SearchEntry._meta.db_table
+    exact = replace(breadth, heads=False)
+    columns = (
+        "e.id, {relevance} AS relevance, {coverage} AS coverage, {title} AS title_coverage, "
+        "e.kind, e.administration_level, e.state, e.date"
+    )
+    if connection.vendor == "postgresql":
+        coverage = [_met("e.search_vector @@ to_tsquery('simple', %s)") for _ in clauses]
+        title = [_met("e.title_vector @@ to_tsquery('simple', %s)") for _ in clauses]
+        params = [tsquery_expression([clause], breadth) for clause in clauses]
+        params += [tsquery_expression([clause], exact) for clause in clauses]
+        params.append(tsquery_expression(clauses, breadth))
+        # ts_rank, not ts_rank_cd: cover density costs four times as much per matched row
+        # (a broad word matches half of 100,000 entries), and title weight A still counts.
+        relevance = "ts_rank(e.search_vector, q)"
+        source = f"FROM {entries} e, to_tsquery('simple', %s) q WHERE e.search_vector @@ q"
+    else:
+        # Each clause's matches are read from the full-text index once, as a set.
+        met = f"e.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
+        coverage = [_met(met) for _ in clauses]
+        title = [_met(met) for _ in clauses]
+        params = [fts5_expression([clause], breadth) for clause in clauses]
+        params += [f"title_tokens : ({fts5_expression([clause], exact)})" for clause in clauses]
+        params.append(fts5_expression(clauses, breadth))
+        relevance = f"-bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0)"
+        source = (
+            f"FROM {FTS_TABLE} JOIN {entries} e ON e.id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s"
+        )
+    select = columns.format(
+        relevance=relevance, coverage=" + ".join(coverage), title=" + ".join(title)
+    )
+    return f"SELECT {select} {source}", params
 
 
 # Facets that are columns of the search entry; topics are rows of their own.
@@ -112,23 +165,8 @@ class DatabaseBackend(SearchBackend):
         params: list = []
         if not query.clauses:
             sql = f"SELECT {columns.format(score='0.0')} FROM {entries} e WHERE 1 = 1"  # noqa: S608
-        elif connection.vendor == "postgresql":
-            # ts_rank, not ts_rank_cd: cover density costs four times as much per matched row
-            # (a broad word matches half of 100,000 entries), and title weight A still counts.
-            score = "ts_rank(e.search_vector, q)"
-            sql = (
-                f"SELECT {columns.format(score=score)} "  # noqa: S608
-                f"FROM {entries} e, to_tsquery('simple', %s) q WHERE e.search_vector @@ q"
-            )
-            params.append(tsquery_expression(query.clauses, breadth))
         else:
-            score = f"-bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0)"
-            sql = (
-                f"SELECT {columns.format(score=score)} "  # noqa: S608
-                f"FROM {FTS_TABLE} JOIN {entries} e ON e.id = {FTS_TABLE}.rowid "
-                f"WHERE {FTS_TABLE} MATCH %s"
-            )
-            params.append(fts5_expression(query.clauses, breadth))
+            sql, params = _candidates_sql(query.clauses, breadth)
         audiences = sorted(query.audiences)
         sql += f" AND e.audience IN ({_placeholders(audiences)})"
         params += audiences
@@ -139,7 +177,16 @@ class DatabaseBackend(SearchBackend):
         if request.date_to:
             sql += " AND e.date <= %s"
             params.append(connection.ops.adapt_datetimefield_value(day_end(request.date_to)))
-        return sql, params
+        if not query.clauses:
+            return sql, params
+        # The rank (base.COVERAGE_WEIGHT): clauses met first, then title clauses, then the
+        # engine's relevance; texts meeting fewer clauses than required are left out.
+        ranked = (
+            f"SELECT c.id, c.coverage * {COVERAGE_WEIGHT} + c.title_coverage * "  # noqa: S608
+            f"{TITLE_COVERAGE_WEIGHT} + c.relevance AS score, c.kind, c.administration_level, "
+            f"c.state, c.date FROM ({sql}) c WHERE c.coverage >= %s"
+        )
+        return ranked, [*params, required(query.clauses, breadth)]
 
     @staticmethod
     def _chosen(request: SearchRequest, *, leave_out: str = "") -> tuple[str, list]:

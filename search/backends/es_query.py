@@ -3,9 +3,10 @@ the `german` baseline for the relevance comparison, facet aggregations and post 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from search.backends.base import TITLE_WEIGHT, Query
+from search.backends.base import COVERAGE_WEIGHT, TITLE_COVERAGE_WEIGHT, TITLE_WEIGHT, Query
 from search.backends.facets import day_end, day_start
 from search.query import (
     BROADEN_BELOW,
@@ -13,7 +14,9 @@ from search.query import (
     Breadth,
     Formula,
     Phrase,
+    clause_formula,
     formula,
+    required,
     typed_tokens,
 )
 from search.types import SearchRequest
@@ -70,7 +73,7 @@ def _formula_query(item: Formula, field: str, typed: frozenset[str]) -> dict:
 
 def _baseline_query(query: Query, breadth: Breadth) -> dict:
     """Elasticsearch's plain `german` analyzer on the user's words, for the relevance
-    baseline."""
+    baseline; it asks for as many clauses as the Kollegium query."""
     clauses: list[dict[str, Any]] = []
     for clause in query.clauses:
         text = clause.alternatives[0].text
@@ -93,22 +96,54 @@ def _baseline_query(query: Query, breadth: Breadth) -> dict:
         {"match": {"title.baseline": {"query": clause.text, "boost": TITLE_WEIGHT}}}
         for clause in query.clauses
     ]
-    if breadth.every_clause:
-        return {"bool": {"must": clauses, "should": boosts}}
-    return {"bool": {"should": clauses + boosts, "minimum_should_match": 1}}
+    minimum = required(query.clauses, breadth)
+    return {
+        "bool": {
+            "must": [{"bool": {"should": clauses, "minimum_should_match": minimum}}],
+            "should": boosts,
+        }
+    }
 
 
 def _match_query(query: Query, breadth: Breadth, *, baseline: bool) -> dict:
+    """The rank of base.COVERAGE_WEIGHT: each clause met adds a constant, each clause the
+    title meets as typed a smaller one, and the relevance of the whole query orders the
+    texts that meet as much of it."""
     if baseline:
         return _baseline_query(query, breadth)
+    typed = typed_tokens(query.clauses)
+    exact = replace(breadth, heads=False)
+    coverage = [
+        {
+            "constant_score": {
+                "filter": _formula_query(clause_formula(clause, breadth), "content", typed),
+                "boost": COVERAGE_WEIGHT,
+            }
+        }
+        for clause in query.clauses
+    ]
+    title_coverage = [
+        {
+            "constant_score": {
+                "filter": _formula_query(clause_formula(clause, exact), "title", frozenset()),
+                "boost": TITLE_COVERAGE_WEIGHT,
+            }
+        }
+        for clause in query.clauses
+    ]
     boosts = [
         {"match": {"title": {"query": alternative.text, "boost": TITLE_WEIGHT}}}
         for clause in query.clauses
         for alternative in clause.alternatives
     ]
-    typed = typed_tokens(query.clauses)
-    matching = _formula_query(formula(query.clauses, breadth), "content", typed)
-    return {"bool": {"must": [matching], "should": boosts}}
+    relevance = _formula_query(formula(query.clauses, breadth), "content", typed)
+    minimum = required(query.clauses, breadth)
+    return {
+        "bool": {
+            "must": [{"bool": {"should": coverage, "minimum_should_match": minimum}}],
+            "should": [*title_coverage, relevance, *boosts],
+        }
+    }
 
 
 def _base_filters(query: Query) -> list[dict]:

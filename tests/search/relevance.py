@@ -15,7 +15,16 @@ from typing import Any
 
 JUDGEMENTS_PATH = Path(__file__).with_name("judgements.toml")
 CUTOFF = 10
-CATEGORIES = ("Flexion", "Komposita", "Umlaute", "Abkürzungen", "Synonyme", "Tippfehler", "Fragen")
+CATEGORIES = (
+    "Flexion",
+    "Komposita",
+    "Umlaute",
+    "Abkürzungen",
+    "Synonyme",
+    "Tippfehler",
+    "Fragen",
+    "Teiltreffer",
+)
 
 
 @dataclass(frozen=True)

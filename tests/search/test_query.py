@@ -9,10 +9,12 @@ from search.query import (
     Phrase,
     Word,
     broader,
+    clause_formula,
     formula,
     fts5_expression,
     parse,
     reachable,
+    required,
     settled,
     tsquery_expression,
     typed_tokens,
@@ -63,7 +65,7 @@ def test_repeated_terms_are_asked_once():
     assert formula([clause]) == AnyOf(("datenportal", "portal"))
 
 
-def test_clauses_stay_required_and_phrases_stay_phrases():
+def test_phrases_stay_phrases_and_half_the_clauses_are_required():
     e_akte = AnyOf(("eakt", "akt"))
     akte = Clause(
         '"elektronische Akte"',
@@ -77,65 +79,70 @@ def test_clauses_stay_required_and_phrases_stay_phrases():
         ),
     )
     amt = Clause("Amt", (Alternative("Amt", (Word("amt", "amt", "amt"),), False),))
+    kommun = Word("kommun", "kommun", "kommun")
+    kommune = Clause("Kommune", (Alternative("Kommune", (kommun,), False),))
 
-    assert formula([akte, amt]) == AllOf(
-        (AnyOf((Phrase(("elektronisch", "akt")), "eakt", "akt")), "amt")
-    )
-    assert formula([akte, amt], Breadth(every_clause=False)) == AnyOf(
-        (Phrase(("elektronisch", "akt")), "eakt", "akt", "amt")
-    )
-    assert fts5_expression([akte, amt]) == '(("elektronisch akt" OR "eakt" OR "akt") AND "amt")'
+    assert clause_formula(akte) == AnyOf((Phrase(("elektronisch", "akt")), "eakt", "akt"))
+    assert [required(clauses) for clauses in ([akte], [akte, amt], [akte, amt, kommune])] == [
+        1,
+        1,
+        2,
+    ]
+    assert required([akte, amt, kommune, amt], Breadth(most=False)) == 1
+    assert formula([akte]) == AnyOf((Phrase(("elektronisch", "akt")), "eakt", "akt"))
+    assert formula([akte, amt]) == AnyOf((Phrase(("elektronisch", "akt")), "eakt", "akt", "amt"))
+    assert fts5_expression([akte, amt]) == '("elektronisch akt" OR "eakt" OR "akt" OR "amt")'
     assert tsquery_expression([akte, amt]) == (
-        "((('elektronisch' <-> 'akt') | 'eakt' | 'akt') & 'amt')"
+        "(('elektronisch' <-> 'akt') | 'eakt' | 'akt' | 'amt')"
     )
 
 
 def test_a_query_with_few_matches_is_asked_again_with_compound_heads_then_any_word():
-    clauses = parse("Haushaltsplanung Feuerwehr")
+    clauses = parse("Haushaltsplanung Feuerwehr Kommune")
     with_heads = Breadth(heads=True)
 
     assert broader(clauses, Breadth(), 9) == with_heads
-    assert formula(clauses, with_heads) == AllOf(
-        (AnyOf(("haushaltsplanung", "planung")), "feuerwehr")
+    assert formula(clauses, with_heads) == AnyOf(
+        ("haushaltsplanung", "planung", "feuerwehr", "kommun", "gemeind")
     )
-    assert broader(clauses, with_heads, 0) == Breadth(every_clause=False)
-    assert broader(clauses, Breadth(every_clause=False), 4) == Breadth(
-        every_clause=False, heads=True
-    )
-    assert broader(clauses, Breadth(every_clause=False, heads=True), 0) is None
+    assert broader(clauses, with_heads, 0) == Breadth(most=False)
+    assert broader(clauses, Breadth(most=False), 4) == Breadth(most=False, heads=True)
+    assert broader(clauses, Breadth(most=False, heads=True), 0) is None
     assert broader(clauses, with_heads, 3) is None
     assert broader(clauses, Breadth(), 10) is None
 
 
 def test_a_query_without_compounds_goes_straight_to_any_word():
-    clauses = parse("Feuerwehr Kommune")
+    clauses = parse("Feuerwehr Kommune Haushalt")
 
-    assert broader(clauses, Breadth(), 0) == Breadth(every_clause=False)
+    assert broader(clauses, Breadth(), 0) == Breadth(most=False)
+    assert broader(parse("Feuerwehr Kommune"), Breadth(), 0) is None
     assert broader(parse("Feuerwehr"), Breadth(), 0) is None
 
 
 def test_every_step_the_ladder_may_take_is_known_before_asking():
-    both = parse("Haushaltsplanung Feuerwehr")
+    three = parse("Haushaltsplanung Feuerwehr Kommune")
 
-    assert reachable(both) == [
+    assert reachable(three) == [
         Breadth(),
         Breadth(heads=True),
-        Breadth(every_clause=False),
-        Breadth(every_clause=False, heads=True),
+        Breadth(most=False),
+        Breadth(most=False, heads=True),
     ]
-    assert reachable(parse("Feuerwehr Kommune")) == [Breadth(), Breadth(every_clause=False)]
+    assert reachable(parse("Haushaltsplanung Feuerwehr")) == [Breadth(), Breadth(heads=True)]
+    assert reachable(parse("Feuerwehr Kommune Haushalt")) == [Breadth(), Breadth(most=False)]
     assert reachable(parse("Feuerwehr")) == [Breadth()]
 
 
 def test_the_ladder_stops_at_the_first_breadth_with_enough_matches():
-    clauses = parse("Haushaltsplanung Feuerwehr")
+    clauses = parse("Haushaltsplanung Feuerwehr Kommune")
     asked = []
 
     def total_at(breadth: Breadth) -> int:
         asked.append(breadth)
-        return {Breadth(): 0, Breadth(heads=True): 0, Breadth(every_clause=False): 12}[breadth]
+        return {Breadth(): 0, Breadth(heads=True): 0, Breadth(most=False): 12}[breadth]
 
-    assert settled(clauses, Breadth(), total_at) == Breadth(every_clause=False)
+    assert settled(clauses, Breadth(), total_at) == Breadth(most=False)
     assert asked == reachable(clauses)[:3]
     assert settled(clauses, Breadth(), lambda breadth: 10) == Breadth()
 
