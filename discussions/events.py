@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from discussions.models import Message
 from discussions.selectors import MessageEntry, live_entry, reply_count
-from members.selectors import member_avatar, member_name
+from members.selectors import member_name
 
 MESSAGE_NEW = "message.new"
 MESSAGE_EDITED = "message.edited"
@@ -39,12 +39,6 @@ CHANNEL_REVOKED = "channel.revoked"
 
 def member_summary(user: Any) -> dict[str, Any]:
     return {"id": user.pk if user else None, "name": member_name(user)}
-
-
-def avatar_data(user: Any) -> dict[str, Any]:
-    """The author's avatar as every reader of the channel (a network member) sees it."""
-    avatar = member_avatar(user)
-    return {"url": avatar.url, "initials": avatar.initials, "colour": avatar.colour}
 
 
 def _live_markup(template: str, entry: MessageEntry) -> str:
@@ -75,13 +69,9 @@ def message_data(message: Message) -> dict[str, Any]:
         "id": message.pk,
         "channel": message.channel_id,
         "author": member_summary(None if deleted else message.author),
-        "author_avatar": avatar_data(None if deleted else message.author),
         "reply_to": message.reply_to_id,
         "html": "" if deleted else message.html,
-        "created_at": message.created_at.isoformat(),
-        "edited": message.edited_at is not None and not deleted,
         "deleted": deleted,
-        "permalink": reverse("discussions:permalink", args=[message.pk]),
         "markup": _live_markup("includes/discussion_message.html", entry),
     }
 
