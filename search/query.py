@@ -10,6 +10,8 @@ from typing import NamedTuple, TypeVar, Union
 
 from search.analysis import (
     expand_query,
+    is_abbreviation,
+    query_tokens,
     query_word,
     split_word_delimiters,
     whitespace_tokens,
@@ -63,6 +65,9 @@ class Alternative:
     text: str
     words: tuple[Word, ...]
     phrase: bool
+    # A synonym's words written as one ("Bürger Service" -> "burgerservic"), which meets the
+    # clause as well as the phrase does.
+    joined: str | None = None
 
     @property
     def phrase_tokens(self) -> tuple[str, ...]:
@@ -129,17 +134,37 @@ def _alternative(text: str, *, phrase: bool) -> Alternative | None:
     return Alternative(text, tuple(words), phrase and len(words) > 1)
 
 
+def _long_form(text: str) -> Alternative | None:
+    """An abbreviation's long form as a query must meet it. A name of several words counts as
+    a phrase, or written as one word ("Bürger Service", "Bürgerservice"), and never through
+    its words' compound heads: otherwise the abbreviation would find every text that shares
+    the name's common words ("Bundesamt für Sicherheit in der Informationstechnik" for "BSI"
+    finds every "Sicherheit")."""
+    alternative = _alternative(text, phrase=True)
+    if alternative is None or not alternative.phrase:
+        return alternative
+    words = tuple(Word(word.token, word.match, word.match) for word in alternative.words)
+    joined = None
+    pieces = whitespace_tokens(text)
+    if all(piece.isalpha() for piece in pieces):
+        whole = query_word("".join(pieces))
+        joined = whole.token if whole is not None else None
+    return Alternative(alternative.text, words, phrase=True, joined=joined)
+
+
 def parse(text: str) -> list[Clause]:
     """Clauses of the query; [] when nothing searchable is left (only punctuation, say)."""
     clauses = []
     for part in expand_query(text[:MAX_QUERY_LENGTH]):
-        alternatives = []
-        for index, raw in enumerate((part.text, *part.alternatives)):
-            # The user's own words in quotes are a phrase; a synonym's words need only all
-            # appear.
-            alternative = _alternative(raw, phrase=index == 0 and len(part.text.split()) > 1)
-            if alternative is not None:
-                alternatives.append(alternative)
+        # The user's own words in quotes (or a multi-word synonym term) are a phrase; the
+        # long forms of an abbreviation must keep together, other synonyms' words need only
+        # all appear.
+        first = _alternative(part.text, phrase=len(part.text.split()) > 1)
+        if is_abbreviation(part.text):
+            synonyms = [_long_form(raw) for raw in part.alternatives]
+        else:
+            synonyms = [_alternative(raw, phrase=False) for raw in part.alternatives]
+        alternatives = [alt for alt in (first, *synonyms) if alt is not None]
         if alternatives:
             clauses.append(Clause(part.text, tuple(alternatives)))
     return clauses[:MAX_CLAUSES]
@@ -235,7 +260,11 @@ def clause_formula(clause: Clause, breadth: Breadth = STRICT) -> Formula:
 
     def alternative(alt: Alternative) -> Formula:
         if alt.phrase:
-            return Phrase(alt.phrase_tokens, alt.text)
+            # The tokens as the index holds the phrase, compound parts included: the database
+            # index stores a compound's parts right after it, so only the whole sequence is
+            # adjacent there (Elasticsearch stacks them and reads `text`).
+            phrase = Phrase(tuple(query_tokens(alt.text)), alt.text)
+            return _combine(AnyOf, [phrase, alt.joined]) if alt.joined else phrase
         return _combine(
             AllOf, [word.relaxed if breadth.heads else word.match for word in alt.words]
         )
