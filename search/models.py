@@ -19,6 +19,7 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -206,6 +207,12 @@ class LearnedAbbreviation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.abbreviation} ↔ {self.long_form}"
+
+    @admin.display(description=_("Gelernt aus"))
+    def source_title(self) -> str:
+        """The title of the text that defines the pair, as the index holds it."""
+        entry = SearchEntry.objects.filter(source=self.source).order_by("entry_id").first()
+        return entry.title if entry else self.source
 
 
 def _term_errors(term: str) -> list[str]:

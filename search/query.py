@@ -260,10 +260,7 @@ def clause_formula(clause: Clause, breadth: Breadth = STRICT) -> Formula:
 
     def alternative(alt: Alternative) -> Formula:
         if alt.phrase:
-            # The tokens as the index holds the phrase, compound parts included: the database
-            # index stores a compound's parts right after it, so only the whole sequence is
-            # adjacent there (Elasticsearch stacks them and reads `text`).
-            phrase = Phrase(tuple(query_tokens(alt.text)), alt.text)
+            phrase = Phrase(alt.phrase_tokens, alt.text)
             return _combine(AnyOf, [phrase, alt.joined]) if alt.joined else phrase
         return _combine(
             AllOf, [word.relaxed if breadth.heads else word.match for word in alt.words]
@@ -313,6 +310,21 @@ def settled(clauses: list[Clause], start: Breadth, total_at: Callable[[Breadth],
     return breadth
 
 
+def indexed_sequence(phrase: Phrase) -> tuple[str, ...]:
+    """A phrase's tokens as the database index holds them, compound parts included: it stores
+    a compound's parts right after the compound, so only the whole sequence is adjacent there
+    ("kommunal warmeagentur warm agentur nord"). A part that repeats its compound's token
+    ("elektronisch" in "elektronische") is asked once: the stored pair holds it adjacently
+    anyway. Elasticsearch stacks the parts on the compound's position and analyses `text`
+    itself."""
+    if not phrase.text:
+        return phrase.tokens
+    tokens = query_tokens(phrase.text)
+    return tuple(
+        token for index, token in enumerate(tokens) if not index or token != tokens[index - 1]
+    )
+
+
 def _render(
     item: Formula,
     *,
@@ -324,7 +336,7 @@ def _render(
     if isinstance(item, str):
         return quote(item)
     if isinstance(item, Phrase):
-        return phrase(item.tokens)
+        return phrase(indexed_sequence(item))
     parts = [
         _render(part, quote=quote, conjunction=conjunction, disjunction=disjunction, phrase=phrase)
         for part in item.parts

@@ -2,11 +2,34 @@
 
 from django.db import migrations, models
 
+EDITOR_ROLE = "Redaktion"
+LEARNED_MODELS = (
+    ("learnedwordpart", "Gelernter Wortbestandteil"),
+    ("learnedabbreviation", "Gelernte Abkürzung"),
+)
+
+
+def editors_read_learned_words(apps, schema_editor):
+    """Editors see what search learned from the texts; nobody edits it (it is derived)."""
+    ContentType = apps.get_model("contenttypes.ContentType")
+    Permission = apps.get_model("auth.Permission")
+    Group = apps.get_model("auth.Group")
+    editors, _created = Group.objects.get_or_create(name=EDITOR_ROLE)
+    for model, label in LEARNED_MODELS:
+        content_type, _created = ContentType.objects.get_or_create(app_label="search", model=model)
+        permission, _created = Permission.objects.get_or_create(
+            content_type=content_type,
+            codename=f"view_{model}",
+            defaults={"name": f"Can view {label}"},
+        )
+        editors.permissions.add(permission)
+
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('search', '0006_search_gaps'),
+        ('members', '0002_roles'),
     ]
 
     operations = [
@@ -37,4 +60,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('source', 'abbreviation', 'long_form'), name='search_learned_abbreviation_once')],
             },
         ),
+        migrations.RunPython(editors_read_learned_words, migrations.RunPython.noop),
     ]

@@ -10,12 +10,15 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
 
+from members.roles import Role
 from search.analysis import elasticsearch_index_settings, expand_query, query_word
 from search.api import SearchRequest, search
 from search.backends import get_backend
 from search.indexing import Item, index_items, learn_word_parts_from_index
 from search.models import Audience, LearnedAbbreviation, LearnedWordPart, SynonymGroup
+from tests.factories import MemberFactory, totp_activate
 from tests.search.conftest import refresh_index
 from tests.search.items import search_item
 
@@ -185,3 +188,32 @@ def test_a_text_that_no_longer_defines_a_pair_takes_it_away(indexed):
     indexed(search_item("a", "Gesetz", text="Das Gesetz gilt."))
 
     assert expand_query("WPG")[0].alternatives == ()
+
+
+# Editors see what was learned, read only ----------
+
+
+@pytest.fixture
+def editor_client(db, client):
+    editor = MemberFactory(email="redaktion@kollegium.example", roles=(Role.EDITOR,))
+    totp_activate(editor)
+    client.force_login(editor)
+    return client
+
+
+def test_editors_see_learned_abbreviations_and_parts_but_cannot_edit_them(editor_client):
+    LearnedAbbreviation.objects.create(
+        source="practice:1", abbreviation="WPG", long_form="Wärmeplanungsgesetz"
+    )
+    LearnedWordPart.objects.create(text="streusalz")
+
+    abbreviations = editor_client.get(reverse("wagtailsnippets_search_learnedabbreviation:list"))
+    parts = editor_client.get(reverse("wagtailsnippets_search_learnedwordpart:list"))
+    adding = editor_client.get(reverse("wagtailsnippets_search_learnedabbreviation:add"))
+
+    assert "Wärmeplanungsgesetz" in abbreviations.content.decode()
+    assert "streusalz" in parts.content.decode()
+    assert reverse("wagtailsnippets_search_learnedabbreviation:add") not in (
+        abbreviations.content.decode()
+    )
+    assert adding.status_code in (302, 403)
