@@ -5,16 +5,16 @@ cover German administrative vocabulary. This splitter learns from the vocabulary
 itself, in the manner of Koehn and Knight (2003): a long word is split where every part is a word
 the texts also use on its own (or a curated part), with the linking letters German puts between
 parts ("Haushalts|plan", "Personen|kreis", "Kinder|garten") and the inflection of the last part
-("Bürger|ämter") absorbed by comparing light stems. Parts that the texts only use inside
-compounds are learned from the compounds themselves: a piece that stands before (or after) known
-words in several different compounds is a part ("Vergabe" in "Vergabeverfahren",
-"Vergabestelle").
+("Bürger|ämter") taken off. Parts that the texts only use inside compounds are learned from the
+compounds themselves: a piece that stands before (or after) different known words is a part
+("Vergabe" in "Vergabeverfahren" and "Vergabestelle").
 
 The result is a list of word parts, not a split per word: Elasticsearch's dictionary
 decompounder and the Python chain both take a word list (`search.analysis.GermanChain`), so the
 learned parts reach both the same way and apply after a rebuild, like the editors' parts. The
-decompounder finds a listed part anywhere inside a word, so a part that the vocabulary shows
-more often across part boundaries than at them ("teil" in "Beteiligung") is not learned.
+decompounder finds a listed part anywhere inside a word, so a part is learned only when at
+least two compounds share it, and not when the vocabulary shows it more often inside other
+parts than as one ("teil" in "Beteiligung", "person" in "Personalrat").
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from search.analysis import LINKING_LETTERS, GermanChain, light_stem, normalize_word
 
@@ -41,16 +40,6 @@ MAX_PARTS = 4
 _VERB_PREFIX_ENDINGS = ("ge", "zu")
 # Linking elements and inflection endings a part may carry in a compound, longest first.
 _ENDINGS = ("ens", "ern", "es", "en", "er", "ns", "s", "n", "e")
-
-
-def _stem(part: str) -> str:
-    return light_stem(part)
-
-
-@dataclass(frozen=True)
-class Split:
-    word: str
-    parts: tuple[str, ...]
 
 
 class CompoundSplitter:
@@ -103,9 +92,9 @@ class CompoundSplitter:
                 left, right = word[:cut], word[cut:]
                 known_left, known_right = self._known(left), self._known(right)
                 if known_right and not known_left and not left.endswith(_VERB_PREFIX_ENDINGS):
-                    partners.setdefault(left, set()).add(_stem(right))
+                    partners.setdefault(left, set()).add(light_stem(right))
                 elif known_left and not known_right and not self._linked(word, cut):
-                    partners.setdefault(right, set()).add(_stem(left))
+                    partners.setdefault(right, set()).add(light_stem(left))
         for piece, stems in partners.items():
             if len(stems) >= PIECE_MIN_COMPOUNDS:
                 self.frequency[piece] = max(self.frequency[piece], len(stems))
@@ -118,7 +107,7 @@ class CompoundSplitter:
     def parts(self, word: str) -> tuple[str, ...]:
         """`split`, with parts that are compounds themselves split too ("bebauungsplan" of
         "Bebauungsplanverfahren")."""
-        found = []
+        found: list[str] = []
         for part in self.split(word):
             found.extend(self.parts(part) or (part,))
         return tuple(found)
@@ -167,7 +156,7 @@ def _listed_form(part: str, word: str, forms_by_stem: Mapping[str, list[str]]) -
     """The form of a part the word list holds: the shortest word of the vocabulary with the
     part's stem that stands in the compound ("haushalts" -> "haushalt", "amter" -> "amt"), so
     that the decompounder finds it in every inflected and linked form; else the part itself."""
-    for form in forms_by_stem.get(_stem(part), ()):
+    for form in forms_by_stem.get(light_stem(part), ()):
         if form in word:
             return form
     return part
@@ -181,8 +170,9 @@ def learn_word_parts(
     """The word parts the vocabulary's compounds are made of, without the curated ones.
 
     `vocabulary` maps words of the indexed texts (any spelling) to the number of texts they
-    occur in; `curated` is the curated part list. A learned part is kept only when the
-    vocabulary has it more often at the start of a part than inside one.
+    occur in; `curated` is the curated part list. Each part is listed in the shortest form the
+    decompounder still finds in all its compounds (`_listed_form`), and kept only when it is
+    in place (`_aligned`).
     """
     normalized: Counter[str] = Counter()
     for word, count in vocabulary.items():
@@ -193,22 +183,22 @@ def learn_word_parts(
     splits = {word: splitter.parts(word) for word in normalized}
     forms_by_stem: dict[str, list[str]] = {}
     for word in sorted(normalized, key=len):
-        forms_by_stem.setdefault(_stem(word), []).append(word)
-    curated_stems = {_stem(part) for part in curated_parts}
+        forms_by_stem.setdefault(light_stem(word), []).append(word)
+    curated_stems = {light_stem(part) for part in curated_parts}
     candidates: set[str] = set()
     for word, parts in splits.items():
         for part in parts:
             listed = _listed_form(part, word, forms_by_stem)
             if (
                 LEARNED_PART_MIN_LENGTH <= len(listed) <= LEARNED_PART_MAX_LENGTH
-                and _stem(listed) not in curated_stems
+                and light_stem(listed) not in curated_stems
                 and listed not in stop
             ):
                 candidates.add(listed)
     # One form per stem, the shortest: it stands inside the longer ones ("ablage", "ablagen").
     shortest: dict[str, str] = {}
     for listed in sorted(candidates, key=len):
-        shortest.setdefault(_stem(listed), listed)
+        shortest.setdefault(light_stem(listed), listed)
     return sorted(_aligned(set(shortest.values()), splits))
 
 
@@ -240,7 +230,7 @@ def _aligned(candidates: set[str], splits: Mapping[str, tuple[str, ...]]) -> set
                 continue
             aligned[part] += 1
             if len(parts) > 1:
-                compounds.setdefault(part, set()).add(_stem(word))
+                compounds.setdefault(part, set()).add(light_stem(word))
     return {
         part
         for part in candidates
