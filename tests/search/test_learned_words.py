@@ -202,7 +202,7 @@ def editor_client(db, client):
 
 
 def test_editors_see_learned_abbreviations_and_parts_but_cannot_edit_them(editor_client):
-    LearnedAbbreviation.objects.create(
+    pair = LearnedAbbreviation.objects.create(
         source="practice:1", abbreviation="WPG", long_form="Wärmeplanungsgesetz"
     )
     LearnedWordPart.objects.create(text="streusalz")
@@ -210,6 +210,13 @@ def test_editors_see_learned_abbreviations_and_parts_but_cannot_edit_them(editor
     abbreviations = editor_client.get(reverse("wagtailsnippets_search_learnedabbreviation:list"))
     parts = editor_client.get(reverse("wagtailsnippets_search_learnedwordpart:list"))
     adding = editor_client.get(reverse("wagtailsnippets_search_learnedabbreviation:add"))
+    editing = editor_client.post(
+        reverse("wagtailsnippets_search_learnedabbreviation:edit", args=[pair.pk]),
+        {"abbreviation": "WPG", "long_form": "Wärmepumpengesetz", "source": "practice:1"},
+    )
+    inspecting = editor_client.get(
+        reverse("wagtailsnippets_search_learnedabbreviation:inspect", args=[pair.pk])
+    )
 
     assert "Wärmeplanungsgesetz" in abbreviations.content.decode()
     assert "streusalz" in parts.content.decode()
@@ -217,3 +224,7 @@ def test_editors_see_learned_abbreviations_and_parts_but_cannot_edit_them(editor
         abbreviations.content.decode()
     )
     assert adding.status_code in (302, 403)
+    assert editing.status_code in (302, 403)
+    pair.refresh_from_db()
+    assert pair.long_form == "Wärmeplanungsgesetz"
+    assert "Wärmeplanungsgesetz" in inspecting.content.decode()
