@@ -41,6 +41,9 @@ on the database (`search.query.formula`). Synonyms and abbreviations are not par
 `expand_query` applies the editable list at query time, so an edit works at once on every
 backend without a rebuild. Word parts are index-time data: after changing them the index needs
 a rebuild (`manage.py search_index rebuild`), which reads `elasticsearch_index_settings()` anew.
+Besides the curated list and the editors' parts, the chain takes the parts a rebuild learned
+from the indexed texts (`search.compounds`), and `expand_query` the abbreviations the texts
+write out (`search.abbreviations`), below the curated and the editors' groups.
 """
 
 from __future__ import annotations

@@ -135,21 +135,17 @@ def _alternative(text: str, *, phrase: bool) -> Alternative | None:
 
 
 def _long_form(text: str) -> Alternative | None:
-    """An abbreviation's long form as a query must meet it. A name of several words counts as
-    a phrase, or written as one word ("Bürger Service", "Bürgerservice"), and never through
-    its words' compound heads: otherwise the abbreviation would find every text that shares
-    the name's common words ("Bundesamt für Sicherheit in der Informationstechnik" for "BSI"
-    finds every "Sicherheit")."""
+    """An abbreviation's long form as a query must meet it: a name of several words stands
+    together, as a phrase (its words stemmed, so "kommunalen Wärmeagentur" meets "Kommunale
+    Wärmeagentur") or written as one word ("Bürger Service", "Bürgerservice"). Its words
+    anywhere in a text would find every text that shares the name's common words
+    ("Bundesamt für Sicherheit in der Informationstechnik" for "BSI": every "Sicherheit")."""
     alternative = _alternative(text, phrase=True)
     if alternative is None or not alternative.phrase:
         return alternative
-    words = tuple(Word(word.token, word.match, word.match) for word in alternative.words)
-    joined = None
     pieces = whitespace_tokens(text)
-    if all(piece.isalpha() for piece in pieces):
-        whole = query_word("".join(pieces))
-        joined = whole.token if whole is not None else None
-    return Alternative(alternative.text, words, phrase=True, joined=joined)
+    whole = query_word("".join(pieces)) if all(piece.isalpha() for piece in pieces) else None
+    return replace(alternative, joined=whole.token if whole is not None else None)
 
 
 def parse(text: str) -> list[Clause]:
