@@ -41,6 +41,9 @@ on the database (`search.query.formula`). Synonyms and abbreviations are not par
 `expand_query` applies the editable list at query time, so an edit works at once on every
 backend without a rebuild. Word parts are index-time data: after changing them the index needs
 a rebuild (`manage.py search_index rebuild`), which reads `elasticsearch_index_settings()` anew.
+Besides the curated list and the editors' parts, the chain takes the parts a rebuild learned
+from the indexed texts (`search.compounds`), and `expand_query` the abbreviations the texts
+write out (`search.abbreviations`), below the curated and the editors' groups.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -359,7 +362,7 @@ class GermanChain:
         parts = tuple(dict.fromkeys(light_stem(part) for part in cover))
         return QueryWord(token, () if parts == (token,) else parts, head)
 
-    def _part_spans(self, token: str) -> list[tuple[int, int]]:
+    def part_spans(self, token: str) -> list[tuple[int, int]]:
         """Where listed word parts stand inside the token, by start and then length."""
         spans = []
         heads, prefixes, word_parts = self._heads, self._prefixes, self.word_parts
@@ -385,7 +388,7 @@ class GermanChain:
             utf16_length += sum(1 for char in token if char > "\uffff")
         if utf16_length < COMPOUND_MIN_LENGTH:
             return []
-        return [token[start:end] for start, end in self._part_spans(token)]
+        return [token[start:end] for start, end in self.part_spans(token)]
 
     def compound_cover(self, token: str) -> list[str]:
         """The listed parts, other than the token itself, that cover most of its letters without
@@ -396,7 +399,7 @@ class GermanChain:
         if len(token) < COMPOUND_MIN_LENGTH:
             return []
         ends_by_start: dict[int, list[int]] = {}
-        for start, end in self._part_spans(token):
+        for start, end in self.part_spans(token):
             if end - start < len(token):
                 ends_by_start.setdefault(start, []).append(end)
         # best[i]: (letters covered, minus the parts used, the spans) for token[i:].
@@ -556,14 +559,46 @@ def _lists() -> _Lists:
     if current is not None and current.version == version:
         current.checked_at = now
         return current
-    from search.models import SynonymGroup, WordPart
+    from search.models import LearnedWordPart, SynonymGroup, WordPart
 
-    chain = GermanChain([*seed_word_parts(), *WordPart.objects.values_list("text", flat=True)])
+    chain = GermanChain(
+        [
+            *seed_word_parts(),
+            *WordPart.objects.values_list("text", flat=True),
+            *LearnedWordPart.objects.values_list("text", flat=True),
+        ]
+    )
     groups = [*seed_synonym_groups(), *(group.term_list() for group in SynonymGroup.objects.all())]
     synonyms = _synonym_index(groups)
+    for key, alternatives in _synonym_index(_learned_abbreviations(synonyms.keys())).items():
+        synonyms.setdefault(key, alternatives)
     longest = max((len(key) for key in synonyms), default=1)
     _current = _Lists(chain, synonyms, longest, version, now)
     return _current
+
+
+def _learned_abbreviations(curated: Collection[tuple[str, ...]]) -> list[tuple[str, str]]:
+    """The learned abbreviation pairs in force: per abbreviation the long form most texts use
+    (the shorter on a tie), unless a curated or editors' group (`curated`, their terms' keys)
+    already has either term: those groups win."""
+    from search.models import LearnedAbbreviation
+
+    sources: dict[tuple[str, ...], dict[tuple[str, ...], set[str]]] = {}
+    spelling: dict[tuple[str, ...], str] = {}
+    for source, short, long in LearnedAbbreviation.objects.values_list(
+        "source", "abbreviation", "long_form"
+    ):
+        short_key, long_key = synonym_key(short), synonym_key(long)
+        if short_key in curated or long_key in curated or short_key == long_key:
+            continue
+        sources.setdefault(short_key, {}).setdefault(long_key, set()).add(source)
+        spelling.setdefault(short_key, short)
+        spelling[long_key] = min(spelling.get(long_key, long), long, key=lambda t: (len(t), t))
+    pairs = []
+    for short_key, long_forms in sources.items():
+        long_key = max(long_forms, key=lambda key: (len(long_forms[key]), -len(key), key))
+        pairs.append((spelling[short_key], spelling[long_key]))
+    return pairs
 
 
 def synonym_key(text: str) -> tuple[str, ...]:
@@ -611,6 +646,20 @@ def query_word(piece: str) -> QueryWord | None:
     """One query word without delimiters ("Datenportal", not "Open-Data-Portal") as the
     backends match it; None for a stop word."""
     return _lists().chain.query_word(piece)
+
+
+_LOWER_CASE_RUN = re.compile(r"[^\W\d_A-ZÄÖÜ]{3}")
+
+
+def is_abbreviation(text: str) -> bool:
+    """Whether a query word is written as an abbreviation: at least two capitals, and capitals
+    for half its letters or no three lower-case letters in a row ("OZG", "TVöD", "KGSt",
+    "IT-PLR"; not "E-Akte" or "eAkte")."""
+    if not text or any(char.isspace() for char in text):
+        return False
+    letters = [char for char in text if char.isalpha()]
+    capitals = sum(1 for char in letters if char.isupper())
+    return capitals >= 2 and (2 * capitals >= len(letters) or not _LOWER_CASE_RUN.search(text))
 
 
 @dataclass(frozen=True)

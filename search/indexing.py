@@ -36,11 +36,22 @@ from hub.models import PracticePage
 from members.models import Profile
 from members.selectors import member_name, member_profiles, profile_view_for, visibility_levels_for
 from peer_learning.models import CoursePage, Session, SessionStatus
-from search.analysis import index_tokens
+from search.abbreviations import abbreviation_pairs
+from search.analysis import index_tokens, lists_changed, seed_stopwords, seed_word_parts
 from search.backends import BackendUnavailable, get_backend
 from search.backends.base import Progress
+from search.compounds import learn_word_parts
 from search.extraction import document_text
-from search.models import Audience, EntryTopic, Kind, SearchEntry, Term
+from search.models import (
+    Audience,
+    EntryTopic,
+    Kind,
+    LearnedAbbreviation,
+    LearnedWordPart,
+    SearchEntry,
+    Term,
+    WordPart,
+)
 from search.outbox import outbox_put
 
 logger = logging.getLogger(__name__)
@@ -425,6 +436,35 @@ def _apply_vocabulary(delta: Counter) -> None:
     Term.objects.filter(document_frequency__lte=0).delete()
 
 
+def _abbreviations(entries: Iterable[SearchEntry]) -> set[tuple[str, str, str]]:
+    """(source, abbreviation, long form) that the entries define. Only texts everyone may read
+    teach pairs: every searcher's query is expanded with them, and editors see them."""
+    return {
+        (entry.source, short, long)
+        for entry in entries
+        if entry.audience in _SHARED_AUDIENCES
+        for short, long in abbreviation_pairs(f"{entry.title}\n{entry.text}")
+    }
+
+
+def _replace_abbreviations(sources: list[str], learned: set[tuple[str, str, str]]) -> None:
+    """Store the pairs the sources define now; the query expansion learns of a change after
+    the commit."""
+    rows = LearnedAbbreviation.objects.filter(source__in=sources)
+    old = set(rows.values_list("source", "abbreviation", "long_form"))
+    if old == learned:
+        return
+    rows.delete()
+    LearnedAbbreviation.objects.bulk_create(
+        [
+            LearnedAbbreviation(source=source, abbreviation=short, long_form=long)
+            for source, short, long in sorted(learned)
+        ],
+        batch_size=500,
+    )
+    transaction.on_commit(lists_changed)
+
+
 @dataclass(frozen=True)
 class _Stored:
     """The entry ids a store wrote, and those it removed for good."""
@@ -440,6 +480,7 @@ def _store(sources: list[str], items: list[Item]) -> _Stored:
     new = [_entry(item) for item in items]
     delta: Counter = Counter()
     _vocabulary_delta(new, +1, delta)
+    abbreviations = _abbreviations(new)
     with transaction.atomic():
         old = list(SearchEntry.objects.filter(source__in=sources))
         _vocabulary_delta(old, -1, delta)
@@ -450,6 +491,7 @@ def _store(sources: list[str], items: list[Item]) -> _Stored:
             batch_size=1000,
         )
         _apply_vocabulary(delta)
+        _replace_abbreviations(sources, abbreviations)
     written = {entry.entry_id for entry in new}
     return _Stored(
         written=sorted(written),
@@ -536,11 +578,13 @@ def rebuild(
         # Without dependent rows left, one DELETE statement instead of loading every entry.
         SearchEntry.objects.all()._raw_delete(SearchEntry.objects.db)
         Term.objects.all().delete()
+        LearnedAbbreviation.objects.all().delete()
         stored = 0
         for batch in _batches(progress):
             items = [item for _source, source_items_ in batch for item in source_items_]
             _store([source for source, _items in batch], items)
             stored += len(items)
+        learn_word_parts_from_index()
     _refresh_table_statistics()
     started = timezone.now()
     get_backend().rebuild(progress=elasticsearch_progress)
@@ -548,6 +592,37 @@ def rebuild(
     changed = SearchEntry.objects.filter(indexed_at__gte=started)
     _push(_Stored(written=list(changed.values_list("entry_id", flat=True)), removed=[]))
     return stored
+
+
+def learn_word_parts_from_index() -> bool:
+    """Learn the word parts of the vocabulary's compounds (`search.compounds`), store them for
+    the analysis chain of every backend, and analyse the stored entries again when they
+    changed; True then. The vocabulary is that of texts everyone may read, as for suggestions.
+    Elasticsearch receives the new list with its next rebuild."""
+    vocabulary = dict(Term.objects.values_list("word", "document_frequency"))
+    curated = [*seed_word_parts(), *WordPart.objects.values_list("text", flat=True)]
+    learned = learn_word_parts(vocabulary, curated, seed_stopwords())
+    with transaction.atomic():
+        if set(learned) == set(LearnedWordPart.objects.values_list("text", flat=True)):
+            return False
+        LearnedWordPart.objects.all().delete()
+        LearnedWordPart.objects.bulk_create([LearnedWordPart(text=text) for text in learned])
+        lists_changed()
+        transaction.on_commit(lists_changed)
+        _reanalyse_entries()
+    return True
+
+
+def _reanalyse_entries() -> None:
+    """Analyse the stored entries again after the word parts changed: their text is stored,
+    so the content need not be loaded again."""
+    entries = SearchEntry.objects.order_by("pk").only("pk", "title", "text")
+    for start in range(0, entries.count(), 1000):
+        batch = list(entries[start : start + 1000])
+        for entry in batch:
+            entry.title_tokens = " ".join(index_tokens(entry.title))
+            entry.tokens = " ".join(index_tokens(entry.text))
+        SearchEntry.objects.bulk_update(batch, ["title_tokens", "tokens"], batch_size=500)
 
 
 def _refresh_table_statistics() -> None:

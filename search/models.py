@@ -19,6 +19,7 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -164,6 +165,54 @@ class SynonymGroup(models.Model):
             for key, term in keys.items()
             if key in existing
         ]
+
+
+class LearnedWordPart(models.Model):
+    """A word part the compound splitter learned from the indexed texts (`search.compounds`).
+    Each rebuild learns the list anew; like the editors' parts, it shapes the index."""
+
+    text = models.CharField(
+        _("Wortbestandteil"), max_length=analysis.WORD_PART_MAX_LENGTH, unique=True
+    )
+
+    class Meta:
+        verbose_name = _("Gelernter Wortbestandteil")
+        verbose_name_plural = _("Gelernte Wortbestandteile")
+        ordering = ["text"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class LearnedAbbreviation(models.Model):
+    """An abbreviation and its long form as an indexed text defines them ("Onlinezugangsgesetz
+    (OZG)"). Written with the text's entries (`search.indexing`), so a text that no longer
+    defines the pair takes it away; the curated and the editors' synonym groups take
+    precedence."""
+
+    source = models.CharField(max_length=64, db_index=True)
+    abbreviation = models.CharField(_("Abkürzung"), max_length=20)
+    long_form = models.CharField(_("Langform"), max_length=SYNONYM_TERM_MAX_LENGTH)
+
+    class Meta:
+        verbose_name = _("Gelernte Abkürzung")
+        verbose_name_plural = _("Gelernte Abkürzungen")
+        ordering = ["abbreviation", "long_form"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "abbreviation", "long_form"],
+                name="search_learned_abbreviation_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.abbreviation} ↔ {self.long_form}"
+
+    @admin.display(description=_("Gelernt aus"))
+    def source_title(self) -> str:
+        """The title of the text that defines the pair, as the index holds it."""
+        entry = SearchEntry.objects.filter(source=self.source).order_by("entry_id").first()
+        return entry.title if entry else self.source
 
 
 def _term_errors(term: str) -> list[str]:

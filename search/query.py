@@ -10,6 +10,8 @@ from typing import NamedTuple, TypeVar, Union
 
 from search.analysis import (
     expand_query,
+    is_abbreviation,
+    query_tokens,
     query_word,
     split_word_delimiters,
     whitespace_tokens,
@@ -63,6 +65,9 @@ class Alternative:
     text: str
     words: tuple[Word, ...]
     phrase: bool
+    # A synonym's words written as one ("Bürger Service" -> "burgerservic"), which meets the
+    # clause as well as the phrase does.
+    joined: str | None = None
 
     @property
     def phrase_tokens(self) -> tuple[str, ...]:
@@ -129,17 +134,33 @@ def _alternative(text: str, *, phrase: bool) -> Alternative | None:
     return Alternative(text, tuple(words), phrase and len(words) > 1)
 
 
+def _long_form(text: str) -> Alternative | None:
+    """An abbreviation's long form as a query must meet it: a name of several words stands
+    together, as a phrase (its words stemmed, so "kommunalen Wärmeagentur" meets "Kommunale
+    Wärmeagentur") or written as one word ("Bürger Service", "Bürgerservice"). Its words
+    anywhere in a text would find every text that shares the name's common words
+    ("Bundesamt für Sicherheit in der Informationstechnik" for "BSI": every "Sicherheit")."""
+    alternative = _alternative(text, phrase=True)
+    if alternative is None or not alternative.phrase:
+        return alternative
+    pieces = whitespace_tokens(text)
+    whole = query_word("".join(pieces)) if all(piece.isalpha() for piece in pieces) else None
+    return replace(alternative, joined=whole.token if whole is not None else None)
+
+
 def parse(text: str) -> list[Clause]:
     """Clauses of the query; [] when nothing searchable is left (only punctuation, say)."""
     clauses = []
     for part in expand_query(text[:MAX_QUERY_LENGTH]):
-        alternatives = []
-        for index, raw in enumerate((part.text, *part.alternatives)):
-            # The user's own words in quotes are a phrase; a synonym's words need only all
-            # appear.
-            alternative = _alternative(raw, phrase=index == 0 and len(part.text.split()) > 1)
-            if alternative is not None:
-                alternatives.append(alternative)
+        # The user's own words in quotes (or a multi-word synonym term) are a phrase; the
+        # long forms of an abbreviation must keep together, other synonyms' words need only
+        # all appear.
+        first = _alternative(part.text, phrase=len(part.text.split()) > 1)
+        if is_abbreviation(part.text):
+            synonyms = [_long_form(raw) for raw in part.alternatives]
+        else:
+            synonyms = [_alternative(raw, phrase=False) for raw in part.alternatives]
+        alternatives = [alt for alt in (first, *synonyms) if alt is not None]
         if alternatives:
             clauses.append(Clause(part.text, tuple(alternatives)))
     return clauses[:MAX_CLAUSES]
@@ -235,7 +256,8 @@ def clause_formula(clause: Clause, breadth: Breadth = STRICT) -> Formula:
 
     def alternative(alt: Alternative) -> Formula:
         if alt.phrase:
-            return Phrase(alt.phrase_tokens, alt.text)
+            phrase = Phrase(alt.phrase_tokens, alt.text)
+            return _combine(AnyOf, [phrase, alt.joined]) if alt.joined else phrase
         return _combine(
             AllOf, [word.relaxed if breadth.heads else word.match for word in alt.words]
         )
@@ -284,6 +306,21 @@ def settled(clauses: list[Clause], start: Breadth, total_at: Callable[[Breadth],
     return breadth
 
 
+def indexed_sequence(phrase: Phrase) -> tuple[str, ...]:
+    """A phrase's tokens as the database index holds them, compound parts included: it stores
+    a compound's parts right after the compound, so only the whole sequence is adjacent there
+    ("kommunal warmeagentur warm agentur nord"). A part that repeats its compound's token
+    ("elektronisch" in "elektronische") is asked once: the stored pair holds it adjacently
+    anyway. Elasticsearch stacks the parts on the compound's position and analyses `text`
+    itself."""
+    if not phrase.text:
+        return phrase.tokens
+    tokens = query_tokens(phrase.text)
+    return tuple(
+        token for index, token in enumerate(tokens) if not index or token != tokens[index - 1]
+    )
+
+
 def _render(
     item: Formula,
     *,
@@ -295,7 +332,7 @@ def _render(
     if isinstance(item, str):
         return quote(item)
     if isinstance(item, Phrase):
-        return phrase(item.tokens)
+        return phrase(indexed_sequence(item))
     parts = [
         _render(part, quote=quote, conjunction=conjunction, disjunction=disjunction, phrase=phrase)
         for part in item.parts
