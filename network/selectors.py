@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 
 from discussions.models import Channel, Message
 from discussions.selectors import (
+    can_read,
     readable_channel_by_id,
     readable_channels,
     readable_message,
@@ -67,7 +68,7 @@ def may_follow(*, viewer: Viewer, target: Model) -> bool:
     if not is_network_member(viewer):
         return False
     if isinstance(target, Channel):
-        return readable_channel_by_id(viewer=viewer, channel_id=target.pk) is not None
+        return can_read(viewer=viewer, channel=target)
     if isinstance(target, User):
         return target.pk != viewer.pk and target.is_network_member
     return isinstance(target, (Topic, Organisation))
