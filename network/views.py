@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.ratelimit import rate_limited
@@ -21,6 +22,12 @@ from network.services import bookmark_set, follow_set
 # Clicks per member and minute: enough to tidy up a list, too few to script.
 TOGGLE_LIMIT = 30
 TOGGLE_PERIOD = 60
+FOLLOWED_HEADINGS = {
+    FollowKind.TOPIC: _lazy("Themen"),
+    FollowKind.CHANNEL: _lazy("Kanäle"),
+    FollowKind.PERSON: _lazy("Personen"),
+    FollowKind.ORGANISATION: _lazy("Organisationen"),
+}
 
 
 def _require_network_member(request: HttpRequest) -> None:
@@ -98,7 +105,7 @@ def following(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "network/following.html",
         {
-            "groups": [(kind.label, entries) for kind, entries in groups.items()],
+            "groups": [(FOLLOWED_HEADINGS[kind], entries) for kind, entries in groups.items()],
             "is_empty": not any(groups.values()),
         },
     )
