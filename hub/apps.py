@@ -13,6 +13,7 @@ class HubConfig(AppConfig):
         from hub.knowledge.demo import seed_knowledge
         from hub.knowledge.personal_data import (
             erase_practice_authorship,
+            export_practice_feedback,
             export_practice_material,
         )
 
@@ -22,6 +23,7 @@ class HubConfig(AppConfig):
         personal_data.register(
             "practice_material", export_practice_material, erase_practice_authorship
         )
+        personal_data.register("practice_feedback", export_practice_feedback)
         _connect_page_cache_invalidation()
         _connect_attachment_release()
 

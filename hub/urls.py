@@ -22,6 +22,7 @@ urlpatterns = [
     path("mitglieder/", include("members.urls")),
     path("lernen/", include("peer_learning.urls")),
     path("austausch/", include("discussions.urls")),
+    path("netzwerk/", include("network.urls")),
     path("suche/", include("search.urls")),
     # Wagtail's own login form would skip allauth's rate limits and MFA.
     path(

@@ -18,7 +18,11 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from core.admin_reports import report_urls
 from core.page_cache import mark_cacheable
 from hub.knowledge.choosers import profile_chooser_viewset
-from hub.knowledge.reports import PendingSubmissionsReport, StalePracticePagesReport
+from hub.knowledge.reports import (
+    PendingSubmissionsReport,
+    PracticeFeedbackReport,
+    StalePracticePagesReport,
+)
 from hub.models import AccessibilityFeedback, Topic
 
 
@@ -86,6 +90,7 @@ def register_report_urls() -> list[Any]:
             {
                 "pending": ("offen", PendingSubmissionsReport),
                 "stale": ("veraltet", StalePracticePagesReport),
+                "feedback": ("rueckmeldungen", PracticeFeedbackReport),
             },
         )
     ]
@@ -118,4 +123,15 @@ def register_stale_menu_item() -> MenuItem:
         name="knowledge-stale",
         icon_name="time",
         order=760,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_feedback_menu_item() -> MenuItem:
+    return _EditorReportMenuItem(
+        _("Rückmeldungen zu Beiträgen"),
+        reverse("knowledge_reports:feedback"),
+        name="knowledge-feedback",
+        icon_name="pick",
+        order=770,
     )

@@ -95,6 +95,11 @@ def _live_courses() -> QuerySet[CoursePage]:
     return CoursePage.objects.live().public()
 
 
+def readable_courses() -> QuerySet[CoursePage]:
+    """Published courses anyone may read: what members may bookmark and be shown."""
+    return _live_courses()
+
+
 def _trainer_profiles() -> Prefetch:
     return Prefetch(
         "trainers",

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q
 
 from hub.knowledge.services import practice_authorship_anonymise
-from hub.models import PracticePage
+from hub.models import HelpfulMark, PracticePage, Reuse
 from members.models import User
 
 
@@ -36,3 +36,26 @@ def export_practice_material(user: User) -> list[dict[str, Any]]:
 
 def erase_practice_authorship(user: User) -> None:
     practice_authorship_anonymise(user=user)
+
+
+def export_practice_feedback(user: User) -> dict[str, Any]:
+    """ "Hilfreich" marks and "Nutzen wir auch" of the member. Deleting the account deletes
+    them (their `member` keys cascade)."""
+    return {
+        "helpful": [
+            {"article": mark.page.title, "marked_at": mark.created_at.isoformat()}
+            for mark in HelpfulMark.objects.filter(member=user)
+            .select_related("page")
+            .order_by("created_at", "pk")
+        ],
+        "reuses": [
+            {
+                "article": reuse.page.title,
+                "organisation": reuse.organisation.name,
+                "said_at": reuse.created_at.isoformat(),
+            }
+            for reuse in Reuse.objects.filter(member=user)
+            .select_related("page", "organisation")
+            .order_by("created_at", "pk")
+        ],
+    }

@@ -1,4 +1,5 @@
-"""Editors' reports in the Wagtail admin: submissions waiting for review, articles overdue."""
+"""Editors' reports in the Wagtail admin: submissions waiting for review, articles overdue,
+members' feedback."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports import PageReportView
 
 from core.csv_export import SafeSpreadsheetExportMixin
-from hub.knowledge.selectors import pending_submissions, stale_practice_pages
+from hub.knowledge.selectors import (
+    pending_submissions,
+    practice_feedback_report,
+    stale_practice_pages,
+)
 
 
 class PendingSubmissionsReport(SafeSpreadsheetExportMixin, PageReportView):
@@ -57,4 +62,30 @@ class StalePracticePagesReport(SafeSpreadsheetExportMixin, PageReportView):
 
     def get_queryset(self) -> Any:
         self.queryset = stale_practice_pages()
+        return super().get_queryset()
+
+
+class PracticeFeedbackReport(SafeSpreadsheetExportMixin, PageReportView):
+    """Live articles with how many members found them helpful and how many administrations
+    use them, the most helpful first."""
+
+    page_title = _("Rückmeldungen zu Beiträgen")
+    header_icon = "pick"
+    results_template_name = "hub/reports/feedback_results.html"
+    index_url_name = "knowledge_reports:feedback"
+    index_results_url_name = "knowledge_reports:feedback_results"
+    any_permission_required = ["publish"]
+    list_export = ["title", "helpful_count", "reuse_count", "first_published_at"]
+    export_headings = {
+        "title": _("Titel"),
+        "helpful_count": _("Hilfreich"),
+        "reuse_count": _("Nachnutzungen"),
+        "first_published_at": _("Veröffentlicht"),
+    }
+
+    def get_filename(self) -> str:
+        return f"rueckmeldungen-{datetime.date.today():%Y-%m-%d}"
+
+    def get_queryset(self) -> Any:
+        self.queryset = practice_feedback_report()
         return super().get_queryset()

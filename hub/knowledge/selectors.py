@@ -11,13 +11,15 @@ from urllib.parse import quote
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Revision, WorkflowState
@@ -29,9 +31,9 @@ from core.page_cache import (
     published_fragment_key,
 )
 from core.sections import home_sections, topic_sections
-from hub.models import HomePage, KnowledgeIndexPage, PracticePage, Topic
+from hub.models import HelpfulMark, HomePage, KnowledgeIndexPage, PracticePage, Reuse, Topic
 from members.models import Profile
-from members.selectors import ProfileView, Viewer, profile_view
+from members.selectors import ProfileView, Viewer, is_network_member, profile_view
 
 PAGE_SIZE = 20
 LATEST_ON_HOME = 6
@@ -239,9 +241,26 @@ def _teaser_page(
 
 
 def knowledge_index_context(*, index: KnowledgeIndexPage, request: HttpRequest) -> dict[str, Any]:
+    order = knowledge_order(request.GET.get("sortierung"))
+    pages = _teaser_pages()
+    if order == KnowledgeOrder.HELPFUL:
+        pages = with_feedback_counts(pages).order_by(
+            "-helpful_count", "-reuse_count", "-first_published_at"
+        )
+    elif order == KnowledgeOrder.REUSED:
+        pages = with_feedback_counts(pages).order_by(
+            "-reuse_count", "-helpful_count", "-first_published_at"
+        )
+    teaser_page = _teaser_page(pages, scope="all", request=request)
+    # Every order lists the same articles (one count), each its own rendering.
+    teaser_page["articles_key"] = teaser_list_key(
+        request, "all", order, teaser_page["articles"].number
+    )
     return {
         "content_language": content_language(index),
-        **_teaser_page(_teaser_pages(), scope="all", request=request),
+        "order": order,
+        "orders": KnowledgeOrder.choices,
+        **teaser_page,
         "topics": cached_until_published(
             f"topic-links:{translation.get_language()}",
             lambda: topic_links(Topic.objects.order_by("name")),
@@ -514,4 +533,119 @@ def collection_file_viewable(*, file_name: str, request: HttpRequest) -> bool | 
     return all(
         restriction.accept_request(request)
         for restriction in item.collection.get_view_restrictions()
+    )
+
+
+def readable_practice_page(*, pk: int) -> PracticePage | None:
+    """A live article anyone may read: what members may give feedback on or bookmark."""
+    return public(PracticePage.objects.live()).filter(pk=pk).defer("body").first()
+
+
+def readable_practice_page_ids(ids: Iterable[int]) -> set[int]:
+    """Which of these articles are live and anyone may read them, in one query."""
+    return set(public(PracticePage.objects.live()).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class Reuser:
+    """An administration that uses what an article describes, and whom to ask there: the
+    member who said so, where they show the viewer their name (`contact` None otherwise)."""
+
+    organisation: str
+    contact: ProfileView | None
+
+
+@dataclass(frozen=True)
+class PracticeFeedback:
+    """ "Hilfreich" and "Nutzen wir auch" on one article, as one viewer sees them."""
+
+    helpful_count: int
+    reuse_count: int
+    reusers: list[Reuser]
+    marked_helpful: bool
+    reused: bool
+    may_give: bool
+    has_organisation: bool
+
+    @property
+    def helpful_text(self) -> str:
+        return ngettext(
+            "%(count)d Mitglied fand das hilfreich",
+            "%(count)d Mitglieder fanden das hilfreich",
+            self.helpful_count,
+        ) % {"count": self.helpful_count}
+
+
+def practice_feedback(*, page: PracticePage, viewer: Viewer) -> PracticeFeedback:
+    """Counts for everyone; the reusing administrations and the viewer's own marks for network
+    members only (who gave feedback is members' business). A fixed number of queries."""
+    helpful_count = HelpfulMark.objects.filter(page=page).count()
+    if not is_network_member(viewer):
+        return PracticeFeedback(
+            helpful_count=helpful_count,
+            reuse_count=Reuse.objects.filter(page=page).count(),
+            reusers=[],
+            marked_helpful=False,
+            reused=False,
+            may_give=False,
+            has_organisation=False,
+        )
+    reuses = list(
+        # taggit's tag managers are unknown to django-stubs' prefetch check.
+        Reuse.objects.filter(page=page)  # type: ignore[misc]
+        .select_related("organisation", "member__profile__organisation")
+        .prefetch_related("member__profile__expertise", "member__profile__interests")
+    )
+    reusers = []
+    for reuse in reuses:
+        profile = getattr(reuse.member, "profile", None)
+        contact = None
+        if profile is not None and reuse.member.is_network_member:
+            view = profile_view(profile=profile, viewer=viewer)
+            contact = view if view.fields["display_name"] else None
+        reusers.append(Reuser(organisation=reuse.organisation.name, contact=contact))
+    return PracticeFeedback(
+        helpful_count=helpful_count,
+        reuse_count=len(reuses),
+        reusers=reusers,
+        marked_helpful=HelpfulMark.objects.filter(page=page, member=viewer).exists(),
+        reused=any(reuse.member_id == viewer.pk for reuse in reuses),
+        may_give=True,
+        has_organisation=Profile.objects.filter(user=viewer, organisation__isnull=False).exists(),
+    )
+
+
+def with_feedback_counts(pages: QuerySet[PracticePage]) -> QuerySet[PracticePage]:
+    """Annotate `helpful_count` and `reuse_count`, each a subquery rather than a join, so the
+    two counts do not multiply each other."""
+    return pages.annotate(
+        helpful_count=_count_of(HelpfulMark.objects.filter(page=OuterRef("pk"))),
+        reuse_count=_count_of(Reuse.objects.filter(page=OuterRef("pk"))),
+    )
+
+
+def _count_of(rows: QuerySet[Any]) -> Any:
+    return Coalesce(
+        Subquery(rows.values("page").annotate(n=Count("pk")).values("n")[:1]),
+        0,
+        output_field=models.IntegerField(),
+    )
+
+
+class KnowledgeOrder(models.TextChoices):
+    """How the knowledge index lists articles (`?sortierung=`)."""
+
+    NEWEST = "neueste", _("Neueste zuerst")
+    HELPFUL = "hilfreich", _("Am hilfreichsten")
+    REUSED = "genutzt", _("Am häufigsten nachgenutzt")
+
+
+def knowledge_order(value: str | None) -> KnowledgeOrder:
+    return KnowledgeOrder(value) if value in KnowledgeOrder.values else KnowledgeOrder.NEWEST
+
+
+def practice_feedback_report() -> QuerySet[PracticePage]:
+    """Live articles with their feedback counts, the most helpful first (editors' report)."""
+    return with_feedback_counts(PracticePage.objects.live().defer("body")).order_by(
+        "-helpful_count", "-reuse_count", "-first_published_at", "pk"
     )

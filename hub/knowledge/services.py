@@ -18,13 +18,15 @@ from core.page_cache import page_cache_retire_on_commit
 from hub.knowledge.uploads import Attachment
 from hub.models import (
     RESERVED_SLUGS,
+    HelpfulMark,
     KnowledgeIndexPage,
     PracticePage,
     PracticePageAuthor,
+    Reuse,
     Topic,
     topic_slug,
 )
-from members.models import User
+from members.models import Profile, User
 from members.selectors import is_network_member
 
 SUBMISSIONS_COLLECTION = "Einreichungen (unveröffentlicht)"
@@ -223,3 +225,52 @@ def practice_authorship_anonymise(*, user: User) -> None:
                 changed = True
         if changed:
             revision.save(update_fields=["content"])
+
+
+class ReuseNeedsOrganisation(Exception):
+    """ "Nutzen wir auch" names the member's administration; the profile names none."""
+
+
+def _require_feedback_giver(member: User) -> None:
+    if not is_network_member(member):
+        raise PermissionDenied(_("Rückmeldungen geben Mitglieder, deren Konto freigeschaltet ist."))
+
+
+@transaction.atomic
+def practice_helpful_set(*, member: User, page: PracticePage, helpful: bool) -> bool:
+    """Mark or unmark an article as helpful; setting the state it has changes nothing."""
+    _require_feedback_giver(member)
+    if helpful:
+        _mark, changed = HelpfulMark.objects.get_or_create(page=page, member=member)
+    else:
+        changed = HelpfulMark.objects.filter(page=page, member=member).delete()[0] > 0
+    if changed:
+        # The knowledge index sorts by these counts, also for anonymous visitors.
+        page_cache_retire_on_commit()
+    return helpful
+
+
+@transaction.atomic
+def practice_reuse_set(*, member: User, page: PracticePage, reused: bool) -> bool:
+    """Say or take back that the member's administration uses what the article describes.
+
+    Saying it again keeps the organisation first named; a member without an organisation in
+    the profile is refused (`ReuseNeedsOrganisation`).
+    """
+    _require_feedback_giver(member)
+    if not reused:
+        if Reuse.objects.filter(page=page, member=member).delete()[0]:
+            page_cache_retire_on_commit()
+        return False
+    if Reuse.objects.filter(page=page, member=member).exists():
+        return True
+    organisation_id = (
+        Profile.objects.filter(user=member).values_list("organisation_id", flat=True).first()
+    )
+    if organisation_id is None:
+        raise ReuseNeedsOrganisation(
+            _("Tragen Sie zuerst in Ihrem Profil ein, für welche Verwaltung Sie arbeiten.")
+        )
+    Reuse.objects.create(page=page, member=member, organisation_id=organisation_id)
+    page_cache_retire_on_commit()
+    return True

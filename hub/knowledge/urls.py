@@ -17,6 +17,8 @@ urlpatterns = [
     path("beitraege/", views.my_contributions, name="my_contributions"),
     path("beitraege/neu/", views.submit, name="submit"),
     path("beitraege/<int:pk>/bearbeiten/", views.revise, name="revise"),
+    path("beitraege/<int:pk>/hilfreich/", views.helpful, name="helpful"),
+    path("beitraege/<int:pk>/nutzen-wir-auch/", views.reuse, name="reuse"),
     path(
         "wissen/themen/<slug:slug>/feed/",
         cache_for_anonymous(feeds.TopicFeed()),

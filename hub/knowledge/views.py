@@ -8,24 +8,38 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.page_cache import cache_for_anonymous
-from core.ratelimit import rate_limit_exceeded
+from core.ratelimit import rate_limit_exceeded, rate_limited
+from core.toggles import requested_state, toggle_response
 from hub.knowledge.forms import ContributionForm
-from hub.knowledge.selectors import member_submissions, own_submission, topic_page_context
+from hub.knowledge.selectors import (
+    member_submissions,
+    own_submission,
+    practice_feedback,
+    readable_practice_page,
+    topic_page_context,
+)
 from hub.knowledge.services import (
+    ReuseNeedsOrganisation,
     SubmissionNotRevisable,
+    practice_helpful_set,
+    practice_reuse_set,
     practice_submission_create,
     practice_submission_revise,
     revisable_state,
 )
+from hub.models import PracticePage
 from members.http import AuthenticatedHttpRequest
 from members.selectors import is_network_member
 
 # Submissions and revisions per member and hour: generous for real work, a wall for scripts.
 SUBMISSION_LIMIT = 10
 SUBMISSION_PERIOD = 3600
+# Feedback clicks per member and minute: enough to change one's mind, too few to script.
+FEEDBACK_LIMIT = 30
+FEEDBACK_PERIOD = 60
 
 
 @require_GET
@@ -122,4 +136,52 @@ def my_contributions(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "hub/my_contributions.html",
         {"submissions": member_submissions(user=request.user)},
+    )
+
+
+def _feedback_page(request: HttpRequest, pk: int) -> PracticePage:
+    if not is_network_member(request.user):
+        raise PermissionDenied(_("Rückmeldungen geben Mitglieder, deren Konto freigeschaltet ist."))
+    page = readable_practice_page(pk=pk)
+    if page is None:
+        raise Http404(_("Diesen Beitrag gibt es nicht."))
+    return page
+
+
+@login_required
+@require_POST
+@rate_limited("practice-feedback", limit=FEEDBACK_LIMIT, period=FEEDBACK_PERIOD)
+def helpful(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """ "Hilfreich": one mark per member and article, set or taken back."""
+    page = _feedback_page(request, pk)
+    marked = practice_helpful_set(member=request.user, page=page, helpful=requested_state(request))
+    return toggle_response(
+        request,
+        pressed=marked,
+        fallback_url=page.url or "/",
+        message=_("Danke für Ihre Rückmeldung.") if marked else _("Markierung entfernt."),
+        count_text=practice_feedback(page=page, viewer=request.user).helpful_text,
+    )
+
+
+@login_required
+@require_POST
+@rate_limited("practice-feedback", limit=FEEDBACK_LIMIT, period=FEEDBACK_PERIOD)
+def reuse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """ "Nutzen wir auch": the member's administration is listed on the article."""
+    page = _feedback_page(request, pk)
+    try:
+        reused = practice_reuse_set(member=request.user, page=page, reused=requested_state(request))
+    except ReuseNeedsOrganisation as reason:
+        messages.warning(request, str(reason))
+        return redirect("members:profile_edit")
+    return toggle_response(
+        request,
+        pressed=reused,
+        fallback_url=page.url or "/",
+        message=(
+            _("Ihre Verwaltung steht jetzt beim Beitrag.")
+            if reused
+            else _("Ihre Verwaltung steht nicht mehr beim Beitrag.")
+        ),
     )

@@ -6,6 +6,7 @@ from hub.models.accessibility import (
     Conformance,
     EvaluationMethod,
 )
+from hub.models.feedback import HelpfulMark, Reuse
 from hub.models.knowledge import (
     RESERVED_SLUGS,
     KnowledgeIndexPage,
@@ -21,11 +22,13 @@ __all__ = [
     "AccessibilityStatementPage",
     "Conformance",
     "EvaluationMethod",
+    "HelpfulMark",
     "HomeFeaturedItem",
     "HomePage",
     "KnowledgeIndexPage",
     "PracticePage",
     "PracticePageAuthor",
+    "Reuse",
     "Topic",
     "topic_slug",
 ]

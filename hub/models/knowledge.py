@@ -165,10 +165,15 @@ class PracticePage(Page):
         return self.review_date is not None and self.review_date < timezone.localdate()
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from hub.knowledge.selectors import content_language, practice_page_people
+        from hub.knowledge.selectors import (
+            content_language,
+            practice_feedback,
+            practice_page_people,
+        )
 
         context = super().get_context(request, *args, **kwargs)
         context["people"] = practice_page_people(page=self, viewer=request.user)
+        context["feedback"] = practice_feedback(page=self, viewer=request.user)
         context["content_language"] = content_language(self)
         return context
 

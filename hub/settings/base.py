@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "discussions",
     "members",
     "peer_learning",
+    "network",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

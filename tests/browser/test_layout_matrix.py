@@ -97,6 +97,24 @@ def _public_profile(member: User) -> str:
     return f"/mitglieder/{trainer.profile.pk}/"
 
 
+def _merkliste(member: User) -> str:
+    """An article and a message on the member's Merkliste."""
+    from network.services import bookmark_set
+
+    article = practice_page_create(title="E-Akte im Bürgeramt")
+    bookmark_set(member=member, target=article, kept=True)
+    bookmark_set(member=member, target=_channel_with_thread(member), kept=True)
+    return "/netzwerk/merkliste/"
+
+
+def _gefolgt(member: User) -> str:
+    from network.services import follow_set
+
+    follow_set(member=member, target=Topic.objects.create(name="E-Akte"), following=True)
+    follow_set(member=member, target=_trainer(), following=True)
+    return "/netzwerk/gefolgt/"
+
+
 # Each page's address, after creating what it shows; the argument is the signed-in member.
 PAGES: dict[str, Callable[[User], str]] = {
     "startseite": lambda member: "/",
@@ -108,8 +126,11 @@ PAGES: dict[str, Callable[[User], str]] = {
     "verzeichnis": lambda member: "/mitglieder/",
     "profil": _public_profile,
     "registrierung": lambda member: "/konto/signup/",
+    "beitrag": lambda member: practice_page_create(title="E-Akte im Bürgeramt").url,
+    "merkliste": _merkliste,
+    "gefolgt": _gefolgt,
 }
-MEMBERS_ONLY = {"kanal", "thread"}
+MEMBERS_ONLY = {"kanal", "thread", "merkliste", "gefolgt"}
 ANONYMOUS_ONLY = {"registrierung"}
 
 CASES = [

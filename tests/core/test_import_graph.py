@@ -10,7 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("core", "hub", "members", "discussions", "peer_learning", "search")
+APPS = ("core", "hub", "members", "discussions", "peer_learning", "network", "search")
 # The project's composition root wires every app together (settings, URLs, websocket routes,
 # the ASGI application); it may import anything and is not part of an app's dependencies.
 COMPOSITION_ROOT = ("hub.settings", "hub.urls", "hub.routing", "hub.asgi")
