@@ -35,11 +35,11 @@ def _question_title_field(label: StrOrPromise) -> forms.CharField:
     """The service checks the title's length, with the message the form shows."""
     return forms.CharField(
         label=label,
-        required=False,
         widget=forms.TextInput(attrs={"maxlength": TITLE_MAX_LENGTH, "autocomplete": "off"}),
         help_text=_(
             "Eine kurze, konkrete Frage, z. B. „Wie führen Sie die E-Akte im Bürgeramt ein?“"
         ),
+        error_messages={"required": _("Bitte geben Sie Ihrer Frage einen Titel.")},
     )
 
 
@@ -48,13 +48,15 @@ class ChannelMessageForm(MessageForm):
     field shows only while the box is ticked (plain CSS), so it works without JavaScript."""
 
     is_question = forms.BooleanField(
-        label=_("Als Frage stellen"),
-        required=False,
-        help_text=_(
-            "Fragen erscheinen in der Fragenliste; Sie können eine Antwort als Lösung markieren."
-        ),
+        label=_("Als Frage stellen (mit Titel, erscheint in der Fragenliste)"), required=False
     )
     title = _question_title_field(_("Titel der Frage"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The title is needed only for a question; it is marked as needed, as it shows only then.
+        if self.is_bound and not self.data.get("is_question"):
+            self.fields["title"].required = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

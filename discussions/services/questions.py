@@ -116,6 +116,8 @@ def question_solution_set(*, actor: User, question: Question, reply: Message | N
     question = Question.objects.select_for_update().select_related("message").get(pk=question.pk)
     root = _markable(actor=actor, question=question)
     if reply is not None:
+        # As stored now: the caller's copy may predate a deletion.
+        reply = Message.objects.get(pk=reply.pk)
         if reply.reply_to_id != question.pk:
             raise ValidationError(
                 _("Diese Antwort gehört nicht zu dieser Frage."), code="other_thread"
