@@ -392,14 +392,26 @@ def test_the_list_query_count_does_not_grow_with_questions(
         reply(reader, question)
     client = client_for(reader)
 
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("discussions:questions"))
     assert len(response.context["cards"]) == 15
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(10):
         client.get(reverse("discussions:questions"), {"state": "answered", "topic": "e-akte"})
 
 
 # Pages
+
+
+def test_members_find_the_questions_in_the_navigation_and_visitors_do_not(client, reader):
+    questions_url = reverse("discussions:questions")
+    home = client.get("/")
+    assert f'href="{questions_url}"' not in home.content.decode()
+    assert client.get(questions_url).status_code == 302
+
+    page = client_for(reader).get(questions_url)
+    navigation = [(item.url, item.is_current) for item in page.context["navigation_items"]]
+    assert (questions_url, True) in navigation
+    assert (reverse("discussions:index"), False) in navigation
 
 
 def test_the_question_page_shows_the_solution_under_the_question(question, author, reader):
