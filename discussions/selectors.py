@@ -597,11 +597,6 @@ def question_cards(*, questions: Any, viewer: Viewer) -> list[QuestionCard]:
     ]
 
 
-def question_topics() -> QuerySet[Topic]:
-    """The topics that questions are filed under, for the list's filter."""
-    return Topic.objects.filter(question__isnull=False).distinct().order_by("name")
-
-
 def readable_question(*, viewer: Viewer, pk: int) -> Question | None:
     """A question the viewer may read, with its message, channel, solution and topics."""
     question = (

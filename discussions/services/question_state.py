@@ -5,7 +5,6 @@ services (those post through them)."""
 
 from __future__ import annotations
 
-from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from discussions import events
@@ -15,19 +14,24 @@ from discussions.services.broadcast import _broadcast_on_commit
 
 def _question_reply_posted(reply: Message) -> None:
     """An open question becomes answered when someone other than the asker replies; open tabs
-    of the channel see its new state."""
+    of the channel see its new state. Saved row by row (not `update()`), so receivers of the
+    question's `post_save` (the search index) see the change."""
     if reply.reply_to_id is None:
         return
-    answered = (
+    question = (
         Question.objects.filter(pk=reply.reply_to_id, state=QuestionState.OPEN)
         .exclude(message__author_id=reply.author_id)
-        .update(state=QuestionState.ANSWERED, answered_at=timezone.now())
+        .select_related("message")
+        .first()
     )
-    if answered:
-        root = Message.objects.get(pk=reply.reply_to_id)
-        _broadcast_on_commit(
-            reply.channel_id, events.question_changed(channel_id=reply.channel_id, messages=[root])
-        )
+    if question is None:
+        return
+    question.state, question.answered_at = QuestionState.ANSWERED, timezone.now()
+    question.save(update_fields=["state", "answered_at"])
+    _broadcast_on_commit(
+        reply.channel_id,
+        events.question_changed(channel_id=reply.channel_id, messages=[question.message]),
+    )
 
 
 def _question_reply_removed(message: Message) -> None:
@@ -35,18 +39,17 @@ def _question_reply_removed(message: Message) -> None:
     to "beantwortet" (or "offen" if nobody else had replied)."""
     if message.reply_to_id is None:
         return
-    unmarked = Question.objects.filter(pk=message.reply_to_id, solution=message).update(
-        solution=None,
-        solved_by=None,
-        solved_at=None,
-        state=Case(
-            When(answered_at__isnull=True, then=Value(QuestionState.OPEN)),
-            default=Value(QuestionState.ANSWERED),
-        ),
+    question = (
+        Question.objects.filter(pk=message.reply_to_id, solution=message)
+        .select_related("message")
+        .first()
     )
-    if unmarked:
-        root = Message.objects.get(pk=message.reply_to_id)
-        _broadcast_on_commit(
-            message.channel_id,
-            events.question_changed(channel_id=message.channel_id, messages=[root]),
-        )
+    if question is None:
+        return
+    question.state = QuestionState.ANSWERED if question.answered_at else QuestionState.OPEN
+    question.solution, question.solved_by, question.solved_at = None, None, None
+    question.save(update_fields=["state", "solution", "solved_by", "solved_at"])
+    _broadcast_on_commit(
+        message.channel_id,
+        events.question_changed(channel_id=message.channel_id, messages=[question.message]),
+    )
