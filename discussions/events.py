@@ -196,6 +196,8 @@ def notification_text(*, message: Message, kind: str) -> str:
         text = _("%(name)s hat Sie in „%(channel)s“ erwähnt.")
     elif kind == "question_reply":
         text = _("%(name)s hat in „%(channel)s“ auf eine Frage geantwortet, bei der Sie helfen.")
+    elif kind == "solution":
+        text = _("Ihre Antwort in „%(channel)s“ ist als Lösung der Frage markiert.")
     else:
         text = _("%(name)s hat in „%(channel)s“ auf Ihre Nachricht geantwortet.")
     return text % {"name": member_name(message.author), "channel": message.channel.name}

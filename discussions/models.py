@@ -395,11 +395,12 @@ class NotificationKind(models.TextChoices):
     MENTION = "mention", _("Erwähnung")
     REPLY = "reply", _("Antwort auf Ihre Nachricht")
     QUESTION_REPLY = "question_reply", _("Antwort auf eine Frage, bei der Sie helfen")
+    SOLUTION = "solution", _("Ihre Antwort ist die Lösung")
 
 
 class Notification(models.Model):
-    """Something in a channel that concerns one member: a mention, a reply to them, or a reply
-    to a question they offered to help with."""
+    """Something in a channel that concerns one member: a mention, a reply to them, a reply
+    to a question they offered to help with, or their reply marked as a question's solution."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel_notifications"

@@ -68,6 +68,32 @@ def _notify(message: Message, answered_author_id: int | None) -> None:
         )
 
 
+def _notify_solution(reply: Message, actor: User) -> None:
+    """Tell the author of a reply marked as the solution, unless they marked it themselves or
+    may no longer read the channel."""
+    author_id = reply.author_id
+    if author_id is None or author_id == actor.pk:
+        return
+    channel = Message.objects.select_related("channel").get(pk=reply.pk).channel
+    if (
+        channel.is_private
+        and not Membership.objects.filter(channel=channel, user=author_id).exists()
+    ):
+        return
+    Notification.objects.create(
+        recipient_id=author_id, kind=NotificationKind.SOLUTION, message=reply
+    )
+    message = Message.objects.select_related("channel", "author__profile").get(pk=reply.pk)
+    _tell_member_on_commit(
+        author_id,
+        events.notification_new(
+            message=message,
+            kind=NotificationKind.SOLUTION,
+            unread=unread_notification_count(user_id=author_id),
+        ),
+    )
+
+
 @transaction.atomic
 def notifications_mark_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(

@@ -20,6 +20,7 @@ from discussions.models import Channel, Message, Question, QuestionHelper, Quest
 from discussions.selectors import can_post, can_read, is_open_to_members, may_mark_solution
 from discussions.services.broadcast import _broadcast_on_commit
 from discussions.services.channels import channel_join
+from discussions.services.digest import _notify_solution
 from discussions.services.messages import message_post
 from hub.models import Topic
 from members.models import User
@@ -138,6 +139,7 @@ def question_solution_set(*, actor: User, question: Question, reply: Message | N
     else:
         question.state = QuestionState.SOLVED
         question.solution, question.solved_by, question.solved_at = reply, actor, timezone.now()
+        _notify_solution(reply, actor)
     question.save(update_fields=["state", "solution", "solved_by", "solved_at"])
     _announce(question, root, previous, reply)
     return question

@@ -220,6 +220,19 @@ def test_the_state_follows_replies_and_the_marked_solution(question, author, rea
     assert (unmarked.solution, unmarked.solved_by, unmarked.solved_at) == (None, None, None)
 
 
+def test_the_author_of_the_solution_is_notified_unless_they_marked_it(question, author, reader):
+    answer = reply(reader, question)
+    own = reply(author, question, "Selbst gelöst.")
+
+    question_solution_set(actor=author, question=question, reply=answer)
+    question_solution_set(actor=author, question=question, reply=own)
+
+    note = Notification.objects.get(kind=NotificationKind.SOLUTION)
+    assert (note.recipient, note.message) == (reader, answer)
+    page = client_for(reader).get(reverse("discussions:notifications"))
+    assert "ist als Lösung der Frage markiert." in page.content.decode()
+
+
 def test_the_solution_can_be_changed_and_the_asker_may_mark_their_own_reply(
     question, author, reader
 ):
