@@ -444,6 +444,21 @@ def test_the_question_page_shows_the_solution_under_the_question(question, autho
     assert "Markierung als Lösung aufheben" in asker_page.content.decode()
 
 
+def test_the_question_page_query_count_does_not_grow_with_replies(
+    question, author, reader, django_assert_max_num_queries
+):
+    for number in range(20):
+        reply(reader if number % 2 else author, question, f"Antwort {number}")
+    question_solution_set(actor=author, question=question, reply=question.message.replies.last())
+
+    client = client_for(reader)
+    client.get(reverse("discussions:questions"))
+
+    with django_assert_max_num_queries(18):
+        response = client.get(reverse("discussions:question", args=[question.pk]))
+    assert len(response.context["view"].replies) == 20
+
+
 def test_replies_from_the_question_page_and_marking_by_form(question, author, reader):
     client = client_for(reader)
     empty = client.post(reverse("discussions:question_reply", args=[question.pk]), {"body": ""})
