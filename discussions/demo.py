@@ -12,7 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.demo import DemoContext, DemoReport
-from discussions.models import Channel, ChannelVisibility, Membership, Message, Reaction
+from discussions.models import (
+    Channel,
+    ChannelVisibility,
+    Membership,
+    Message,
+    Question,
+    QuestionState,
+    Reaction,
+)
 from discussions.rendering import render_markdown
 from hub.demo_corpus import channel_message
 from hub.models import Topic
@@ -207,9 +215,37 @@ def _seed_channel(
             for reactor in reactors:
                 if (reactor_user := people[reactor]) is not None:
                     Reaction.objects.create(message=message, user=reactor_user, emoji=emoji)
+    _seed_questions(channel, slug, created)
     # Demo members have read everything but the last message, so the unread marker shows.
     if len(created) > 1:
         Membership.objects.filter(channel=channel).update(last_read_id=created[-2].pk)
+
+
+# Conversations whose first line was asked as a question: channel slug -> (line index, title,
+# index of the reply marked as its solution or None).
+QUESTIONS: dict[str, tuple[tuple[int, str, int | None], ...]] = {
+    "e-akte-praxis": (
+        (0, "Altbestand für die E-Akte scannen: alles oder nur laufende Vorgänge?", 1),
+    ),
+}
+
+
+def _seed_questions(channel: Channel, slug: str, created: list[Message]) -> None:
+    for line, title, solution in QUESTIONS.get(slug, ()):
+        root = created[line]
+        answered = any(m.reply_to_id == root.pk and m.author_id != root.author_id for m in created)
+        question = Question.objects.create(
+            message=root,
+            title=title,
+            state=QuestionState.ANSWERED if answered else QuestionState.OPEN,
+            answered_at=timezone.now() if answered else None,
+        )
+        if solution is not None:
+            question.state = QuestionState.SOLVED
+            question.solution, question.solved_by = created[solution], root.author
+            question.solved_at = timezone.now()
+            question.save()
+        question.topics.set(channel.topics.all())
 
 
 # (slug, name, visibility) of the channels that hold the generated messages.

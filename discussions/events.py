@@ -28,6 +28,8 @@ MESSAGE_EDITED = "message.edited"
 MESSAGE_DELETED = "message.deleted"
 MESSAGE_HIDDEN = "message.hidden"
 REACTION_CHANGED = "reaction.changed"
+# A question's state or solution changed: fresh markup of the messages that show it.
+QUESTION_CHANGED = "question.changed"
 TYPING = "typing"
 PRESENCE = "presence"
 NOTIFICATION_NEW = "notification.new"
@@ -126,6 +128,22 @@ def reaction_changed(
     }
 
 
+def question_changed(*, channel_id: int, messages: list[Message]) -> dict[str, Any]:
+    """The question's message (its title and state) and the replies marked or unmarked as its
+    solution, each with its markup."""
+    return {
+        "type": QUESTION_CHANGED,
+        "channel": channel_id,
+        "messages": [
+            {
+                "id": message.pk,
+                "markup": _live_markup("includes/discussion_message.html", live_entry(message)),
+            }
+            for message in messages
+        ],
+    }
+
+
 def channel_opened(channel_id: int) -> dict[str, Any]:
     """The tab now receives the channel's events."""
     return {"type": CHANNEL_OPENED, "channel": channel_id}
@@ -176,6 +194,10 @@ def notification_text(*, message: Message, kind: str) -> str:
     """Expects the message's channel and author profile selected."""
     if kind == "mention":
         text = _("%(name)s hat Sie in „%(channel)s“ erwähnt.")
+    elif kind == "question_reply":
+        text = _("%(name)s hat in „%(channel)s“ auf eine Frage geantwortet, bei der Sie helfen.")
+    elif kind == "solution":
+        text = _("Ihre Antwort in „%(channel)s“ ist als Lösung der Frage markiert.")
     else:
         text = _("%(name)s hat in „%(channel)s“ auf Ihre Nachricht geantwortet.")
     return text % {"name": member_name(message.author), "channel": message.channel.name}

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from discussions.models import Channel, ChannelVisibility, FlagReason, ReactionEmoji
+from discussions.models import Channel, ChannelVisibility, FlagReason, QuestionState, ReactionEmoji
+from discussions.selectors import QUESTION_ORDER_NEWEST, QUESTION_ORDER_UNANSWERED
 from discussions.services.messages import MESSAGE_MAX_LENGTH
+from discussions.services.questions import TITLE_MAX_LENGTH
 from hub.models import Topic
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class MessageForm(forms.Form):
@@ -22,6 +29,121 @@ class MessageForm(forms.Form):
         strip=False,
     )
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+
+def _question_title_field(label: StrOrPromise) -> forms.CharField:
+    """The service checks the title's length, with the message the form shows."""
+    return forms.CharField(
+        label=label,
+        widget=forms.TextInput(attrs={"maxlength": TITLE_MAX_LENGTH, "autocomplete": "off"}),
+        help_text=_(
+            "Eine kurze, konkrete Frage, z. B. „Wie führen Sie die E-Akte im Bürgeramt ein?“"
+        ),
+        error_messages={"required": _("Bitte geben Sie Ihrer Frage einen Titel.")},
+    )
+
+
+class ChannelMessageForm(MessageForm):
+    """The channel's composer: a new message may be asked as a question, with a title. The title
+    field shows only while the box is ticked (plain CSS), so it works without JavaScript."""
+
+    is_question = forms.BooleanField(
+        label=_("Als Frage stellen (mit Titel, erscheint in der Fragenliste)"), required=False
+    )
+    title = _question_title_field(_("Titel der Frage"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The title is needed only for a question; it is marked as needed, as it shows only then.
+        if self.is_bound and not self.data.get("is_question"):
+            self.fields["title"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("is_question") and data.get("reply_to"):
+            self.add_error(
+                "is_question",
+                _("Eine Antwort kann keine eigene Frage sein. Stellen Sie sie im Kanal neu."),
+            )
+        return data
+
+
+class QuestionForm(forms.Form):
+    """The "Frage stellen" page. The channel choices are the ones the member may ask in."""
+
+    title = _question_title_field(_("Ihre Frage in einem Satz"))
+    body = forms.CharField(
+        label=_("Beschreibung"),
+        widget=forms.Textarea(attrs={"rows": 8, "data-max-length": MESSAGE_MAX_LENGTH}),
+        help_text=_(
+            "Was haben Sie schon versucht, was ist der Rahmen? Markdown ist möglich: **fett**, "
+            "*kursiv*, Listen und Links; mit @ und einem Namen erwähnen Sie Mitglieder des "
+            "Kanals. Höchstens 4.000 Zeichen."
+        ),
+        error_messages={"required": _("Bitte beschreiben Sie Ihre Frage.")},
+        strip=False,
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Themen"),
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Die Themen schlagen einen passenden Kanal vor."),
+        error_messages={"invalid_choice": _("Bitte wählen Sie Themen aus der Liste.")},
+    )
+    channel = forms.ModelChoiceField(
+        label=_("Kanal"),
+        queryset=Channel.objects.none(),
+        required=False,
+        empty_label=_("Passend zu den Themen wählen"),
+        help_text=_("Wo die Frage erscheint; wer den Kanal lesen kann, kann antworten."),
+        error_messages={
+            "invalid_choice": _("In diesem Kanal können Sie keine Frage stellen."),
+        },
+    )
+
+    def __init__(self, *args: object, channels: list[Channel], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["channel"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Channel.objects.filter(pk__in=[channel.pk for channel in channels])
+        # Each option names the channel's topics, for the script that suggests one.
+        field.widget.attrs["data-channel-topics"] = " ".join(
+            f"{channel.pk}:{','.join(str(topic.pk) for topic in channel.topics.all())}"
+            for channel in channels
+        )
+
+
+class QuestionFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("Stand"),
+        required=False,
+        choices=[("", _("Alle Fragen")), *QuestionState.choices],
+        error_messages={"invalid_choice": _("Diesen Stand gibt es nicht.")},
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Thema"),
+        required=False,
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        empty_label=_("Alle Themen"),
+        error_messages={"invalid_choice": _("Dieses Thema gibt es nicht.")},
+    )
+    order = forms.ChoiceField(
+        label=_("Sortierung"),
+        required=False,
+        choices=[
+            (QUESTION_ORDER_NEWEST, _("Neueste zuerst")),
+            (QUESTION_ORDER_UNANSWERED, _("Unbeantwortete zuerst")),
+        ],
+        error_messages={"invalid_choice": _("Diese Sortierung gibt es nicht.")},
+    )
+
+
+class SolutionForm(forms.Form):
+    """Which reply is the solution; empty unmarks it."""
+
+    reply = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class EditForm(forms.Form):

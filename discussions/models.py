@@ -309,18 +309,103 @@ class ModerationAction(models.Model):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
+class QuestionState(models.TextChoices):
+    OPEN = "open", _("Offen")
+    ANSWERED = "answered", _("Beantwortet")
+    SOLVED = "solved", _("Gelöst")
+
+
+class Question(models.Model):
+    """A thread's first message asked as a question: a title, topics and where it stands.
+
+    The question's text is its message (rendered, sanitised and moderated like every message),
+    and its answers are the thread's replies. It shares the message's primary key, so a
+    question's address and its message's are the same number. `state` is stored rather than
+    derived, so lists filter and sort on one indexed column: offen until someone other than the
+    asker replies (beantwortet), gelöst while a reply is marked as the solution.
+    """
+
+    message = models.OneToOneField(
+        Message, primary_key=True, on_delete=models.CASCADE, related_name="question"
+    )
+    title = models.CharField(_("Titel"), max_length=200)
+    topics = models.ManyToManyField(Topic, verbose_name=_("Themen"), blank=True)
+    state = models.CharField(
+        _("Stand"), max_length=10, choices=QuestionState.choices, default=QuestionState.OPEN
+    )
+    answered_at = models.DateTimeField(_("Erste Antwort am"), null=True, blank=True)
+    solution = models.ForeignKey(
+        Message,
+        verbose_name=_("Lösung"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    solved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Als gelöst markiert von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    solved_at = models.DateTimeField(_("Gelöst am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Frage")
+        verbose_name_plural = _("Fragen")
+        ordering = ["-message_id"]
+        indexes = [models.Index(fields=["state", "message"], name="discussions_question_list")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=QuestionState.values), name="discussions_question_state"
+            ),
+            models.CheckConstraint(
+                condition=Q(solution__isnull=True) | Q(state=QuestionState.SOLVED),
+                name="discussions_solution_means_solved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionHelper(models.Model):
+    """A member who said "Ich kann hier helfen": they are notified of the question's replies."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="helpers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="questions_helping"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Hilfsangebot")
+        verbose_name_plural = _("Hilfsangebote")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "user"], name="discussions_one_helper")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.question_id}"
+
+
 class NotificationKind(models.TextChoices):
     MENTION = "mention", _("Erwähnung")
     REPLY = "reply", _("Antwort auf Ihre Nachricht")
+    QUESTION_REPLY = "question_reply", _("Antwort auf eine Frage, bei der Sie helfen")
+    SOLUTION = "solution", _("Ihre Antwort ist die Lösung")
 
 
 class Notification(models.Model):
-    """Something in a channel that concerns one member: a mention or a reply to them."""
+    """Something in a channel that concerns one member: a mention, a reply to them, a reply
+    to a question they offered to help with, or their reply marked as a question's solution."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel_notifications"
     )
-    kind = models.CharField(max_length=10, choices=NotificationKind.choices)
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="notifications")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)

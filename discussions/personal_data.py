@@ -13,6 +13,8 @@ from discussions.models import (
     Message,
     MessageRevision,
     Notification,
+    Question,
+    QuestionHelper,
     Reaction,
 )
 from members.models import User
@@ -49,6 +51,31 @@ def export_messages(user: User) -> dict[str, Any]:
             {"message": reaction.message_id, "emoji": reaction.emoji}
             for reaction in Reaction.objects.filter(user=user).order_by("id")
         ],
+        "questions": [
+            {
+                "message": question.pk,
+                "title": question.title,
+                "topics": [topic.name for topic in question.topics.all()],
+                "state": question.state,
+                "solution": question.solution_id,
+                "solved_at": question.solved_at.isoformat() if question.solved_at else None,
+            }
+            for question in Question.objects.filter(message__author=user)
+            .prefetch_related("topics")
+            .order_by("pk")
+        ],
+        "solutions_marked": [
+            {
+                "question": question.pk,
+                "solution": question.solution_id,
+                "marked_at": question.solved_at.isoformat() if question.solved_at else None,
+            }
+            for question in Question.objects.filter(solved_by=user).order_by("pk")
+        ],
+        "questions_helping": [
+            {"question": helper.question_id, "since": helper.created_at.isoformat()}
+            for helper in QuestionHelper.objects.filter(user=user).order_by("id")
+        ],
         "daily_digest": not DigestSubscription.objects.filter(user=user, enabled=False).exists(),
         "notifications": [
             {
@@ -64,10 +91,14 @@ def export_messages(user: User) -> dict[str, Any]:
 
 @transaction.atomic
 def erase_messages(user: User) -> None:
-    """Messages stay readable for the others, attributed to "ehemaliges Mitglied"; what the
-    member deleted themselves goes for good, with every earlier version."""
+    """Messages stay readable for the others, attributed to "ehemaliges Mitglied" (a question
+    with its title and topics, like its message); what the member deleted themselves goes for
+    good, with every earlier version. Offers to help go; solutions they marked stay marked,
+    by no one."""
     authored = Message.objects.filter(author=user)
     MessageRevision.objects.filter(message__in=authored.filter(deleted_at__isnull=False)).delete()
     authored.filter(deleted_at__isnull=False).update(source="", html="")
     authored.update(author=None)
     Invitation.objects.filter(invited_by=user).update(invited_by=None)
+    QuestionHelper.objects.filter(user=user).delete()
+    Question.objects.filter(solved_by=user).update(solved_by=None)

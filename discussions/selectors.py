@@ -6,7 +6,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
@@ -21,9 +34,13 @@ from discussions.models import (
     ModerationAction,
     Mute,
     Notification,
+    Question,
+    QuestionHelper,
+    QuestionState,
     Reaction,
     ReactionEmoji,
 )
+from hub.models import Topic
 from members.avatars import NEUTRAL, Avatar
 from members.models import Approval, User, Visibility
 from members.selectors import Viewer, is_network_member, member_avatar, member_name
@@ -211,8 +228,34 @@ def channel_index(*, viewer: Viewer) -> list[ChannelListEntry]:
 
 
 def _with_display(messages: QuerySet[Message]) -> QuerySet[Message]:
-    return messages.select_related("author__profile", "reply_to__author__profile").prefetch_related(
+    return messages.select_related(
+        "author__profile", "reply_to__author__profile", "question", "reply_to__question"
+    ).prefetch_related(
         Prefetch("reactions", queryset=Reaction.objects.only("message_id", "user_id", "emoji"))
+    )
+
+
+def question_of(message: Message) -> Question | None:
+    """The question a thread's first message asks, if it is one; uses the selected relation."""
+    try:
+        return message.question
+    except Question.DoesNotExist:
+        return None
+
+
+def _is_solution(message: Message) -> bool:
+    """Whether the reply is its question's marked solution; uses the selected relations."""
+    if message.reply_to is None or message.is_removed:
+        return False
+    question = question_of(message.reply_to)
+    return question is not None and question.solution_id == message.pk
+
+
+def may_mark_solution(*, viewer: Viewer, question: Question) -> bool:
+    """The asker and the moderation mark a reply as the solution (if they may read the channel:
+    the caller checks that)."""
+    return is_network_member(viewer) and (
+        question.message.author_id == viewer.pk or is_moderator(viewer)
     )
 
 
@@ -319,6 +362,12 @@ class MessageEntry:
     can_delete: bool
     is_first_unread: bool
     reply_count: int
+    # The question the message asks (a thread's first message), whether it is its question's
+    # solution (a reply), and whether the viewer may mark it as the solution.
+    question: Question | None = None
+    is_solution: bool = False
+    can_mark_solution: bool = False
+    answers_question: bool = False
 
 
 def message_entries(
@@ -329,6 +378,7 @@ def message_entries(
     entries = []
     for message in messages:
         is_own = message.author_id == viewer.pk and not message.is_removed
+        asked = question_of(message.reply_to) if message.reply_to else None
         entries.append(
             MessageEntry(
                 message=message,
@@ -342,6 +392,15 @@ def message_entries(
                 can_delete=not message.is_removed and ((is_own and may_post) or moderator),
                 is_first_unread=message.pk == first_unread,
                 reply_count=replies.get(message.pk, 0),
+                question=None if message.is_removed else question_of(message),
+                is_solution=_is_solution(message),
+                can_mark_solution=asked is not None
+                and message.reply_to is not None
+                and not message.is_removed
+                and not message.reply_to.is_removed
+                and is_network_member(viewer)
+                and (message.reply_to.author_id == viewer.pk or moderator),
+                answers_question=asked is not None,
             )
         )
     return entries
@@ -365,6 +424,9 @@ def live_entry(message: Message) -> MessageEntry:
         can_delete=False,
         is_first_unread=False,
         reply_count=_reply_counts([message]).get(message.pk, 0),
+        question=None if message.is_removed else question_of(message),
+        is_solution=_is_solution(message),
+        answers_question=message.reply_to is not None and question_of(message.reply_to) is not None,
     )
 
 
@@ -452,3 +514,195 @@ def digest_recipients() -> QuerySet[Any]:
 
 def digest_enabled(*, user: Any) -> bool:
     return not DigestSubscription.objects.filter(user=user, enabled=False).exists()
+
+
+# Questions ("Frage & Antwort"): a thread's first message with a title, topics and a state.
+
+QUESTION_ORDER_NEWEST = "neueste"
+QUESTION_ORDER_UNANSWERED = "unbeantwortet"
+
+
+@dataclass(frozen=True)
+class QuestionFilters:
+    """What the question list is narrowed to: a state (empty for all), a topic and an order."""
+
+    state: str = ""
+    topic: Topic | None = None
+    order: str = QUESTION_ORDER_NEWEST
+
+
+def _shown_questions() -> QuerySet[Question]:
+    """Questions whose message readers see: a deleted or hidden question is gone from lists."""
+    return Question.objects.filter(
+        message__deleted_at__isnull=True, message__hidden_at__isnull=True
+    )
+
+
+def _readable_questions(viewer: Viewer) -> QuerySet[Question]:
+    """The questions in channels the viewer may read (`readable_channels`)."""
+    return _shown_questions().filter(
+        message__channel__in=readable_channels(viewer=viewer).values("pk")
+    )
+
+
+def question_list(*, viewer: Viewer, filters: QuestionFilters) -> QuerySet[Question]:
+    """The questions a member may read, with what a list row shows: the asker, the channel, the
+    topics and `reply_count` (replies still shown). "unbeantwortet" puts open questions first,
+    then answered ones, then solved ones, each newest first."""
+    questions = _readable_questions(viewer)
+    if filters.state:
+        questions = questions.filter(state=filters.state)
+    if filters.topic is not None:
+        questions = questions.filter(topics=filters.topic)
+    ordering: list[Any] = ["-message_id"]
+    if filters.order == QUESTION_ORDER_UNANSWERED:
+        rank = Case(
+            When(state=QuestionState.OPEN, then=Value(0)),
+            When(state=QuestionState.ANSWERED, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        ordering = [rank, "-message_id"]
+    shown_reply = Q(message__replies__deleted_at__isnull=True) & Q(
+        message__replies__hidden_at__isnull=True
+    )
+    return (
+        questions.annotate(reply_count=Count("message__replies", filter=shown_reply))
+        .select_related("message__author__profile", "message__channel")
+        .prefetch_related("topics")
+        .order_by(*ordering)
+    )
+
+
+@dataclass(frozen=True)
+class QuestionCard:
+    """One row of the question list, as the viewer sees it."""
+
+    question: Question
+    asker_name: str
+    asker_avatar: Avatar
+    reply_count: int
+
+
+def question_cards(*, questions: Any, viewer: Viewer) -> list[QuestionCard]:
+    """Rows for a page of `question_list`."""
+    return [
+        QuestionCard(
+            question=question,
+            asker_name=member_name(question.message.author),
+            asker_avatar=member_avatar(question.message.author, viewer=viewer),
+            reply_count=question.reply_count,
+        )
+        for question in questions
+    ]
+
+
+def readable_question(*, viewer: Viewer, pk: int) -> Question | None:
+    """A question the viewer may read, with its message, channel, solution and topics."""
+    question = (
+        _shown_questions()
+        .filter(pk=pk)
+        .select_related("message__channel", "solved_by__profile")
+        .prefetch_related("topics")
+        .first()
+    )
+    if question is None or not can_read(viewer=viewer, channel=question.message.channel):
+        return None
+    return question
+
+
+@dataclass(frozen=True)
+class QuestionPage:
+    """A question as one viewer sees it: the question, the solution (right under it) and every
+    reply in order, and what the viewer may do."""
+
+    question: Question
+    entry: MessageEntry
+    solution: MessageEntry | None
+    replies: list[MessageEntry]
+    may_post: bool
+    may_mark_solution: bool
+    is_helper: bool
+    helper_count: int
+    solved_by_name: str
+
+
+def question_page(*, viewer: Viewer, question: Question) -> QuestionPage:
+    channel = question.message.channel
+    may_post = can_post(viewer=viewer, channel=channel) and not (
+        is_network_member(viewer) and is_muted(user=viewer, channel=channel)
+    )
+    root, *replies = message_entries(
+        messages=thread_messages(root=question.message),
+        viewer=viewer,
+        may_post=may_post,
+        first_unread=None,
+    )
+    helpers = QuestionHelper.objects.filter(question=question)
+    return QuestionPage(
+        question=question,
+        entry=root,
+        solution=next((entry for entry in replies if entry.is_solution), None),
+        replies=replies,
+        may_post=may_post,
+        may_mark_solution=may_mark_solution(viewer=viewer, question=question),
+        is_helper=viewer.is_authenticated and helpers.filter(user=viewer).exists(),
+        helper_count=helpers.count(),
+        solved_by_name=member_name(question.solved_by) if question.solved_by_id else "",
+    )
+
+
+def question_channel_choices(*, viewer: Viewer) -> list[Channel]:
+    """The channels a member may ask in from the "Frage stellen" page: those they write in, and
+    open ones they may join by asking; never archived ones or ones where they are muted."""
+    if not is_network_member(viewer):
+        return []
+    muted = Mute.objects.filter(Q(until__isnull=True) | Q(until__gt=timezone.now()), user=viewer)
+    return list(
+        Channel.objects.filter(
+            Q(visibility=ChannelVisibility.OPEN) | Q(memberships__user=viewer),
+            is_archived=False,
+        )
+        .exclude(pk__in=muted.values("channel_id"))
+        .distinct()
+        .prefetch_related("topics")
+        .order_by("name")
+    )
+
+
+def suggested_channel(*, channels: list[Channel], topic_ids: set[int]) -> Channel | None:
+    """The channel sharing the most of the question's topics (with topics prefetched); none
+    when no channel shares one."""
+    best, best_overlap = None, 0
+    for channel in channels:
+        overlap = len(topic_ids & {topic.pk for topic in channel.topics.all()})
+        if overlap > best_overlap:
+            best, best_overlap = channel, overlap
+    return best
+
+
+def question_helper_ids(*, question_id: int, channel: Channel) -> list[int]:
+    """Who offered help on the question and may still read its channel."""
+    helpers = QuestionHelper.objects.filter(question_id=question_id)
+    if not is_open_to_members(channel):
+        helpers = helpers.filter(
+            Exists(Membership.objects.filter(channel=channel, user_id=OuterRef("user_id")))
+        )
+    return list(helpers.values_list("user_id", flat=True))
+
+
+def questions_for_search() -> QuerySet[Question]:
+    """Every question readers may see, for the search index, with what a document needs.
+
+    Per question: `title`, the text (`message.source`; `message.html` is its rendering),
+    `topics`, `state` (QuestionState), `message.created_at`, the solution's text
+    (`solution.source`, when `solution` is set and `solution.is_removed` is false) and the
+    address (`reverse("discussions:question", args=[question.pk])`). Who may read a question
+    is its channel's rule: index `message.channel_id` and filter hits by
+    `readable_channels(viewer=...)` at query time, never by a copy of the rule. Questions
+    change through the services in `discussions/services/questions.py` and
+    `question_state.py`; a deleted or hidden question message leaves this queryset.
+    """
+    return (
+        _shown_questions().select_related("message__channel", "solution").prefetch_related("topics")
+    )

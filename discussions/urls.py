@@ -1,6 +1,6 @@
 from django.urls import path
 
-from discussions import views
+from discussions import question_views, views
 
 app_name = "discussions"
 
@@ -8,6 +8,12 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("neu/", views.channel_create, name="channel_create"),
     path("benachrichtigungen/", views.notifications, name="notifications"),
+    path("fragen/", question_views.question_list, name="questions"),
+    path("fragen/stellen/", question_views.question_ask, name="question_ask"),
+    path("fragen/<int:pk>/", question_views.question_detail, name="question"),
+    path("fragen/<int:pk>/antworten/", question_views.question_reply, name="question_reply"),
+    path("fragen/<int:pk>/loesung/", question_views.question_solution, name="question_solution"),
+    path("fragen/<int:pk>/helfen/", question_views.question_help, name="question_help"),
     path("nachricht/<int:pk>/", views.permalink, name="permalink"),
     path("nachricht/<int:pk>/thread/", views.thread, name="thread"),
     path(

@@ -22,6 +22,7 @@ from discussions import selectors
 from discussions.events import notification_text
 from discussions.forms import (
     ChannelForm,
+    ChannelMessageForm,
     DigestForm,
     EditForm,
     FlagForm,
@@ -31,7 +32,7 @@ from discussions.forms import (
     SlowModeForm,
 )
 from discussions.models import Channel, Message
-from discussions.services import channels, digest, moderation, reactions
+from discussions.services import channels, digest, moderation, questions, reactions
 from discussions.services import messages as message_services
 from discussions.services.practice import may_turn_into_practice, practice_draft_from_thread
 from members.http import AuthenticatedHttpRequest
@@ -149,7 +150,7 @@ def _channel_limit_reached(request: HttpRequest, form: ChannelForm) -> bool:
 def _channel_page(
     request: AuthenticatedHttpRequest,
     channel: Channel,
-    form: MessageForm | None = None,
+    form: ChannelMessageForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     before, after = _cursor(request, "vor"), _cursor(request, "ab")
@@ -166,7 +167,7 @@ def _channel_page(
     reply_to = _cursor(request, "antwort")
     is_moderator = selectors.is_moderator(request.user)
     if form is None:
-        form = MessageForm(initial={"reply_to": reply_to})
+        form = ChannelMessageForm(initial={"reply_to": reply_to})
     context: dict[str, Any] = {
         "channel": channel,
         "history": history,
@@ -238,15 +239,23 @@ def first_unread(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def message_post(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     channel = _channel_or_404(request, slug)
-    form = MessageForm(request.POST)
+    form = ChannelMessageForm(request.POST)
     if form.is_valid():
         try:
-            message = message_services.message_post(
-                author=request.user,
-                channel=channel,
-                source=form.cleaned_data["body"],
-                reply_to_id=form.cleaned_data["reply_to"],
-            )
+            if form.cleaned_data["is_question"]:
+                message = questions.question_ask(
+                    author=request.user,
+                    channel=channel,
+                    title=form.cleaned_data["title"],
+                    source=form.cleaned_data["body"],
+                ).message
+            else:
+                message = message_services.message_post(
+                    author=request.user,
+                    channel=channel,
+                    source=form.cleaned_data["body"],
+                    reply_to_id=form.cleaned_data["reply_to"],
+                )
         except message_services.RateLimited as error:
             form.add_error("body", str(error))
             return _channel_page(request, channel, form=form, status=429)
@@ -254,7 +263,7 @@ def message_post(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, str(error))
             return _channel_page(request, channel, form=form, status=403)
         except ValidationError as error:
-            form.add_error("body", error)
+            form.add_error(None if hasattr(error, "error_dict") else "body", error)
         else:
             return redirect(f"{reverse('discussions:channel', args=[slug])}#nachricht-{message.pk}")
     return _channel_page(request, channel, form=form, status=400)

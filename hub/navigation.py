@@ -17,12 +17,15 @@ from django.utils.translation import gettext_lazy as _
 class Section:
     label: str | Promise
     url_name: str
+    # Shown only to approved members: the page is empty for anyone else.
+    members_only: bool = False
 
 
 SECTIONS: tuple[Section, ...] = (
     Section(_("Wissen"), "knowledge:index"),
     Section(_("Lernen"), "peer_learning:catalogue"),
     Section(_("Austausch"), "discussions:index"),
+    Section(_("Fragen"), "discussions:questions", members_only=True),
     Section(_("Mitglieder"), "members:directory"),
     Section(_("Suche"), "search:search"),
 )
@@ -35,12 +38,18 @@ class NavigationItem:
     is_current: bool
 
 
-def navigation_items(current_path: str) -> list[NavigationItem]:
-    items = []
+def navigation_items(current_path: str, *, is_member: bool = False) -> list[NavigationItem]:
+    """The sections the visitor sees; the current one is the section whose address is the
+    longest start of the path (the questions live under the discussions' address)."""
+    sections = []
     for section in SECTIONS:
+        if section.members_only and not is_member:
+            continue
         try:
-            url = reverse(section.url_name)
+            sections.append((section, reverse(section.url_name)))
         except NoReverseMatch:
             continue
-        items.append(NavigationItem(section.label, url, current_path.startswith(url)))
-    return items
+    current = max(
+        (url for _section, url in sections if current_path.startswith(url)), key=len, default=None
+    )
+    return [NavigationItem(section.label, url, url == current) for section, url in sections]

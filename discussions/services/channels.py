@@ -21,7 +21,7 @@ from members.models import User
 from members.selectors import is_network_member
 
 # Slugs that would shadow the section's own addresses.
-RESERVED_SLUGS = frozenset({"neu", "nachricht", "benachrichtigungen"})
+RESERVED_SLUGS = frozenset({"neu", "nachricht", "benachrichtigungen", "fragen"})
 
 
 def _require_storable(**fields: str) -> None:

@@ -1,5 +1,5 @@
-"""Notifications of mentions and replies, marking them read, and the daily digest mail of those
-still unread."""
+"""Notifications of mentions, replies and replies to questions a member helps with, marking
+them read, and the daily digest mail of those still unread."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from discussions.models import (
 from discussions.selectors import (
     digest_recipients,
     mentionable_members,
+    question_helper_ids,
     unread_notification_count,
     unread_notifications_since,
 )
@@ -29,8 +30,9 @@ from members.models import User
 
 
 def _notify(message: Message, answered_author_id: int | None) -> None:
-    """Tell members mentioned by name ("@Anzeigename") and the author answered; only members
-    of the channel, who may read it, and never the author themselves."""
+    """Tell members mentioned by name ("@Anzeigename"), the author answered and, for a reply
+    to a question, who said "Ich kann hier helfen"; only members who may read the channel,
+    each at most once, and never the author themselves."""
     recipients: dict[int, str] = {}
     # Most messages mention nobody; then the channel's member list is not needed.
     mentioned = mentionable_members(channel=message.channel) if "@" in message.source else ()
@@ -45,6 +47,12 @@ def _notify(message: Message, answered_author_id: int | None) -> None:
         ).exists()
         if is_member:
             recipients.setdefault(answered_author_id, NotificationKind.REPLY)
+    if message.reply_to_id is not None:
+        for user_id in question_helper_ids(
+            question_id=message.reply_to_id, channel=message.channel
+        ):
+            if user_id != message.author_id:
+                recipients.setdefault(user_id, NotificationKind.QUESTION_REPLY)
     Notification.objects.bulk_create(
         Notification(recipient_id=user_id, kind=kind, message=message)
         for user_id, kind in recipients.items()
@@ -58,6 +66,32 @@ def _notify(message: Message, answered_author_id: int | None) -> None:
                 unread=unread_notification_count(user_id=user_id),
             ),
         )
+
+
+def _notify_solution(reply: Message, actor: User) -> None:
+    """Tell the author of a reply marked as the solution, unless they marked it themselves or
+    may no longer read the channel."""
+    author_id = reply.author_id
+    if author_id is None or author_id == actor.pk:
+        return
+    channel = Message.objects.select_related("channel").get(pk=reply.pk).channel
+    if (
+        channel.is_private
+        and not Membership.objects.filter(channel=channel, user=author_id).exists()
+    ):
+        return
+    Notification.objects.create(
+        recipient_id=author_id, kind=NotificationKind.SOLUTION, message=reply
+    )
+    message = Message.objects.select_related("channel", "author__profile").get(pk=reply.pk)
+    _tell_member_on_commit(
+        author_id,
+        events.notification_new(
+            message=message,
+            kind=NotificationKind.SOLUTION,
+            unread=unread_notification_count(user_id=author_id),
+        ),
+    )
 
 
 @transaction.atomic

@@ -30,6 +30,7 @@ from discussions.selectors import (
 from discussions.services.broadcast import _broadcast_after_commit
 from discussions.services.digest import _notify
 from discussions.services.moderation_log import _flags_resolve, _log
+from discussions.services.question_state import _question_reply_posted, _question_reply_removed
 from members.models import User
 
 MESSAGE_MAX_LENGTH = 4000
@@ -188,6 +189,7 @@ def message_post(
     message = Message.objects.select_related("author__profile").get(pk=message.pk)
     announce(events.message_new(message))
     _notify(message, answered_author_id)
+    _question_reply_posted(message)
     return message
 
 
@@ -237,6 +239,7 @@ def message_delete(*, actor: User, message: Message) -> Message:
     announce = _broadcast_after_commit(message.channel_id)
     message.deleted_at = timezone.now()
     message.save(update_fields=["deleted_at"])
+    _question_reply_removed(message)
     if not own:
         _log(actor, ModerationActionKind.DELETE, message.channel, message=message)
         _flags_resolve(actor, message)

@@ -17,6 +17,7 @@ from discussions.selectors import can_read, is_moderator
 from discussions.services.broadcast import _broadcast_after_commit
 from discussions.services.messages import message_delete
 from discussions.services.moderation_log import _flags_resolve, _log
+from discussions.services.question_state import _question_reply_removed
 from members.models import User
 
 
@@ -65,6 +66,7 @@ def message_hide(*, moderator: User, message: Message, note: str = "") -> Messag
         announce = _broadcast_after_commit(message.channel_id)
         message.hidden_at = timezone.now()
         message.save(update_fields=["hidden_at"])
+        _question_reply_removed(message)
         _log(moderator, ModerationActionKind.HIDE, message.channel, message=message, note=note)
         announce(events.message_hidden(message))
     _flags_resolve(moderator, message)

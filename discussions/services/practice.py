@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from discussions.models import Message
-from discussions.selectors import MODERATE_PERMISSION
+from discussions.selectors import MODERATE_PERMISSION, question_of
 from hub.knowledge.services import REVIEW_INTERVAL, free_slug
 from hub.models import KnowledgeIndexPage, PracticePage, PracticePageAuthor
 from members.models import User, Visibility
@@ -58,7 +58,8 @@ def practice_draft_from_thread(*, root: Message, user: User, thread_url: str) ->
     """File a discussion thread as a draft practice page in the editors' review workflow.
 
     Every visible message becomes a quote with attribution (deleted and hidden ones are left
-    out); the draft links back to the thread and carries the channel's topics.
+    out); the draft links back to the thread and carries the channel's topics. A question's
+    draft takes the question's title and topics, and its solution follows the question first.
     """
     if not may_turn_into_practice(user):
         raise PermissionDenied(
@@ -74,8 +75,17 @@ def practice_draft_from_thread(*, root: Message, user: User, thread_url: str) ->
     if not messages:
         raise PermissionDenied(_("Dieser Thread enthält keine sichtbaren Nachrichten mehr."))
     channel = root.channel
-    first_line = root.source.strip().splitlines()[0] if root.source.strip() else channel.name
-    title = (_("Aus dem Austausch: %(topic)s") % {"topic": first_line})[:200]
+    root = Message.objects.select_related("question").get(pk=root.pk)
+    question = question_of(root)
+    if question is not None:
+        title = question.title
+        topics = list(question.topics.all()) or list(channel.topics.all())
+        # The question, then its solution, then the other replies in order.
+        messages.sort(key=lambda m: (m.pk != root.pk, m.pk != question.solution_id, m.pk))
+    else:
+        first_line = root.source.strip().splitlines()[0] if root.source.strip() else channel.name
+        title = (_("Aus dem Austausch: %(topic)s") % {"topic": first_line})[:200]
+        topics = list(channel.topics.all())
     intro = format_html(
         '<p>{} <a href="{}">{}</a></p>',
         _("Dieser Entwurf entstand aus einer Diskussion im Kanal"),
@@ -94,7 +104,7 @@ def practice_draft_from_thread(*, root: Message, user: User, thread_url: str) ->
         review_date=timezone.localdate() + REVIEW_INTERVAL,
     )
     index.add_child(instance=page)
-    page.topics.set(channel.topics.all())
+    page.topics.set(topics)
     authors = {m.author.profile.pk: m.author.profile for m in messages if m.author}
     page.authors.set([PracticePageAuthor(profile=profile) for profile in authors.values()])
     page.save()

@@ -73,6 +73,13 @@
         article.querySelectorAll("[data-others-only]").forEach(function (node) { node.remove(); });
       }
     });
+    root.querySelectorAll("[data-asker-only][hidden]").forEach(function (node) {
+      if (Number(node.dataset.askerOnly) === memberId) {
+        node.hidden = false;
+      } else {
+        node.remove();
+      }
+    });
     if (!mayPost) {
       root.querySelectorAll("[data-may-post-only]").forEach(function (node) { node.remove(); });
     }
@@ -184,6 +191,9 @@
     "message.edited": function (event) {
       replaceMessage(event.message.id, event.message.markup);
     },
+    "question.changed": function (event) {
+      event.messages.forEach(function (message) { replaceMessage(message.id, message.markup); });
+    },
     "message.hidden": function (event) {
       replaceMessage(event.message_id, event.markup);
     },
@@ -291,6 +301,10 @@
       var body = textarea.value;
       if (!body.trim()) {
         return; // the server answers with the form error
+      }
+      var asQuestion = form.querySelector("input[name=is_question]");
+      if (asQuestion && asQuestion.checked) {
+        return; // a question (with its title) goes through the form
       }
       clientCounter += 1;
       var clientId = "entwurf-" + clientCounter;
