@@ -125,12 +125,12 @@ def similar(request: HttpRequest) -> HttpResponse:
     if rate_limit_exceeded(
         scope="search-similar", key=rate_limit_key(request), limit=SIMILAR_PER_MINUTE, period=60
     ):
-        message = _("Zu viele Anfragen. Bitte warten Sie einen Moment.")
-        return render(request, template, {"message": message}, status=429)
+        busy = _("Zu viele Anfragen. Bitte warten Sie einen Moment.")
+        return render(request, template, {"message": busy}, status=429)
     form = SimilarForm(request.GET)
     if not form.is_valid():
-        message = next(iter(form.errors.values()))[0]
-        return render(request, template, {"message": message}, status=400)
+        first_error = next(iter(form.errors.values()))[0]
+        return render(request, template, {"message": first_error}, status=400)
     text = form.text()
     hits = []
     if sum(char.isalpha() for char in text) >= SIMILAR_MIN_LETTERS:
