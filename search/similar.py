@@ -65,7 +65,8 @@ def similar_solutions(
     the title, a line break, then the summary. `key` ("practice:12") is the item the text
     belongs to, never among the results; None for a text not yet saved."""
     text = text[:MAX_TEXT_LENGTH].strip()
-    kinds = frozenset(kinds)
+    # The search reads no known kind as "every kind"; here it means nothing to look for.
+    kinds = frozenset(kinds) & frozenset(Kind.values)
     if not text or not kinds or limit < 1:
         return []
     audiences = ",".join(sorted(viewer_audiences(viewer)))

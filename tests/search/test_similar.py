@@ -74,6 +74,13 @@ def test_the_answer_is_kept_until_something_is_published(
     assert f"practice:{newcomer.pk}" in _keys(after)
 
 
+def test_no_known_kind_finds_nothing_rather_than_everything(world: World) -> None:
+    text = "Bürgerbeteiligung in der Kommune\nBürgerhaushalt"
+
+    assert similar_solutions(viewer=world.member, key=None, text=text, kinds={"bogus"}) == []
+    assert similar_solutions(viewer=world.member, key=None, text=text, kinds=()) == []
+
+
 def test_queries_are_the_title_and_pairs_of_key_words_without_organisation_names(
     world: World,
 ) -> None:
