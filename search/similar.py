@@ -12,6 +12,9 @@ find nothing but itself. Instead a few short queries are asked and their ranking
   summary that other texts also use, title words first; words of organisation and state names
   say who wrote a text, not what it is about, and are left out.
 
+Hits filed under a topic of the item rise a little: topics are the editors' word on what a text
+is about.
+
 The answer is cached per content generation (`core.page_cache`): any publication retires it.
 It also varies with the viewer's audiences, so nobody receives what was found for another.
 """
@@ -55,6 +58,9 @@ FUSION_RANK_OFFSET = 10
 # A hit must be among the first three of one list or found by two: a single low place comes from
 # one common word and is more often noise than a neighbour.
 MIN_FUSED_SCORE = 1 / (FUSION_RANK_OFFSET + 2)
+# What sharing a topic with the item adds: half a first place, so a topic neighbour rises above
+# hits placed like it, but not above a clearly better match by words.
+TOPIC_BONUS = 0.5 / FUSION_RANK_OFFSET
 _EDGE_PUNCTUATION = re.compile(r"^\W+|\W+$")
 
 
@@ -118,8 +124,23 @@ def _similar(
         for rank, hit in enumerate(hits):
             fused[hit.key] = fused.get(hit.key, 0.0) + 1 / (FUSION_RANK_OFFSET + rank)
             found.setdefault(hit.key, hit)
+    for hit_key in _sharing_a_topic(key, candidates=list(fused)):
+        fused[hit_key] += TOPIC_BONUS
     ranked = sorted(fused, key=lambda hit_key: fused[hit_key], reverse=True)
     return [found[hit_key] for hit_key in ranked[:limit] if fused[hit_key] >= MIN_FUSED_SCORE]
+
+
+def _sharing_a_topic(key: str | None, *, candidates: list[str]) -> set[str]:
+    """The candidates filed under a topic of the item `key`: the editors' judgement of what a
+    text is about, which the words alone often miss. Only ranks what the search returned."""
+    if key is None or not candidates:
+        return set()
+    rows = SearchEntry.objects.filter(key__in=[key, *candidates]).values_list("key", "topics")
+    topics: dict[str, set[str]] = {}
+    for entry_key, entry_topics in rows:
+        topics.setdefault(entry_key, set()).update(entry_topics)
+    own = topics.get(key, set())
+    return {candidate for candidate in candidates if own & topics.get(candidate, set())}
 
 
 def _content_words(text: str) -> list[str]:

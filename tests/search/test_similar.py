@@ -74,6 +74,46 @@ def test_the_answer_is_kept_until_something_is_published(
     assert f"practice:{newcomer.pk}" in _keys(after)
 
 
+def test_solutions_filed_under_the_items_topic_rank_first(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    text = ("Stadtteilbudget für Vereine", "Wie Vereine ein Stadtteilbudget beantragen.")
+    files, tenders = world.topics["E-Akte"], world.topics["Vergabe"]
+    with django_capture_on_commit_callbacks(execute=True):
+        filed = practice_page_create(
+            title=text[0], summary=text[1], topics=(files,), slug="budget-akte"
+        )
+        tendered = practice_page_create(
+            title=text[0], summary=text[1], topics=(tenders,), slug="budget-vergabe"
+        )
+        items = {
+            topic: practice_page_create(
+                title="Stadtteilbudget planen",
+                summary="Ein Stadtteilbudget.",
+                topics=(topic,),
+                slug=f"planen-{topic.slug}",
+            )
+            for topic in (files, tenders)
+        }
+    refresh_index()
+    order = {}
+    for topic, item in items.items():
+        hits = _keys(
+            similar_solutions(
+                viewer=world.anonymous,
+                key=f"practice:{item.pk}",
+                text=f"{item.title}\n{item.summary}",
+                kinds=SOLUTION_KINDS,
+            )
+        )
+        order[topic] = [
+            key for key in hits if key in {f"practice:{filed.pk}", f"practice:{tendered.pk}"}
+        ]
+
+    assert order[files] == [f"practice:{filed.pk}", f"practice:{tendered.pk}"]
+    assert order[tenders] == [f"practice:{tendered.pk}", f"practice:{filed.pk}"]
+
+
 def test_no_known_kind_finds_nothing_rather_than_everything(world: World) -> None:
     text = "Bürgerbeteiligung in der Kommune\nBürgerhaushalt"
 
