@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.cache import cache
@@ -55,8 +55,8 @@ COMMON_SHARE = 0.15
 # Reciprocal rank fusion constant: small, so a first place in one list weighs more than
 # middle places in two.
 FUSION_RANK_OFFSET = 10
-# A hit must be among the first three of one list or found by two: a single low place comes from
-# one common word and is more often noise than a neighbour.
+# A hit must be among the first three of one list, found by two or share a topic with the item:
+# a single low place comes from one common word and is more often noise than a neighbour.
 MIN_FUSED_SCORE = 1 / (FUSION_RANK_OFFSET + 2)
 # What sharing a topic with the item adds: half a first place, so a topic neighbour rises above
 # hits placed like it, but not above a clearly better match by words.
@@ -171,7 +171,8 @@ def _vocabulary_parts(word: str) -> frozenset[str]:
     )
 
 
-def _document_frequencies(words: list[str]) -> Any:
+def _document_frequencies(words: list[str]) -> Callable[[frozenset[str]], int]:
+    """How many entries use a word, given its vocabulary parts (the most common part counts)."""
     parts = {part for word in words for part in _vocabulary_parts(word)}
     counts = dict(Term.objects.filter(word__in=parts).values_list("word", "document_frequency"))
 
