@@ -1,11 +1,10 @@
 """Extension points of the home page, the topic pages and the content pages.
 
 Features built later contribute a section in their `AppConfig.ready()`: upcoming sessions on the
-home page, a topic's courses and channels on its topic page, similar solutions beside a practice
-or course page. A provider returns None when it
-has nothing to show. What a provider shows ends up in the page cache for anonymous visitors:
-a feature whose data changes outside page publishing calls
-`core.page_cache.page_cache_retire_on_commit()` when it does.
+home page, a topic's courses and channels on its topic page, similar solutions below a practice
+or course page. A provider returns None when it has nothing to show. What a provider shows ends
+up in the page cache for anonymous visitors: a feature whose data changes outside page publishing
+calls `core.page_cache.page_cache_retire_on_commit()` when it does.
 """
 
 from __future__ import annotations
@@ -62,7 +61,7 @@ def register_topic_section(name: str, provider: TopicSectionProvider, *, order: 
 
 
 def register_page_section(name: str, provider: PageSectionProvider, *, order: int) -> None:
-    """E.g. search's similar solutions beside a practice or course page (the Wagtail page)."""
+    """E.g. search's similar solutions below a practice or course page (the Wagtail page)."""
     _page.register(name, provider, order)
 
 

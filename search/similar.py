@@ -198,11 +198,11 @@ def _organisation_words() -> frozenset[str]:
     return cached_until_published("similar:organisation-words", compute)
 
 
-# --- Beside a practice or course page (core.sections) ------------------------------------
+# --- Below a practice or course page (core.sections) -------------------------------------
 
 
 def similar_section(request: HttpRequest, page: Any) -> Section | None:
-    """ "Ähnliche Lösungen" beside a published practice or course page; None when nothing
+    """ "Ähnliche Lösungen" below a published practice or course page; None when nothing
     similar is found or the page is of another type."""
     if isinstance(page, PracticePage):
         key = f"{Kind.PRACTICE.value}:{page.pk}"

@@ -1,5 +1,5 @@
 """A member starts a practice example and, while typing its title and summary, sees that a
-similar one exists ("Gibt es das schon?"); a visitor sees similar solutions beside a page."""
+similar one exists ("Gibt es das schon?"); a visitor sees similar solutions below a page."""
 
 import re
 
