@@ -1,10 +1,10 @@
-"""Extension points of the home page and the topic pages.
+"""Extension points of the home page, the topic pages and the content pages.
 
 Features built later contribute a section in their `AppConfig.ready()`: upcoming sessions on the
-home page, a topic's courses and channels on its topic page. A provider returns None when it
-has nothing to show. What a provider shows ends up in the page cache for anonymous visitors:
-a feature whose data changes outside page publishing calls
-`core.page_cache.page_cache_retire_on_commit()` when it does.
+home page, a topic's courses and channels on its topic page, similar solutions below a practice
+or course page. A provider returns None when it has nothing to show. What a provider shows ends
+up in the page cache for anonymous visitors: a feature whose data changes outside page publishing
+calls `core.page_cache.page_cache_retire_on_commit()` when it does.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class Section:
 
 HomeSectionProvider = Callable[[HttpRequest], Section | None]
 TopicSectionProvider = Callable[[HttpRequest, Any], Section | None]
+PageSectionProvider = Callable[[HttpRequest, Any], Section | None]
 
 
 @dataclass
@@ -46,6 +47,7 @@ class _Registry:
 
 _home = _Registry()
 _topic = _Registry()
+_page = _Registry()
 
 
 def register_home_section(name: str, provider: HomeSectionProvider, *, order: int) -> None:
@@ -58,9 +60,18 @@ def register_topic_section(name: str, provider: TopicSectionProvider, *, order: 
     _topic.register(name, provider, order)
 
 
+def register_page_section(name: str, provider: PageSectionProvider, *, order: int) -> None:
+    """E.g. search's similar solutions below a practice or course page (the Wagtail page)."""
+    _page.register(name, provider, order)
+
+
 def home_sections(request: HttpRequest) -> list[Section]:
     return _home.sections(request)
 
 
 def topic_sections(request: HttpRequest, topic: Any) -> list[Section]:
     return _topic.sections(request, topic)
+
+
+def page_sections(request: HttpRequest, page: Any) -> list[Section]:
+    return _page.sections(request, page)

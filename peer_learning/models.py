@@ -17,6 +17,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from core.sections import page_sections
+
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul"]
 
 # Paths of the site's own views under the catalogue; a course slug must not shadow them.
@@ -155,6 +157,7 @@ class CoursePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(course_detail_context(course=self, viewer=request.user))
+        context["sections"] = page_sections(request, self)
         return context
 
 

@@ -10,15 +10,17 @@ class SearchConfig(AppConfig):
         from django.db import transaction
         from django.db.models.signals import post_delete, post_save
 
-        from core import demo, health
+        from core import demo, health, sections
         from search import receivers
         from search.analysis import lists_changed
         from search.backends import get_backend
         from search.demo import seed_search_index
         from search.models import SynonymGroup, WordPart
+        from search.similar import similar_section
 
         health.register("search", lambda: get_backend().health())
         receivers.connect()
+        sections.register_page_section("similar", similar_section, order=10)
         # Last: after every seeder that creates content.
         demo.register("search", seed_search_index, order=1000)
 

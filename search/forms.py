@@ -92,3 +92,46 @@ def search_request(form: SearchForm, params: QueryDict, page: int) -> SearchRequ
         page=page,
         page_size=PAGE_SIZE,
     )
+
+
+# Longer than the submit forms allow (title 120, summary 500 characters), so typing in them never
+# reaches these limits; a longer request does not come from them.
+SIMILAR_TITLE_MAX_LENGTH = 200
+SIMILAR_SUMMARY_MAX_LENGTH = 1000
+SIMILAR_KEY_PATTERN = r"^(practice|course):[0-9]{1,12}$"
+
+
+class SimilarForm(forms.Form):
+    """What the "Gibt es das schon?" box asks: the title and summary typed so far, the kinds of
+    solution to show, and the item being edited, which is not its own duplicate."""
+
+    titel = forms.CharField(
+        required=False,
+        max_length=SIMILAR_TITLE_MAX_LENGTH,
+        error_messages={"max_length": _("Der Titel ist zu lang für die Suche nach Ähnlichem.")},
+    )
+    zusammenfassung = forms.CharField(
+        required=False,
+        max_length=SIMILAR_SUMMARY_MAX_LENGTH,
+        error_messages={
+            "max_length": _("Die Zusammenfassung ist zu lang für die Suche nach Ähnlichem.")
+        },
+    )
+    art = forms.MultipleChoiceField(
+        choices=[("practice", "practice"), ("course", "course")],
+        error_messages={
+            "required": _("Es fehlt, welche Art von Beiträgen gesucht werden soll."),
+            "invalid_choice": _("Diese Art von Beiträgen gibt es nicht."),
+        },
+    )
+    ohne = forms.RegexField(
+        regex=SIMILAR_KEY_PATTERN,
+        required=False,
+        error_messages={"invalid": _("Der ausgeschlossene Beitrag ist ungültig.")},
+    )
+
+    def text(self) -> str:
+        """Title and summary as `search.similar.similar_solutions` reads them."""
+        title = " ".join(self.cleaned_data["titel"].split())
+        summary = " ".join(self.cleaned_data["zusammenfassung"].split())
+        return f"{title}\n{summary}".strip()

@@ -7,4 +7,5 @@ app_name = "search"
 urlpatterns = [
     path("", views.search_page, name="search"),
     path("vorschlaege/", views.suggestions, name="suggestions"),
+    path("aehnliches/", views.similar, name="similar"),
 ]

@@ -1,4 +1,5 @@
-"""The search page and the suggestions the search field shows while typing."""
+"""The search page, the suggestions the search field shows while typing, and the similar
+solutions a submit form shows while its title and summary are typed."""
 
 from __future__ import annotations
 
@@ -9,13 +10,18 @@ from django.views.decorators.http import require_GET
 
 from core.ratelimit import rate_limit_exceeded, rate_limit_key
 from search import api
-from search.forms import FACET_PARAMETERS, SearchForm, page_number, search_request
+from search.forms import FACET_PARAMETERS, SearchForm, SimilarForm, page_number, search_request
 from search.gaps import record_search
 from search.models import Kind
 from search.query import MAX_QUERY_LENGTH
+from search.similar import similar_solutions
 
 # Suggestions are requested on every keystroke (debounced in the browser).
 SUGGESTIONS_PER_MINUTE = 120
+# Asked while a title or summary is typed (debounced longer than suggestions).
+SIMILAR_PER_MINUTE = 60
+# Fewer letters than this say too little to look for anything similar.
+SIMILAR_MIN_LETTERS = 5
 
 
 @require_GET
@@ -108,3 +114,31 @@ def suggestions(request: HttpRequest) -> JsonResponse:
         )
     text = " ".join(request.GET.get("q", "").split())[:100]
     return JsonResponse({"suggestions": api.autocomplete(text, viewer=request.user)})
+
+
+@require_GET
+def similar(request: HttpRequest) -> HttpResponse:
+    """ "Gibt es das schon?": an HTML fragment with up to five solutions like the title and
+    summary typed so far; empty while too little is typed or nothing is found, a German message
+    with status 400 for parameters the submit forms never send, 429 when asked too often."""
+    template = "search/similar_fragment.html"
+    if rate_limit_exceeded(
+        scope="search-similar", key=rate_limit_key(request), limit=SIMILAR_PER_MINUTE, period=60
+    ):
+        busy = _("Zu viele Anfragen. Bitte warten Sie einen Moment.")
+        return render(request, template, {"message": busy}, status=429)
+    form = SimilarForm(request.GET)
+    if not form.is_valid():
+        first_error = next(iter(form.errors.values()))[0]
+        return render(request, template, {"message": first_error}, status=400)
+    text = form.text()
+    hits = []
+    if sum(char.isalpha() for char in text) >= SIMILAR_MIN_LETTERS:
+        found = similar_solutions(
+            viewer=request.user,
+            key=form.cleaned_data["ohne"] or None,
+            text=text,
+            kinds=form.cleaned_data["art"],
+        )
+        hits = [(hit, Kind(hit.kind).label) for hit in found]
+    return render(request, template, {"hits": hits})

@@ -20,6 +20,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.sections import page_sections
 from hub.knowledge.blocks import PracticeBodyBlock
 from members.models import AdministrationLevel, FederalState, Organisation, Profile, User
 from members.roles import Role
@@ -175,6 +176,7 @@ class PracticePage(Page):
         context["people"] = practice_page_people(page=self, viewer=request.user)
         context["feedback"] = practice_feedback(page=self, viewer=request.user)
         context["content_language"] = content_language(self)
+        context["sections"] = page_sections(request, self)
         return context
 
 

@@ -24,6 +24,7 @@ CATEGORIES = (
     "Tippfehler",
     "Fragen",
     "Teiltreffer",
+    "Umschreibung",
 )
 
 

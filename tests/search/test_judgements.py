@@ -4,7 +4,9 @@ import math
 
 import pytest
 
-from hub.knowledge.demo import demo_articles
+from hub.knowledge.blocks import CalloutKind
+from hub.knowledge.demo import DemoArticle, demo_articles
+from search.analysis import expand_query, index_tokens
 from tests.search.relevance import (
     CATEGORIES,
     Judgement,
@@ -46,6 +48,65 @@ def test_every_judged_page_is_demo_content_and_grades_are_one_or_two():
         assert judgement.grades, judgement.text
         assert set(judgement.grades) <= demo_slugs, judgement.text
         assert set(judgement.grades.values()) <= {1, 2}, judgement.text
+
+
+PARAPHRASE = "Umschreibung"
+# The chain stems lightly and splits only listed compounds, so equal tokens alone would let
+# "Etat" (a synonym of "Haushalt") pass for a page with "Produkthaushalt", or "familiär" for one
+# with "Familien": a word part (one token inside the other) or a long common beginning counts as
+# a shared word too.
+SHARED_PART_MIN_LENGTH = 4
+SHARED_STEM_MIN_LENGTH = 6
+
+
+def _page_tokens(article: DemoArticle) -> set[str]:
+    """The tokens indexing stores for a demo practice page: title, summary and the callouts,
+    whose kind Wagtail indexes by value and label."""
+    kinds = " ".join(f"{value} {label}" for value, label in CalloutKind.choices)
+    parts = (article.situation, article.approach, article.result, article.lessons)
+    text = "\n".join([article.summary, *parts, article.legal_basis, kinds])
+    return set(index_tokens(article.title)) | set(index_tokens(text))
+
+
+def _query_tokens(text: str) -> set[str]:
+    """The query's tokens, with every synonym the curated list adds at query time."""
+    tokens: set[str] = set()
+    for part in expand_query(text):
+        for term in (part.text, *part.alternatives):
+            tokens.update(index_tokens(term))
+    return tokens
+
+
+def _shared(query_token: str, page_token: str) -> bool:
+    if query_token == page_token:
+        return True
+    shorter, longer = sorted((query_token, page_token), key=len)
+    if len(shorter) >= SHARED_PART_MIN_LENGTH and shorter in longer:
+        return True
+    stem = query_token[:SHARED_STEM_MIN_LENGTH]
+    return len(stem) == SHARED_STEM_MIN_LENGTH and page_token.startswith(stem)
+
+
+def test_shared_words_include_word_parts_and_inflections():
+    assert _shared("haushalt", "produkthaushalt")
+    assert _shared("familiar", "famili")
+    assert _shared("information", "informiert")
+    assert not _shared("ausgewahlt", "ausgelost")
+    assert not _shared("tag", "tagsub")
+
+
+@pytest.mark.django_db
+def test_paraphrase_queries_share_no_word_with_their_relevant_pages():
+    articles = {article.slug: article for article in demo_articles()}
+    paraphrases = [j for j in judgements() if j.category == PARAPHRASE]
+
+    assert len(paraphrases) >= 20
+    for judgement in paraphrases:
+        query = _query_tokens(judgement.text)
+        for slug in judgement.grades:
+            page = _page_tokens(articles[slug])
+            shared = sorted((q, p) for q in query for p in page if _shared(q, p))
+            assert not shared, (judgement.text, slug, shared)
 
 
 def test_demo_library_has_sixty_distinct_practice_pages_with_known_authors_and_topics():
