@@ -30,7 +30,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from wagtail.documents.models import AbstractDocument
 
-from discussions.models import Channel, Message
+from discussions.models import Channel, Message, Question
 from discussions.selectors import is_open_to_members, shown_messages
 from hub.models import PracticePage
 from members.models import Profile
@@ -193,12 +193,54 @@ def course_items(course: CoursePage) -> list[Item]:
 
 
 def _indexable_messages() -> QuerySet[Message]:
-    return shown_messages().select_related("channel", "author__profile")
+    return (
+        shown_messages()
+        .select_related("channel", "author__profile", "question__solution")
+        .prefetch_related("question__topics")
+    )
+
+
+def _channel_audience(channel: Channel) -> str:
+    return Audience.MEMBERS if is_open_to_members(channel) else Audience.channel(channel.pk)
+
+
+def _question_of(message: Message) -> Question | None:
+    try:
+        return message.question
+    except Question.DoesNotExist:
+        return None
+
+
+def question_item(question: Question, channel_topics: tuple[str, ...]) -> Item:
+    """A question is found by its title, its text and, once solved, its solution's text, and
+    leads to the question page. Its source is its message's, so every change of the message
+    (edit, deletion, hiding) refreshes it like any message."""
+    message = question.message
+    solution = question.solution
+    parts = [plain_text(message.html)]
+    if solution is not None and not solution.is_removed:
+        parts += [_("Lösung:"), plain_text(solution.html)]
+    topics = tuple(sorted(topic.slug for topic in question.topics.all())) or channel_topics
+    return Item(
+        entry_id=f"question:{question.pk}",
+        key=f"question:{question.pk}",
+        kind=Kind.QUESTION,
+        audience=_channel_audience(message.channel),
+        title=question.title,
+        text="\n".join(parts),
+        url=reverse("discussions:question", args=[question.pk]),
+        topics=topics,
+        date=message.created_at,
+        source=f"message:{message.pk}",
+    )
 
 
 def message_items(message: Message, channel_topics: tuple[str, ...]) -> list[Item]:
+    question = _question_of(message)
+    if question is not None:
+        return [question_item(question, channel_topics)]
     channel = message.channel
-    audience = Audience.MEMBERS if is_open_to_members(channel) else Audience.channel(channel.pk)
+    audience = _channel_audience(channel)
     key = f"message:{message.pk}"
     return [
         Item(
@@ -332,7 +374,8 @@ _COUNTERS: dict[str, Callable[[], QuerySet]] = {
     Kind.SESSION: lambda: Session.objects.filter(course__in=_live_courses()).exclude(
         status=SessionStatus.CANCELLED
     ),
-    Kind.MESSAGE: _indexable_messages,
+    Kind.MESSAGE: lambda: _indexable_messages().filter(question__isnull=True),
+    Kind.QUESTION: lambda: _indexable_messages().filter(question__isnull=False),
     # A name no other member may see keeps the profile out of search altogether.
     Kind.PROFILE: lambda: _indexable_profiles().filter(
         display_name_visibility__in=visibility_levels_for(member=True)

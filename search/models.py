@@ -244,6 +244,7 @@ class Kind(models.TextChoices):
     COURSE = "course", _("Impuls")
     SESSION = "session", _("Termin")
     MESSAGE = "message", _("Nachricht")
+    QUESTION = "question", _("Frage")
     PROFILE = "profile", _("Profil")
 
 

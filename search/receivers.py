@@ -8,13 +8,14 @@ import functools
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from wagtail.documents import get_document_model
 from wagtail.models import ReferenceIndex
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from core.signals import process_started
-from discussions.models import Channel, Message
+from discussions.models import Channel, Message, Question
 from hub.models import PracticePage, Topic
 from members.models import Organisation, Profile, User
 from peer_learning.models import CoursePage, Session
@@ -48,9 +49,21 @@ def session_changed(sender: Any, instance: Session, **kwargs: Any) -> None:
 
 
 def message_changed(sender: Any, instance: Message, created: bool = False, **kwargs: Any) -> None:
-    """Indexed by a task after the commit, off the thread that delivers it (`search.pending`)."""
+    """Indexed by a task after the commit, off the thread that delivers it (`search.pending`).
+    A reply marked as a question's solution is part of the question's entry: an edit,
+    deletion or hiding refreshes the question too."""
     source = f"message:{instance.pk}"
     transaction.on_commit(lambda: pending.message_changed(source, new=created))
+    if instance.reply_to_id and not created:
+        solved = Question.objects.filter(solution_id=instance.pk).values_list("pk", flat=True)
+        schedule(*(f"message:{pk}" for pk in solved))
+
+
+def question_changed(sender: Any, instance: Question, **kwargs: Any) -> None:
+    """Asked, solved, unsolved or filed under other topics: the question's entry changes."""
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return
+    schedule(f"message:{instance.pk}")
 
 
 def channel_changed(sender: Any, instance: Channel, **kwargs: Any) -> None:
@@ -84,11 +97,13 @@ def _sources_filed_under(topic: Topic) -> list[str]:
     their sessions) and the messages of channels filed under it."""
     practice_ids = PracticePage.objects.live().filter(topics=topic).values_list("pk", flat=True)
     course_ids = CoursePage.objects.live().filter(topics=topic).values_list("pk", flat=True)
-    message_ids = Message.objects.filter(channel__topics=topic).values_list("pk", flat=True)
+    message_ids = Message.objects.filter(
+        Q(channel__topics=topic) | Q(question__topics=topic)
+    ).values_list("pk", flat=True)
     return [
         *(f"practice:{pk}" for pk in practice_ids),
         *(f"course:{pk}" for pk in course_ids),
-        *(f"message:{pk}" for pk in message_ids.order_by("pk")),
+        *(f"message:{pk}" for pk in message_ids.distinct().order_by("pk")),
     ]
 
 
@@ -147,6 +162,10 @@ def connect() -> None:
         signal.connect(message_changed, sender=Message, dispatch_uid=f"search-message-{signal}")
         signal.connect(profile_changed, sender=Profile, dispatch_uid=f"search-profile-{signal}")
     post_save.connect(channel_changed, sender=Channel, dispatch_uid="search-channel")
+    post_save.connect(question_changed, sender=Question, dispatch_uid="search-question")
+    m2m_changed.connect(
+        question_changed, sender=Question.topics.through, dispatch_uid="search-question-topics"
+    )
     m2m_changed.connect(
         channel_changed, sender=Channel.topics.through, dispatch_uid="search-channel-topics"
     )
