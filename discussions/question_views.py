@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.sections import page_sections
 from discussions import selectors
 from discussions.forms import (
     FlagForm,
@@ -151,6 +152,7 @@ def _question_page(
             "is_moderator": selectors.is_moderator(request.user),
             "may_turn_into_practice": may_turn_into_practice(request.user),
             "flag_form": FlagForm(),
+            "sections": page_sections(request, question),
         },
         status=status,
     )

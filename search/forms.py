@@ -98,12 +98,13 @@ def search_request(form: SearchForm, params: QueryDict, page: int) -> SearchRequ
 # reaches these limits; a longer request does not come from them.
 SIMILAR_TITLE_MAX_LENGTH = 200
 SIMILAR_SUMMARY_MAX_LENGTH = 1000
-SIMILAR_KEY_PATTERN = r"^(practice|course):[0-9]{1,12}$"
+SIMILAR_KEY_PATTERN = r"^(practice|course|question):[0-9]{1,12}$"
 
 
 class SimilarForm(forms.Form):
     """What the "Gibt es das schon?" box asks: the title and summary typed so far, the kinds of
-    solution to show, and the item being edited, which is not its own duplicate."""
+    solution to show, the item being edited, which is not its own duplicate, and whether a
+    question is being asked ("Gibt es schon Antworten?")."""
 
     titel = forms.CharField(
         required=False,
@@ -118,11 +119,16 @@ class SimilarForm(forms.Form):
         },
     )
     art = forms.MultipleChoiceField(
-        choices=[("practice", "practice"), ("course", "course")],
+        choices=[("practice", "practice"), ("course", "course"), ("question", "question")],
         error_messages={
             "required": _("Es fehlt, welche Art von Beiträgen gesucht werden soll."),
             "invalid_choice": _("Diese Art von Beiträgen gibt es nicht."),
         },
+    )
+    zweck = forms.ChoiceField(
+        choices=[("", ""), ("frage", "frage")],
+        required=False,
+        error_messages={"invalid_choice": _("Diesen Zweck der Suche gibt es nicht.")},
     )
     ohne = forms.RegexField(
         regex=SIMILAR_KEY_PATTERN,

@@ -1,4 +1,4 @@
-""" "Ähnliche Lösungen": practice pages, courses (and later solved questions) that deal with the
+""" "Ähnliche Lösungen": practice pages, courses and solved questions that deal with the
 same matter as an item or as a text someone is typing.
 
 Every result comes from `search.api.search`, so what a viewer may not read is never among them
@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.page_cache import PUBLISHED_VALUE_SECONDS, cached_until_published, published_fragment_key
 from core.sections import Section
+from discussions.models import Question, QuestionState
 from hub.models import PracticePage
 from members.models import FederalState, Organisation
 from peer_learning.models import CoursePage
@@ -43,7 +44,7 @@ from search.types import SearchHit, SearchRequest
 
 MAX_SIMILAR = 5
 # Kinds that hold solutions to look at before writing one's own.
-SOLUTION_KINDS = frozenset({Kind.PRACTICE.value, Kind.COURSE.value})
+SOLUTION_KINDS = frozenset({Kind.PRACTICE.value, Kind.COURSE.value, Kind.QUESTION.value})
 # Enough for a title and a summary; more text would only add words that are not picked.
 MAX_TEXT_LENGTH = 1500
 KEYWORDS = 4
@@ -126,8 +127,23 @@ def _similar(
             found.setdefault(hit.key, hit)
     for hit_key in _sharing_a_topic(key, candidates=list(fused)):
         fused[hit_key] += TOPIC_BONUS
+    for hit_key in _unsolved_questions(list(fused)):
+        del fused[hit_key]
     ranked = sorted(fused, key=lambda hit_key: fused[hit_key], reverse=True)
     return [found[hit_key] for hit_key in ranked[:limit] if fused[hit_key] >= MIN_FUSED_SCORE]
+
+
+def _unsolved_questions(keys: list[str]) -> set[str]:
+    """The questions among `keys` without a solution: a solution is what is offered here; an
+    open question is still found by the search itself."""
+    prefix = f"{Kind.QUESTION.value}:"
+    ids = [int(key.removeprefix(prefix)) for key in keys if key.startswith(prefix)]
+    if not ids:
+        return set()
+    solved = set(
+        Question.objects.filter(pk__in=ids, state=QuestionState.SOLVED).values_list("pk", flat=True)
+    )
+    return {f"{prefix}{pk}" for pk in ids if pk not in solved}
 
 
 def _sharing_a_topic(key: str | None, *, candidates: list[str]) -> set[str]:
@@ -198,24 +214,21 @@ def _organisation_words() -> frozenset[str]:
     return cached_until_published("similar:organisation-words", compute)
 
 
-# --- Below a practice or course page (core.sections) -------------------------------------
+# --- Below a practice page, course or question (core.sections) ---------------------------
 
 
 def similar_section(request: HttpRequest, page: Any) -> Section | None:
-    """ "Ähnliche Lösungen" below a published practice or course page; None when nothing
-    similar is found or the page is of another type."""
+    """ "Ähnliche Lösungen" below a published practice or course page or a question; None
+    when nothing similar is found or the page is of another type."""
     if isinstance(page, PracticePage):
-        key = f"{Kind.PRACTICE.value}:{page.pk}"
+        key, text = f"{Kind.PRACTICE.value}:{page.pk}", f"{page.title}\n{page.summary}"
     elif isinstance(page, CoursePage):
-        key = f"{Kind.COURSE.value}:{page.pk}"
+        key, text = f"{Kind.COURSE.value}:{page.pk}", f"{page.title}\n{page.summary}"
+    elif isinstance(page, Question):
+        key, text = f"{Kind.QUESTION.value}:{page.pk}", f"{page.title}\n{page.message.source}"
     else:
         return None
-    hits = similar_solutions(
-        viewer=request.user,
-        key=key,
-        text=f"{page.title}\n{page.summary}",
-        kinds=SOLUTION_KINDS,
-    )
+    hits = similar_solutions(viewer=request.user, key=key, text=text, kinds=SOLUTION_KINDS)
     if not hits:
         return None
     return Section(

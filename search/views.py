@@ -141,4 +141,5 @@ def similar(request: HttpRequest) -> HttpResponse:
             kinds=form.cleaned_data["art"],
         )
         hits = [(hit, Kind(hit.kind).label) for hit in found]
-    return render(request, template, {"hits": hits})
+    asking = form.cleaned_data["zweck"] == "frage"
+    return render(request, template, {"hits": hits, "asking": asking})

@@ -11,10 +11,13 @@
 
   var region = document.getElementById("similar-live");
   var title = document.getElementById("id_title");
-  var summary = document.getElementById("id_summary");
-  if (!region || !title || !summary || !window.fetch || !window.URLSearchParams) {
+  if (!region || !title || !window.fetch || !window.URLSearchParams) {
     return;
   }
+  // A question is looked up by its title alone: its text is often longer than a summary.
+  var summary = region.dataset.summaryField
+    ? document.getElementById(region.dataset.summaryField)
+    : null;
   // Fewer letters than this say too little to look for anything similar (as the server).
   var MIN_LETTERS = 5;
   var timer = null;
@@ -36,7 +39,7 @@
 
   function ask() {
     var titleText = title.value.trim();
-    var summaryText = summary.value.trim();
+    var summaryText = summary ? summary.value.trim() : "";
     if (letters(titleText + summaryText) < MIN_LETTERS) {
       lastQuery = null;
       show("");
@@ -52,6 +55,9 @@
     });
     if (region.dataset.exclude) {
       params.append("ohne", region.dataset.exclude);
+    }
+    if (region.dataset.purpose) {
+      params.append("zweck", region.dataset.purpose);
     }
     var query = params.toString();
     if (query === lastQuery) {
@@ -82,7 +88,9 @@
   }
 
   title.addEventListener("input", schedule);
-  summary.addEventListener("input", schedule);
+  if (summary) {
+    summary.addEventListener("input", schedule);
+  }
   // A form shown again with errors already holds a title and summary.
   ask();
 })();
