@@ -42,6 +42,7 @@ from search.backends.base import Progress
 from search.extraction import document_text
 from search.models import Audience, EntryTopic, Kind, SearchEntry, Term
 from search.outbox import outbox_put
+from search.vectors import drop_orphaned_vectors, schedule_vectors
 
 logger = logging.getLogger(__name__)
 
@@ -451,9 +452,13 @@ def _store(sources: list[str], items: list[Item]) -> _Stored:
         )
         _apply_vocabulary(delta)
     written = {entry.entry_id for entry in new}
+    removed = {entry.entry_id for entry in old} - written
+    # Embedding takes far longer than storing: the entries are found by their words at once,
+    # by their meaning once the task ran (it also drops the vectors of removed entries).
+    schedule_vectors(sorted(written | removed))
     return _Stored(
         written=sorted(written),
-        removed=sorted({entry.entry_id for entry in old} - written),
+        removed=sorted(removed),
     )
 
 
@@ -541,6 +546,7 @@ def rebuild(
             items = [item for _source, source_items_ in batch for item in source_items_]
             _store([source for source, _items in batch], items)
             stored += len(items)
+    drop_orphaned_vectors()
     _refresh_table_statistics()
     started = timezone.now()
     get_backend().rebuild(progress=elasticsearch_progress)
