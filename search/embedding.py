@@ -40,6 +40,9 @@ QUERY_CACHE_SIZE = 512
 
 _model: E5 | None = None
 _model_lock = threading.Lock()
+# One call at a time: each call already spreads over every core (OpenMP), and the engine's
+# buffers are not documented as safe for concurrent calls from the server's threads.
+_call_lock = threading.Lock()
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -87,16 +90,19 @@ def embed_passages(texts: list[str]) -> np.ndarray:
     """One row per text (float32, L2-normalised), embedded in batches."""
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    rows = [
-        np.asarray(model().passage(texts[start : start + EMBED_BATCH]), dtype=np.float32)
-        for start in range(0, len(texts), EMBED_BATCH)
-    ]
+    rows = []
+    for start in range(0, len(texts), EMBED_BATCH):
+        with _call_lock:
+            batch = model().passage(texts[start : start + EMBED_BATCH])
+        rows.append(np.asarray(batch, dtype=np.float32))
     return np.vstack([row.reshape(-1, DIMENSIONS) for row in rows])
 
 
 @lru_cache(maxsize=QUERY_CACHE_SIZE)
 def _query_bytes(text: str) -> bytes:
-    return np.asarray(model().query(text), dtype=np.float32).reshape(DIMENSIONS).tobytes()
+    with _call_lock:
+        vector = model().query(text)
+    return np.asarray(vector, dtype=np.float32).reshape(DIMENSIONS).tobytes()
 
 
 def embed_query(text: str) -> np.ndarray:
