@@ -266,14 +266,12 @@ class _Found:
     word_hits: int  # how many of them the words found (for "Meinten Sie …?")
 
 
-def _hybrid(query: Query, backend: SearchBackend) -> _Found:
+def _hybrid(query: Query, backend: SearchBackend, vector: np.ndarray) -> _Found:
     """The words' ranking and the meaning's ranking, fused (`search.fusion`). The entries found
     by meaning join the matches (`Query.also`), so the total, the facets and the pages count
     them; the fused order decides the pages, ranked by relevance."""
     request = query.request
-    matches = backend.vector_search(
-        query, embed_query(request.text), limit=VECTOR_DEPTH, floor=SIMILARITY_FLOOR
-    )
+    matches = backend.vector_search(query, vector, limit=VECTOR_DEPTH, floor=SIMILARITY_FLOOR)
     entries = _entries_of(matches)
     matches = [match for match in matches if match.entry_id in entries]
     # Only the closest texts are added to what the words found; the others may only move a
@@ -331,11 +329,21 @@ def _hybrid(query: Query, backend: SearchBackend) -> _Found:
     )
 
 
+def _query_vector(text: str) -> np.ndarray | None:
+    """The query's vector, or None if the model failed: then the words answer alone."""
+    try:
+        return embed_query(text)
+    except Exception:
+        logger.exception("Could not embed the query; searching by words alone")
+        return None
+
+
 def _found(query: Query, backend: SearchBackend) -> _Found:
-    if not _uses_vectors(query):
-        results = backend.search(query)
-        return _Found(results, results.total)
-    return _hybrid(query, backend)
+    vector = _query_vector(query.request.text) if _uses_vectors(query) else None
+    if vector is not None:
+        return _hybrid(query, backend, vector)
+    results = backend.search(query)
+    return _Found(results, results.total)
 
 
 def _answer(query: Query, backend: SearchBackend, *, fall_back: bool = True) -> SearchResults:

@@ -277,11 +277,16 @@ class ElasticsearchBackend(SearchBackend):
             # when little matches. So the broader steps are only counted, in the same request
             # as the first search, and at most one more search is needed.
             first = search_body(query, start, baseline=self.baseline, page=request.page)
-            counts = [count_body(query, step, baseline=self.baseline) for step in steps[1:]]
+            # Only the words decide whether to broaden: with entries found by meaning among
+            # the first search's matches, the first step is counted on its own too.
+            counted = steps if query.also else steps[1:]
+            counts = [count_body(query, step, baseline=self.baseline) for step in counted]
             responses = self._guarded(lambda client: _multi_search(client, [first, *counts]))
             totals = {
                 step: answer["hits"]["total"]["value"]
-                for step, answer in zip(steps, responses, strict=True)
+                for step, answer in zip(
+                    steps, responses[1:] if query.also else responses, strict=True
+                )
             }
             breadth = settled(query.clauses, start, totals.__getitem__)
             response = responses[0] if breadth == start else run(breadth, request.page)

@@ -216,3 +216,18 @@ def test_an_unchanged_text_keeps_its_vector_and_a_removed_entry_loses_it(
     with django_capture_on_commit_callbacks(execute=True):
         page.unpublish()
     assert not EntryVector.objects.filter(entry_id=key).exists()
+
+
+def test_a_failing_model_leaves_the_search_to_the_words(
+    db, monkeypatch, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = practice_page_create(title="Wärmepumpen im Rathaus")
+
+    def broken(text):
+        raise RuntimeError("model crashed")
+
+    monkeypatch.setattr("search.api.embed_query", broken)
+    results = search(SearchRequest(text="Wärmepumpen"), viewer=AnonymousUser())
+
+    assert keys(results) == [f"practice:{page.pk}"]
