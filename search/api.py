@@ -72,6 +72,11 @@ SIMILARITY_FLOOR = 0.80
 # about 0.83, the text a real query means about 0.85 to 0.87 (measured on the demo library).
 # Below this floor a text found by meaning only moves a match of the words up.
 ADDED_SIMILARITY_FLOOR = 0.83
+# A match of the words counts in the fusion with the share of the query's clauses it meets,
+# cubed: a question in other words shares a few common words ("Stadt", "Leute") with many
+# texts, and those partial matches must not outrank what it means (judged paraphrases: nDCG@10
+# 0.40 with the plain share, 0.73 cubed; the other categories unchanged).
+COVERAGE_EXPONENT = 3
 
 
 def viewer_audiences(viewer: Any) -> frozenset[str]:
@@ -304,9 +309,11 @@ def _hybrid(query: Query, backend: SearchBackend, vector: np.ndarray) -> _Found:
     by_meaning = [
         entry for entry in by_meaning if entry.entry_id in also or entry.key in found_by_words
     ]
-    # A text meeting only some of the query's words counts for that share: for a question in
-    # other words, a few common words ("Stadt", "Leute") must not outrank what it means.
-    coverage = {hit.key: clauses_met(hit.score) / len(query.clauses) for hit in word_hits}
+    # A text meeting only some of the query's words counts for less (COVERAGE_EXPONENT).
+    coverage = {
+        hit.key: (clauses_met(hit.score) / len(query.clauses)) ** COVERAGE_EXPONENT
+        for hit in word_hits
+    }
     fused = reciprocal_rank_fusion(
         [[hit.key for hit in word_hits[:WORD_DEPTH]], [entry.key for entry in by_meaning]],
         weights=[coverage],
