@@ -4,8 +4,10 @@ Seeds the demo network into a fresh database, indexes it (`search.indexing.rebui
 every query of tests/search/judgements.toml through `search.api.search_with_backend`. Prints
 nDCG@10, recall@10 and the share of queries without results for the database backend on SQLite
 and on PostgreSQL, for Elasticsearch with the Kollegium German chain and for Elasticsearch's
-plain `german` analyzer as the baseline. Each engine runs in its own process (Django binds the
-database at start-up); PostgreSQL and Elasticsearch are throwaway servers like the test suite's.
+plain `german` analyzer as the baseline; each backend by words alone ("Wörter"), by the vectors
+of the offline model alone ("Vektoren") and both fused ("hybrid", what the search page does).
+Each engine runs in its own process (Django binds the database at start-up); PostgreSQL and
+Elasticsearch are throwaway servers like the test suite's.
 
     make bench-search
     python -m bench.relevance                       # every backend
@@ -30,6 +32,7 @@ from pathlib import Path
 from bench.directory import database
 
 ENGINES = ("sqlite", "postgresql", "elasticsearch")
+MODE_LABELS = {"words": "Wörter", "meaning": "Vektoren", "hybrid": "hybrid"}
 RESULT_MARKER = "RELEVANCE-RESULT "
 
 
@@ -69,18 +72,23 @@ def measure(engine: str, details: bool) -> dict[str, object]:
         from django.core.management import call_command
 
         from search import indexing
-        from tests.search.relevance import recall_at, run_judged_set, score_by_category
+        from tests.search.relevance import MODES, recall_at, run_judged_set, score_by_category
 
         call_command("migrate", verbosity=0)
         call_command("seed_demo", verbosity=0, stdout=io.StringIO())
         indexing.rebuild()
-        runs = [(backend, name, False) for backend, name in backends.items()]
+        # Each backend by words alone, by meaning alone and both fused; the baseline by words.
+        runs = [
+            (backend, f"{name} {MODE_LABELS[mode]}", False, mode)
+            for backend, name in backends.items()
+            for mode in (("words",) if backend == "elasticsearch-baseline" else MODES)
+        ]
         # The database backend answers typos with "Meinten Sie …?"; judge the click on it too.
         if engine != "elasticsearch":
-            runs.append(("database", f"DB {label} + Meinten Sie", True))
+            runs.append(("database", f"DB {label} + Meinten Sie", True, "words"))
         tables: dict[str, object] = {}
-        for backend, name, follow in runs:
-            outcomes = run_judged_set(backend, follow_suggestion=follow)
+        for backend, name, follow, mode in runs:
+            outcomes = run_judged_set(backend, follow_suggestion=follow, mode=mode)
             tables[name] = {
                 category: dataclasses.asdict(scores)
                 for category, scores in score_by_category(outcomes).items()

@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from elasticsearch.dsl import Date, Document, Index, Keyword, Text
+from elasticsearch.dsl import Date, DenseVector, Document, Index, InnerDoc, Keyword, Nested, Text
 
 from search import analysis
+from search.embedding import DIMENSIONS
 
 INDEX_ANALYZER = "kollegium_german_index"
 SEARCH_ANALYZER = "kollegium_german_search"
@@ -27,6 +28,12 @@ def _german_text(**kwargs: Any) -> Text:
         fields={"baseline": Text(analyzer=analysis.BASELINE_ANALYZER)},
         **kwargs,
     )
+
+
+class Passage(InnerDoc):
+    """One embedded passage of the entry (`search.embedding`)."""
+
+    vector = DenseVector(dims=DIMENSIONS, index=True, similarity="cosine")
 
 
 class ContentDocument(Document):
@@ -46,6 +53,9 @@ class ContentDocument(Document):
     administration_level = Keyword()
     state = Keyword()
     date = Date()
+    # Nested, one vector per passage: a `knn` search scores a document by its best passage,
+    # as the database backends do, and finds a long page by a later paragraph too.
+    passages = Nested(Passage)
 
 
 def alias_name() -> str:

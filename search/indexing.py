@@ -53,6 +53,7 @@ from search.models import (
     WordPart,
 )
 from search.outbox import outbox_put
+from search.vectors import drop_orphaned_vectors, schedule_vectors
 
 logger = logging.getLogger(__name__)
 
@@ -536,9 +537,13 @@ def _store(sources: list[str], items: list[Item]) -> _Stored:
         _apply_vocabulary(delta)
         _replace_abbreviations(sources, abbreviations)
     written = {entry.entry_id for entry in new}
+    removed = {entry.entry_id for entry in old} - written
+    # Embedding takes far longer than storing: the entries are found by their words at once,
+    # by their meaning once the task ran (it also drops the vectors of removed entries).
+    schedule_vectors(sorted(written | removed))
     return _Stored(
         written=sorted(written),
-        removed=sorted({entry.entry_id for entry in old} - written),
+        removed=sorted(removed),
     )
 
 
@@ -628,6 +633,7 @@ def rebuild(
             _store([source for source, _items in batch], items)
             stored += len(items)
         learn_word_parts_from_index()
+    drop_orphaned_vectors()
     _refresh_table_statistics()
     started = timezone.now()
     get_backend().rebuild(progress=elasticsearch_progress)

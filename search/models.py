@@ -296,6 +296,29 @@ class SearchEntry(models.Model):
         return self.entry_id
 
 
+class EntryVector(models.Model):
+    """The meaning of one passage of an entry (`search.embedding`): a float32 vector of the
+    passage's text. Keyed by the entry's id string, not by a foreign key: a refresh deletes
+    and recreates the entries of a source, and a passage whose text is unchanged keeps its
+    vector (`text_hash`) instead of being embedded again. Vectors of entries that are gone are
+    deleted by `search.vectors`."""
+
+    entry_id = models.CharField(max_length=80)
+    passage = models.PositiveSmallIntegerField()
+    text_hash = models.CharField(max_length=32)
+    vector = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry_id", "passage"], name="search_one_vector_per_passage"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} #{self.passage}"
+
+
 class EntryTopic(models.Model):
     """A topic slug of an entry, as a row so that topic facets are counted in SQL."""
 

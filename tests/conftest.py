@@ -25,6 +25,14 @@ def _clear_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _search_vectors(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Embedding with the real model costs about a second per few entries: only tests marked
+    `vectors` embed what they create; every other test searches by words alone."""
+    if request.node.get_closest_marker("vectors") is None:
+        settings.SEARCH_VECTORS = False
+
+
+@pytest.fixture(autouse=True)
 def rate_window_start(monkeypatch: pytest.MonkeyPatch) -> float:
     """The rate limits count in fixed windows (core.ratelimit): a burst that happens to cross
     into the next window would start counting afresh, and a test expecting a refusal would

@@ -189,6 +189,11 @@ SEARCH_GAP_RETENTION_DAYS = 90
 # this many different queries; those already in it keep counting.
 SEARCH_GAP_QUERIES_PER_WEEK = 2000
 
+# Hybrid search: each entry is also embedded as vectors of meaning by the offline model of
+# `search.embedding` (in a background task after the commit), and a search fuses the ranking by
+# words with the ranking by meaning. Off, search is by words alone and nothing is embedded.
+SEARCH_VECTORS = env_bool("SEARCH_VECTORS", True)
+
 # Background tasks (django-tasks): mail and other slow work leaves the request. Enqueue with
 # `core.tasks.enqueue_on_commit`. TASKS_BACKEND=database queues tasks in the database for
 # `manage.py db_worker`; "immediate" runs them in-process right after the commit.

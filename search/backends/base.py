@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypedDict
 
+import numpy as np
+
 from core.health import CheckResult
 from search.query import Clause
 from search.types import SearchRequest, SearchResults
@@ -42,6 +44,30 @@ class Query:
     clauses: list[Clause]
     audiences: frozenset[str]
     facet_labels: dict[str, dict[str, str]]
+    # Entries found by meaning (`search.api`'s hybrid search): they count as matches besides
+    # those of the words, in the total and the facets, and rank below every match of the words
+    # (score 0) until `search.fusion` orders them.
+    also: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class VectorMatch:
+    """An entry found by meaning: its id and the cosine similarity of its best passage."""
+
+    entry_id: str
+    similarity: float
+
+
+def is_word_match(score: float) -> bool:
+    """Whether a hit's score is that of a match of the words rather than an entry added by
+    meaning alone (`Query.also`): every match of the words meets at least one clause."""
+    return score >= COVERAGE_WEIGHT
+
+
+def clauses_met(score: float) -> int:
+    """How many clauses of the query a match of the words meets, from its score (every
+    backend ranks by COVERAGE_WEIGHT per clause met, the rest stays below one clause)."""
+    return int(score // COVERAGE_WEIGHT)
 
 
 class Suggestion(TypedDict):
@@ -63,6 +89,22 @@ class SearchBackend(ABC):
     @abstractmethod
     def search(self, query: Query) -> SearchResults:
         """One page of hits with the total and every facet's counts. Raises BackendUnavailable."""
+
+    @abstractmethod
+    def vector_search(
+        self,
+        query: Query,
+        vector: np.ndarray,
+        *,
+        limit: int,
+        floor: float,
+        kinds: frozenset[str] = frozenset(),
+        exclude_keys: frozenset[str] = frozenset(),
+    ) -> list[VectorMatch]:
+        """The entries whose best passage is most similar to `vector`, at least `floor`, best
+        first: within the query's audiences and date range (and `kinds` if given), never the
+        things of `exclude_keys`. The other facet filters are the caller's, so that facet counts
+        can leave a facet's own choice out. Raises BackendUnavailable."""
 
     @abstractmethod
     def suggest(self, text: str, audiences: frozenset[str], limit: int) -> list[Suggestion]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
 from django.db import connection
 from django.db.models import BooleanField, Count, QuerySet
 from django.db.models.expressions import RawSQL
@@ -23,8 +24,10 @@ from search.backends.base import (
     Query,
     SearchBackend,
     Suggestion,
+    VectorMatch,
 )
 from search.backends.facets import day_end, day_start, page_bounds, query_facets, ticked
+from search.backends.vector_matrix import nearest_entry_ids
 from search.highlight import highlight
 from search.models import EntryTopic, SearchEntry
 from search.query import (
@@ -121,6 +124,7 @@ _COLUMN_FACETS = ("kind", "administration_level", "state")
 @dataclass(frozen=True)
 class _Answer:
     total: int
+    word_total: int  # without the entries found by meaning alone
     scored: list[tuple[int, float]]
     counts: dict[str, dict[str, int]]
 
@@ -157,36 +161,55 @@ class DatabaseBackend(SearchBackend):
     # --- answering ---
 
     @staticmethod
-    def _matched_sql(query: Query, breadth: Breadth) -> tuple[str, list]:
-        """Every entry the query matches within the viewer's audiences and the date range, with
-        its score and facet columns. Only fixed SQL is put together; input is in the params."""
-        entries = SearchEntry._meta.db_table
-        columns = "e.id, {score} AS score, e.kind, e.administration_level, e.state, e.date"
-        params: list = []
-        if not query.clauses:
-            sql = f"SELECT {columns.format(score='0.0')} FROM {entries} e WHERE 1 = 1"  # noqa: S608
-        else:
-            sql, params = _candidates_sql(query.clauses, breadth)
+    def _visible(query: Query) -> tuple[str, list]:
+        """The viewer's audiences and the date range, as a condition on entries `e`."""
         audiences = sorted(query.audiences)
-        sql += f" AND e.audience IN ({_placeholders(audiences)})"
-        params += audiences
+        condition = f"e.audience IN ({_placeholders(audiences)})"
+        params: list = list(audiences)
         request = query.request
         if request.date_from:
-            sql += " AND e.date >= %s"
+            condition += " AND e.date >= %s"
             params.append(connection.ops.adapt_datetimefield_value(day_start(request.date_from)))
         if request.date_to:
-            sql += " AND e.date <= %s"
+            condition += " AND e.date <= %s"
             params.append(connection.ops.adapt_datetimefield_value(day_end(request.date_to)))
+        return condition, params
+
+    def _matched_sql(self, query: Query, breadth: Breadth) -> tuple[str, list]:
+        """Every entry the query matches within the viewer's audiences and the date range, with
+        its score, facet columns and whether its words matched (`words`). Only fixed SQL is put
+        together; input is in the params."""
+        entries = SearchEntry._meta.db_table
+        visible, visible_params = self._visible(query)
         if not query.clauses:
-            return sql, params
+            sql = (
+                "SELECT e.id, 0.0 AS score, e.kind, e.administration_level, e.state, "  # noqa: S608
+                f"e.date, 1 AS words FROM {entries} e WHERE {visible}"
+            )
+            return sql, visible_params
+        sql, params = _candidates_sql(query.clauses, breadth)
+        sql += f" AND {visible}"
         # The rank (base.COVERAGE_WEIGHT): clauses met first, then title clauses, then the
         # engine's relevance; texts meeting fewer clauses than required are left out.
         ranked = (
             f"SELECT c.id, c.coverage * {COVERAGE_WEIGHT} + c.title_coverage * "  # noqa: S608
             f"{TITLE_COVERAGE_WEIGHT} + c.relevance AS score, c.kind, c.administration_level, "
-            f"c.state, c.date FROM ({sql}) c WHERE c.coverage >= %s"
+            f"c.state, c.date, 1 AS words FROM ({sql}) c WHERE c.coverage >= %s"
         )
-        return ranked, [*params, required(query.clauses, breadth)]
+        params = [*params, *visible_params, required(query.clauses, breadth)]
+        if not query.also:
+            return ranked, params
+        # The entries found by meaning join the matches with score 0 (below every match of the
+        # words); one found both ways keeps its score. Audiences and dates apply to them alike.
+        found = sorted(query.also)
+        united = (
+            "SELECT u.id, MAX(u.score) AS score, u.kind, u.administration_level, u.state, "  # noqa: S608
+            f"u.date, MAX(u.words) AS words FROM ({ranked} UNION ALL "
+            "SELECT e.id, 0.0, e.kind, e.administration_level, e.state, e.date, 0 "
+            f"FROM {entries} e WHERE e.entry_id IN ({_placeholders(found)}) AND {visible}) u "
+            "GROUP BY u.id, u.kind, u.administration_level, u.state, u.date"
+        )
+        return united, [*params, *found, *visible_params]
 
     @staticmethod
     def _chosen(request: SearchRequest, *, leave_out: str = "") -> tuple[str, list]:
@@ -239,6 +262,12 @@ class DatabaseBackend(SearchBackend):
         ]
         params += [*chosen_params, request.page_size, (page - 1) * request.page_size]
         params += chosen_params
+        if query.also:
+            parts.append(
+                "SELECT 'words', NULL, NULL, COUNT(*), NULL FROM matched m "  # noqa: S608
+                f"WHERE {chosen} AND m.words = 1"
+            )
+            params += chosen_params
         for name in _COLUMN_FACETS:
             condition, condition_params = self._chosen(request, leave_out=name)
             parts.append(
@@ -258,6 +287,7 @@ class DatabaseBackend(SearchBackend):
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         total = 0
+        word_total: int | None = None
         ranked = []
         counts: dict[str, dict[str, int]] = {}
         for part, value, entry, number, position in rows:
@@ -265,10 +295,17 @@ class DatabaseBackend(SearchBackend):
                 ranked.append((position, entry, number))
             elif part == "total":
                 total = int(number)
+            elif part == "words":
+                word_total = int(number)
             else:
                 counts.setdefault(part, {})[value] = int(number)
         scored = [(entry, number) for _position, entry, number in sorted(ranked)]
-        return _Answer(total=total, scored=scored, counts=counts)
+        return _Answer(
+            total=total,
+            word_total=total if word_total is None else word_total,
+            scored=scored,
+            counts=counts,
+        )
 
     def search(self, query: Query) -> SearchResults:
         request = query.request
@@ -278,7 +315,8 @@ class DatabaseBackend(SearchBackend):
 
         def total_at(breadth: Breadth) -> int:
             answers[breadth] = self._answer(query, breadth, request.page)
-            return answers[breadth].total
+            # Only the words decide whether to broaden: found by meaning, a text is no match.
+            return answers[breadth].word_total
 
         breadth = settled(query.clauses, STRICT, total_at)
         answer = answers[breadth]
@@ -310,6 +348,48 @@ class DatabaseBackend(SearchBackend):
             backend=connection.vendor,
             degraded=False,
         )
+
+    def vector_search(
+        self,
+        query: Query,
+        vector: np.ndarray,
+        *,
+        limit: int,
+        floor: float,
+        kinds: frozenset[str] = frozenset(),
+        exclude_keys: frozenset[str] = frozenset(),
+    ) -> list[VectorMatch]:
+        """Brute force over the process's matrix of stored vectors (`vector_matrix`); every
+        candidate is checked against the stored entries, so a stale matrix can only miss."""
+        request = query.request
+        since = day_start(request.date_from) if request.date_from else None
+        until = day_end(request.date_to) if request.date_to else None
+        candidates = nearest_entry_ids(
+            vector,
+            audiences=query.audiences,
+            kinds=kinds,
+            since=since,
+            until=until,
+            exclude_keys=exclude_keys,
+            limit=limit,
+            floor=floor,
+        )
+        visible = SearchEntry.objects.filter(
+            entry_id__in=[entry_id for entry_id, _similarity in candidates],
+            audience__in=query.audiences,
+        ).exclude(key__in=exclude_keys)
+        if kinds:
+            visible = visible.filter(kind__in=kinds)
+        if since is not None:
+            visible = visible.filter(date__gte=since)
+        if until is not None:
+            visible = visible.filter(date__lte=until)
+        shown = set(visible.values_list("entry_id", flat=True))
+        return [
+            VectorMatch(entry_id=entry_id, similarity=similarity)
+            for entry_id, similarity in candidates
+            if entry_id in shown
+        ][:limit]
 
     def suggest(self, text: str, audiences: frozenset[str], limit: int) -> list[Suggestion]:
         """Newest first, undated ones (profiles) last."""

@@ -16,6 +16,7 @@ from datetime import datetime
 from itertools import islice
 from typing import Any, TypeVar
 
+import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.safestring import mark_safe
@@ -23,13 +24,20 @@ from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 from elasticsearch.helpers import BulkIndexError
 
 from core.health import CheckResult
-from search.backends.base import BackendUnavailable, Progress, Query, SearchBackend, Suggestion
+from search.backends.base import (
+    BackendUnavailable,
+    Progress,
+    Query,
+    SearchBackend,
+    Suggestion,
+    VectorMatch,
+)
 from search.backends.database import DatabaseBackend
-from search.backends.es_query import FACET_FIELDS, count_body, search_body
+from search.backends.es_query import FACET_FIELDS, count_body, knn_body, search_body
 from search.backends.facets import page_bounds, query_facets
 from search.documents import alias_name, new_index
 from search.highlight import highlight
-from search.models import SearchEntry
+from search.models import EntryVector, SearchEntry
 from search.query import STRICT, Breadth, all_tokens, reachable, settled
 from search.types import SearchHit, SearchResults
 
@@ -51,7 +59,20 @@ def _client(url: str, timeout: int) -> Elasticsearch:
     return Elasticsearch(url, request_timeout=timeout, retry_on_timeout=False)
 
 
-def _document(entry: SearchEntry) -> dict[str, Any]:
+def _passages(entry_ids: list[str]) -> dict[str, list[dict[str, list[float]]]]:
+    """The stored vectors of these entries, as the `passages` of their documents."""
+    passages: dict[str, list[dict[str, list[float]]]] = {}
+    for entry_id, vector in (
+        EntryVector.objects.filter(entry_id__in=entry_ids)
+        .order_by("entry_id", "passage")
+        .values_list("entry_id", "vector")
+    ):
+        row = np.frombuffer(bytes(vector), dtype=np.float32)
+        passages.setdefault(entry_id, []).append({"vector": row.tolist()})
+    return passages
+
+
+def _document(entry: SearchEntry, passages: list[dict[str, list[float]]]) -> dict[str, Any]:
     return {
         "_index": alias_name(),
         "_id": entry.entry_id,
@@ -67,6 +88,7 @@ def _document(entry: SearchEntry) -> dict[str, Any]:
             "administration_level": entry.administration_level,
             "state": entry.state,
             "date": entry.date.isoformat() if entry.date else None,
+            "passages": passages,
         },
     }
 
@@ -79,8 +101,11 @@ def _actions(entry_ids: list[str]) -> list[dict[str, Any]]:
     present = {
         entry.entry_id: entry for entry in SearchEntry.objects.filter(entry_id__in=entry_ids)
     }
+    passages = _passages(list(present))
     return [
-        _document(present[entry_id]) if entry_id in present else _deletion(entry_id)
+        _document(present[entry_id], passages.get(entry_id, []))
+        if entry_id in present
+        else _deletion(entry_id)
         for entry_id in entry_ids
     ]
 
@@ -127,7 +152,11 @@ def _bulk_load(client: Elasticsearch, index_name: str, progress: Progress | None
     in_flight: deque[Future[int]] = deque()
     with ThreadPoolExecutor(max_workers=BULK_REQUESTS_IN_FLIGHT) as pool:
         while chunk := list(islice(entries, BULK_CHUNK)):
-            actions = [{**_document(entry), "_index": index_name} for entry in chunk]
+            passages = _passages([entry.entry_id for entry in chunk])
+            actions = [
+                {**_document(entry, passages.get(entry.entry_id, [])), "_index": index_name}
+                for entry in chunk
+            ]
             in_flight.append(pool.submit(_bulk_request, client, actions))
             if len(in_flight) >= BULK_REQUESTS_IN_FLIGHT:
                 sent = in_flight.popleft().result()
@@ -248,11 +277,16 @@ class ElasticsearchBackend(SearchBackend):
             # when little matches. So the broader steps are only counted, in the same request
             # as the first search, and at most one more search is needed.
             first = search_body(query, start, baseline=self.baseline, page=request.page)
-            counts = [count_body(query, step, baseline=self.baseline) for step in steps[1:]]
+            # Only the words decide whether to broaden: with entries found by meaning among
+            # the first search's matches, the first step is counted on its own too.
+            counted = steps if query.also else steps[1:]
+            counts = [count_body(query, step, baseline=self.baseline) for step in counted]
             responses = self._guarded(lambda client: _multi_search(client, [first, *counts]))
             totals = {
                 step: answer["hits"]["total"]["value"]
-                for step, answer in zip(steps, responses, strict=True)
+                for step, answer in zip(
+                    steps, responses[1:] if query.also else responses, strict=True
+                )
             }
             breadth = settled(query.clauses, start, totals.__getitem__)
             response = responses[0] if breadth == start else run(breadth, request.page)
@@ -281,6 +315,26 @@ class ElasticsearchBackend(SearchBackend):
             backend="elasticsearch",
             degraded=False,
         )
+
+    def vector_search(
+        self,
+        query: Query,
+        vector: np.ndarray,
+        *,
+        limit: int,
+        floor: float,
+        kinds: frozenset[str] = frozenset(),
+        exclude_keys: frozenset[str] = frozenset(),
+    ) -> list[VectorMatch]:
+        """A `knn` search over the passages, filtered like the word search."""
+        body = knn_body(query, vector.tolist(), limit=limit, kinds=kinds, exclude_keys=exclude_keys)
+        response = self._guarded(lambda client: client.search(index=alias_name(), body=body).body)
+        matches = [
+            # Elasticsearch scores cosine similarity as (1 + cosine) / 2.
+            VectorMatch(entry_id=hit["_source"]["entry_id"], similarity=2 * hit["_score"] - 1)
+            for hit in response["hits"]["hits"]
+        ]
+        return [match for match in matches if match.similarity >= floor]
 
     def suggest(self, text: str, audiences: frozenset[str], limit: int) -> list[Suggestion]:
         def run(client: Elasticsearch) -> Any:

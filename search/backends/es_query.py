@@ -159,11 +159,19 @@ def _base_filters(query: Query) -> list[dict]:
     return filters
 
 
+def _with_meaning(words: dict, also: frozenset[str]) -> dict:
+    """The entries found by meaning (`Query.also`) match besides the words, with score 0."""
+    if not also:
+        return words
+    found = {"constant_score": {"filter": {"terms": {"entry_id": sorted(also)}}, "boost": 0}}
+    return {"bool": {"should": [words, found], "minimum_should_match": 1}}
+
+
 def search_body(query: Query, breadth: Breadth, *, baseline: bool, page: int) -> dict:
     request = query.request
     facet_filters = _facet_filters(request)
     if query.clauses:
-        must = [_match_query(query, breadth, baseline=baseline)]
+        must = [_with_meaning(_match_query(query, breadth, baseline=baseline), query.also)]
     else:
         must = [{"match_all": {}}]
     aggregations = {}
@@ -208,4 +216,37 @@ def count_body(query: Query, breadth: Breadth, *, baseline: bool) -> dict:
         "query": {"bool": {"filter": [_match_query(query, breadth, baseline=baseline), *filters]}},
         "size": 0,
         "track_total_hits": BROADEN_BELOW,
+    }
+
+
+# Candidates each shard compares exactly per hit wanted: the HNSW graph is approximate.
+KNN_CANDIDATES_PER_HIT = 10
+
+
+def knn_body(
+    query: Query,
+    vector: list[float],
+    *,
+    limit: int,
+    kinds: frozenset[str],
+    exclude_keys: frozenset[str],
+) -> dict:
+    """The entries whose best passage is nearest to `vector`, within the query's audiences and
+    date range (and `kinds`), without `exclude_keys`: the other facet filters are applied by
+    the caller, as for the database backends."""
+    filters = _base_filters(query)
+    if kinds:
+        filters.append({"terms": {"kind": sorted(kinds)}})
+    if exclude_keys:
+        filters.append({"bool": {"must_not": [{"terms": {"key": sorted(exclude_keys)}}]}})
+    return {
+        "knn": {
+            "field": "passages.vector",
+            "query_vector": vector,
+            "k": limit,
+            "num_candidates": max(100, limit * KNN_CANDIDATES_PER_HIT),
+            "filter": filters,
+        },
+        "size": limit,
+        "_source": ["entry_id"],
     }

@@ -26,6 +26,9 @@ CATEGORIES = (
     "Teiltreffer",
     "Umschreibung",
 )
+# How a judged query is searched: by words and meaning fused (as `search.api.search` does with
+# SEARCH_VECTORS on), by words alone, or by meaning alone.
+MODES = ("hybrid", "words", "meaning")
 
 
 @dataclass(frozen=True)
@@ -101,28 +104,39 @@ def score_by_category(outcomes: Sequence[Outcome]) -> dict[str, Scores]:
 
 
 def run_judged_set(
-    backend: str, *, viewer: Any = None, follow_suggestion: bool = False
+    backend: str, *, viewer: Any = None, follow_suggestion: bool = False, mode: str = "words"
 ) -> list[Outcome]:
     """Every judged query through `search.api.search_with_backend`, as an anonymous visitor.
 
     With `follow_suggestion`, a query whose answer offers "Meinten Sie …?" is judged by the
-    results of the suggested query: what a user sees after one click. Needs the demo content in
-    the database and in the backend's index.
+    results of the suggested query: what a user sees after one click. `mode` is one of MODES.
+    Needs the demo content in the database and in the backend's index (and its vectors for the
+    modes with meaning).
     """
     from django.contrib.auth.models import AnonymousUser
 
     from hub.models import PracticePage
-    from search.api import SearchRequest, search_with_backend
+    from search.api import SearchRequest, search_with_backend, vector_only_search
 
     viewer = viewer if viewer is not None else AnonymousUser()
     slugs = {f"practice:{pk}": slug for pk, slug in PracticePage.objects.values_list("pk", "slug")}
 
     def ask(text: str) -> Any:
         request = SearchRequest(text=text, kinds=frozenset({"practice"}), page_size=CUTOFF)
-        return search_with_backend(request, viewer=viewer, backend=backend)
+        return search_with_backend(
+            request, viewer=viewer, backend=backend, vectors=mode == "hybrid"
+        )
 
     outcomes = []
     for judgement in judgements():
+        if mode == "meaning":
+            request = SearchRequest(
+                text=judgement.text, kinds=frozenset({"practice"}), page_size=CUTOFF
+            )
+            hits = vector_only_search(request, viewer=viewer, backend=backend)
+            ranked = tuple(slugs.get(hit.key, hit.key) for hit in hits)
+            outcomes.append(Outcome(judgement=judgement, ranked=ranked, total=len(hits)))
+            continue
         results = ask(judgement.text)
         if follow_suggestion and results.suggestion:
             results = ask(results.suggestion)

@@ -4,8 +4,10 @@ rebuild  recreate the database index from the content, then a new Elasticsearch 
          replaces the old one behind the alias (no downtime)
 sync     index new messages a stopped process left waiting, then send the changes waiting in
          the outbox to Elasticsearch
+vectors  embed every entry that has no vectors yet (after failed embeddings, or when
+         SEARCH_VECTORS was off while content changed)
 status   documents per kind in the indexes versus the content, the new messages waiting for
-         the index, and the outbox length
+         the index, the entries without vectors, and the outbox length
 """
 
 from __future__ import annotations
@@ -22,24 +24,28 @@ from search.indexing import database_counts, rebuild, total_sources
 from search.models import Kind, OutboxItem, PendingRefresh, SearchEntry
 from search.outbox import outbox_replay
 from search.pending import refresh_pending
+from search.vectors import missing_entry_ids, update_vectors, vectors_enabled
 
-ACTIONS = ("rebuild", "sync", "status")
+ACTIONS = ("rebuild", "sync", "vectors", "status")
 
 
 class Command(BaseCommand):
-    help = "Suchindex verwalten: rebuild (neu aufbauen), sync (Warteschlange senden), status."
+    help = (
+        "Suchindex verwalten: rebuild (neu aufbauen), sync (Warteschlange senden), "
+        "vectors (fehlende Vektoren berechnen), status."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", nargs="?", help="rebuild, sync oder status")
+        parser.add_argument("action", nargs="?", help="rebuild, sync, vectors oder status")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action not in ACTIONS:
             raise CommandError(
-                f"Unbekannte Aktion {action!r}. Erlaubt sind: rebuild, sync oder status "
-                "(z. B. „manage.py search_index status“)."
+                f"Unbekannte Aktion {action!r}. Erlaubt sind: rebuild, sync, vectors oder "
+                "status (z. B. „manage.py search_index status“)."
                 if action
-                else "Bitte eine Aktion angeben: rebuild, sync oder status."
+                else "Bitte eine Aktion angeben: rebuild, sync, vectors oder status."
             )
         self.show_progress = options["verbosity"] > 0
         getattr(self, f"_{action}")()
@@ -92,6 +98,14 @@ class Command(BaseCommand):
                 ) from error
         self.stdout.write(f"{sent} Änderungen an Elasticsearch gesendet.")
 
+    def _vectors(self) -> None:
+        if not vectors_enabled():
+            raise CommandError("Die Bedeutungssuche ist ausgeschaltet (SEARCH_VECTORS).")
+        missing = missing_entry_ids()
+        with self._bar("Vektoren", len(missing)) as bar:
+            embedded = update_vectors(missing, progress=bar.update)
+        self.stdout.write(f"{embedded} Abschnitte für {len(missing)} Einträge eingebettet.")
+
     def _status(self) -> None:
         content = database_counts()
         entries = DatabaseBackend().counts()
@@ -115,4 +129,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Neue Nachrichten, noch nicht indexiert: {PendingRefresh.objects.count()}"
         )
+        if vectors_enabled():
+            self.stdout.write(f"Einträge ohne Vektoren: {len(missing_entry_ids())}")
+        else:
+            self.stdout.write("Bedeutungssuche: ausgeschaltet (SEARCH_VECTORS)")
         self.stdout.write(f"Warteschlange (Outbox): {OutboxItem.objects.count()}")
