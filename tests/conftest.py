@@ -25,6 +25,16 @@ def _clear_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_analysis_lists() -> Iterator[None]:
+    """The analysis lists are kept per process and rechecked once a second: word parts or
+    synonyms a test stored (and rolled back) must not shape the next test's analysis."""
+    yield
+    from search.analysis import lists_changed
+
+    lists_changed()
+
+
+@pytest.fixture(autouse=True)
 def _search_vectors(request: pytest.FixtureRequest, settings: Any) -> None:
     """Embedding with the real model costs about a second per few entries: only tests marked
     `vectors` embed what they create; every other test searches by words alone."""
