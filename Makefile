@@ -46,7 +46,10 @@ node_modules/.installed: package.json package-lock.json
 run: export WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 run: $(BIN)/.installed
 	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo
+	SEARCH_VECTORS=false $(MANAGE) seed_demo
+	@echo "Die Suche findet alles sofort nach Wörtern; die Vektoren für die Suche nach Bedeutung"
+	@echo "rechnet ein Hintergrundprozess (einige Minuten, Protokoll: var/search-vectors.log)."
+	mkdir -p var && $(MANAGE) search_index vectors > var/search-vectors.log 2>&1 &
 	@echo "Kollegium läuft auf http://$(HOST):$(PORT)/ (Redaktion: http://$(HOST):$(PORT)/admin/)"
 	DJANGO_SETTINGS_MODULE=hub.settings.dev $(BIN)/daphne -b $(HOST) -p $(PORT) hub.asgi:application
 

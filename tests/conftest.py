@@ -25,13 +25,16 @@ def _clear_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_analysis_lists() -> Iterator[None]:
-    """The analysis lists are kept per process and rechecked once a second: word parts or
-    synonyms a test stored (and rolled back) must not shape the next test's analysis."""
+def _fresh_search_state() -> Iterator[None]:
+    """The analysis lists and the vector matrix are kept per process and rechecked once a
+    second: word parts, synonyms or vectors a test stored (and rolled back) must not shape the
+    next test's search."""
     yield
     from search.analysis import lists_changed
+    from search.backends.vector_matrix import announce_change
 
     lists_changed()
+    announce_change()
 
 
 @pytest.fixture(autouse=True)

@@ -101,7 +101,9 @@ def demo_site(*, production: bool = False) -> Iterator[DemoSite]:
         )
         setup_env = dict(os.environ)
         _manage("migrate", "--noinput", env=setup_env)
-        _manage("seed_demo", env=setup_env)
+        # Pages and screenshots need the demo's words, not its vectors (minutes of embedding);
+        # searches still embed the query, as in production.
+        _manage("seed_demo", env={**setup_env, "SEARCH_VECTORS": "false"})
         server_env = dict(setup_env)
         if production:
             server_env.update(

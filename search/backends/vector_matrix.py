@@ -3,26 +3,30 @@ vector, held in memory per process.
 
 Why brute force: one matrix product over 100,000 entries' passages takes milliseconds and
 needs nothing installed in the database (pgvector needs a server extension, sqlite-vec also
-scans every blob and would read them from disk on each query). The matrix is loaded again
-when `search.vectors` announces new vectors (a generation in the shared cache). Audiences and
-dates in the matrix only pre-select: the database backend checks every candidate against the
-stored entries, which are the truth, before it is shown.
+scans every blob and would read them from disk on each query). The matrix is loaded again when
+the stored rows changed: the process that wrote them at once (`announce_change`), every other
+process (a web server while `search_index vectors` or a task worker embeds) within a second, by a
+stamp of the tables it reads (row counts, the newest vector id, the newest entry write). The
+stamp lives in the database, not the cache: without Redis each process has a cache of its own.
+Audiences and dates in the matrix only pre-select: the database backend checks every candidate
+against the stored entries, which are the truth, before it is shown.
 """
 
 from __future__ import annotations
 
 import threading
-import uuid
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from django.core.cache import cache
+from django.db.models import Count, Max
 
 from search.embedding import DIMENSIONS
 from search.models import EntryVector, SearchEntry
 
-GENERATION_KEY = "search:vectors-generation"
+# How long a process trusts its matrix before it compares the tables' stamp again.
+RECHECK_SECONDS = 1.0
 # Candidate passages read per wanted entry: an entry has up to three passages, and a few
 # candidates are dropped by the check against the stored entries.
 CANDIDATES_PER_ENTRY = 4
@@ -42,20 +46,24 @@ class _Matrix:
 
 
 _loaded: _Matrix | None = None
+_checked_at = 0.0
 _lock = threading.Lock()
 
 
 def announce_change() -> None:
-    """Stored vectors or entries changed: every process loads its matrix again."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    """Stored vectors or entries changed: this process loads its matrix again on its next
+    search; other processes notice the new stamp within RECHECK_SECONDS."""
+    global _loaded
+    _loaded = None
 
 
-def _generation() -> str:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return str(generation)
+def _stamp() -> str:
+    """Changes whenever the rows the matrix is made of change: changed vectors are deleted
+    and inserted anew (`search.vectors`), so they get new ids, and every stored entry gets a
+    new `indexed_at`."""
+    vectors = EntryVector.objects.aggregate(count=Count("pk"), newest=Max("pk"))
+    entries = SearchEntry.objects.aggregate(count=Count("pk"), newest=Max("indexed_at"))
+    return f"{vectors['count']}:{vectors['newest']}:{entries['count']}:{entries['newest']}"
 
 
 def _codes(values: list[str]) -> tuple[np.ndarray, dict[str, int]]:
@@ -99,14 +107,18 @@ def _load(generation: str) -> _Matrix:
 
 
 def _matrix() -> _Matrix:
-    global _loaded
-    generation = _generation()
+    global _loaded, _checked_at
     loaded = _loaded
-    if loaded is not None and loaded.generation == generation:
+    now = time.monotonic()
+    if loaded is not None and now - _checked_at < RECHECK_SECONDS:
+        return loaded
+    stamp = _stamp()
+    _checked_at = now
+    if loaded is not None and loaded.generation == stamp:
         return loaded
     with _lock:
-        if _loaded is None or _loaded.generation != generation:
-            _loaded = _load(generation)
+        if _loaded is None or _loaded.generation != stamp:
+            _loaded = _load(stamp)
         return _loaded
 
 
