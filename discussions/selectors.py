@@ -153,6 +153,15 @@ def readable_channels(*, viewer: Viewer) -> QuerySet[Channel]:
     ).distinct()
 
 
+def channel_readers(*, channel: Channel) -> QuerySet[User]:
+    """The members `can_read` lets read the channel, as one query: every approved member for
+    an open channel, its members for a private one."""
+    readers = User.objects.filter(is_active=True, approval=Approval.APPROVED)
+    if is_open_to_members(channel):
+        return readers
+    return readers.filter(channel_memberships__channel=channel)
+
+
 def can_post(*, viewer: Viewer, channel: Channel) -> bool:
     """Members of a channel that is not archived write, reply and react there."""
     return (
