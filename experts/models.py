@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from discussions.models import Question
+from peer_learning.models import LearningWish
 
 
 class RoutingPreference(models.Model):
@@ -27,14 +28,22 @@ class RoutingPreference(models.Model):
 
 
 class HelpRequest(models.Model):
-    """A question offered to one member, with the reason shown to them. The rows are the
-    weekly limit's count, so they stay after the question is answered."""
+    """A question or a learning wish offered to one member, with the reason shown to them.
+    The rows are the weekly limit's count (questions and wishes together), so they stay after
+    the question is answered."""
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="help_requests"
     )
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="help_requests", null=True, blank=True
+    )
+    wish = models.ForeignKey(
+        LearningWish,
+        on_delete=models.CASCADE,
+        related_name="help_requests",
+        null=True,
+        blank=True,
     )
     reason = models.CharField(_("Grund"), max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -49,7 +58,17 @@ class HelpRequest(models.Model):
                 fields=["member", "question"],
                 condition=Q(question__isnull=False),
                 name="experts_one_request_per_question",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["member", "wish"],
+                condition=Q(wish__isnull=False),
+                name="experts_one_request_per_wish",
+            ),
+            models.CheckConstraint(
+                condition=Q(question__isnull=False, wish__isnull=True)
+                | Q(question__isnull=True, wish__isnull=False),
+                name="experts_request_for_question_or_wish",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
-"""The experts app's part of a member's data export: the questions offered to them and their
-choice to be asked. Account deletion needs no eraser: the rows cascade with the account."""
+"""The experts app's part of a member's data export: the questions and learning wishes offered
+to them and their choice to be asked. Account deletion needs no eraser: the rows cascade with
+the account."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from members.models import User
 
 
 def export_experts(user: User) -> dict[str, Any]:
-    requests = HelpRequest.objects.filter(member=user).select_related("question")
+    requests = HelpRequest.objects.filter(member=user).select_related("question", "wish")
     return {
         "questions_routed_to_me": routing_enabled(member=user),
         "requests": [
             {
                 "question": request.question.title if request.question else None,
+                "learning_wish": request.wish.title if request.wish else None,
                 "reason": request.reason,
                 "created_at": request.created_at.isoformat(),
             }

@@ -1,5 +1,5 @@
-"""A question asked starts its routing. A signal, because the lower apps must not know that
-experts exist; connected with an explicit sender in `ExpertsConfig.ready()`."""
+"""A question asked or a learning wish posted starts its routing. A signal, because the lower
+apps must not know that experts exist; connected with explicit senders in `ready()`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from django.db.models.signals import post_save
 
 from core.tasks import enqueue_on_commit
 from discussions.models import Question
-from experts.tasks import route_question
+from experts.tasks import route_question, route_wish
+from peer_learning.models import LearningWish
 
 
 def _question_saved(sender: type[Question], instance: Question, created: bool, **_: Any) -> None:
@@ -19,5 +20,13 @@ def _question_saved(sender: type[Question], instance: Question, created: bool, *
         enqueue_on_commit(route_question, instance.pk)
 
 
+def _wish_saved(
+    sender: type[LearningWish], instance: LearningWish, created: bool, **_: Any
+) -> None:
+    if created:
+        enqueue_on_commit(route_wish, instance.pk)
+
+
 def connect() -> None:
     post_save.connect(_question_saved, sender=Question, dispatch_uid="experts_route_question")
+    post_save.connect(_wish_saved, sender=LearningWish, dispatch_uid="experts_route_wish")

@@ -20,8 +20,9 @@ from experts.models import RoutingPreference
 from hub.knowledge.selectors import published_practice_pages
 from hub.models import Topic
 from members.models import ExpertiseTag, User
-from members.selectors import Viewer, is_network_member
+from members.selectors import Viewer, is_network_member, network_members
 from network.selectors import followed_topics
+from peer_learning.models import LearningWish
 from peer_learning.selectors import readable_courses
 
 # At most this many members are asked about one question or wish.
@@ -227,3 +228,19 @@ def open_questions_for(*, member: Viewer, now: datetime | None = None) -> QueryS
 def routing_enabled(*, member: Viewer) -> bool:
     """ "Fragen an mich weiterleiten" is on unless the member switched it off."""
     return not RoutingPreference.objects.filter(member_id=member.pk, enabled=False).exists()
+
+
+def wish_tokens(wish: LearningWish) -> TextTokens:
+    """What a wish speaks of: its title, text and topics."""
+    names = wish.topics.values_list("name", flat=True)
+    return TextTokens.of(wish.title, wish.text, *names)
+
+
+def experts_for_wish(wish: LearningWish) -> list[Match]:
+    """Who is told about a learning wish: any member of the network but its author."""
+    return experts_for(
+        text=wish_tokens(wish),
+        topic_ids=set(wish.topics.values_list("pk", flat=True)),
+        readers=network_members(),
+        exclude=[wish.author_id],
+    )

@@ -17,10 +17,11 @@ from discussions.services.channels import channel_create, channel_invite, channe
 from discussions.services.messages import message_post
 from experts.models import HelpRequest
 from experts.selectors import WEEKLY_LIMIT, experts_for_question, open_questions_for
-from experts.services import question_route, routing_preference_set
+from experts.services import question_route, routing_preference_set, wish_route
 from hub.models import Topic
 from members.models import Approval
 from network.services import follow_set
+from peer_learning.wish_services import wish_create
 from tests.discussions.sockets import connect, receive_until
 from tests.experts.conftest import ask, tag
 from tests.factories import MemberFactory, practice_page_create
@@ -227,3 +228,13 @@ async def test_the_expert_is_asked_live(asker, expert, channel):
     assert event["kind"] == "question_request"
     assert event["text"].endswith("weil Sie bei „E-Akte“ helfen.")
     assert event["url"] == reverse("discussions:permalink", args=[question.pk])
+
+
+def test_questions_and_learning_wishes_share_the_weekly_limit(asker, expert, channel):
+    for n in range(WEEKLY_LIMIT):
+        question_route(question=ask(asker, channel, f"{TITLE} Teil {n}"))
+
+    wish = wish_create(author=asker, title="E-Akte im Bürgeramt einführen", format="any")
+    wish_route(wish=wish)
+
+    assert HelpRequest.objects.filter(member=expert, wish=wish).count() == 0
