@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from search.analysis import QueryWord, compose_text, index_tokens, query_word
+from search.analysis import (
+    QueryWord,
+    compose_text,
+    index_tokens,
+    light_stem,
+    normalize_word,
+    query_word,
+    split_word_delimiters,
+)
 
 # A title speaks of the question when this many of its words are in it (or all, if fewer).
 TITLE_WORDS_NEEDED = 2
@@ -19,19 +27,35 @@ TITLE_WORDS_NEEDED = 2
 
 @dataclass(frozen=True)
 class TextTokens:
-    """The analysed tokens of a text, as the index would store them."""
+    """A text as the index stores it (`tokens`, compound parts included) and its whole words
+    alone (`words`, stemmed, hyphenated words also in their parts: "E-Akte" is "eakt", "e" and
+    "akt")."""
 
     tokens: frozenset[str]
+    words: frozenset[str]
 
     @classmethod
     def of(cls, *texts: str) -> TextTokens:
-        return cls(frozenset(index_tokens(" ".join(texts))))
+        text = compose_text(" ".join(texts))
+        words = {
+            light_stem(normalize_word(part))
+            for piece in text.split()
+            for part in split_word_delimiters(piece)
+        }
+        return cls(frozenset(index_tokens(text)), frozenset(words))
 
     def has(self, word: QueryWord) -> bool:
-        """The word's own token, or all of its compound parts together."""
-        return word.token in self.tokens or (
-            bool(word.parts) and self.tokens.issuperset(word.parts)
-        )
+        """The word's own token, or all of its compound parts together, anywhere in the
+        text's tokens: "Bürger" is in "Bürgerbeteiligung"."""
+        return word.token in self.tokens or self._has_parts(word)
+
+    def has_word(self, word: QueryWord) -> bool:
+        """The word as a whole word of the text, or all of its compound parts: "Führung" is
+        not in "Einführung", though the index finds the part there."""
+        return word.token in self.words or self._has_parts(word)
+
+    def _has_parts(self, word: QueryWord) -> bool:
+        return bool(word.parts) and self.tokens.issuperset(word.parts)
 
 
 def phrase_words(phrase: str) -> list[QueryWord]:
@@ -47,14 +71,18 @@ def phrase_words(phrase: str) -> list[QueryWord]:
 
 
 def phrase_matches(words: Iterable[QueryWord], text: TextTokens) -> bool:
-    """Every word of a short phrase (a tag) is in the text."""
+    """Every word of a short phrase (a tag) is in the text. A one-word tag must stand as a word
+    (or all its parts must); the words of a longer tag may also be compound parts of the text,
+    so "Beteiligung der Bürger" matches "Bürgerbeteiligung"."""
     words = list(words)
+    if len(words) == 1:
+        return text.has_word(words[0])
     return bool(words) and all(text.has(word) for word in words)
 
 
 def title_matches(words: Iterable[QueryWord], text: TextTokens) -> bool:
-    """Enough of a title's words are in the text: all of a short title, else at least
-    `TITLE_WORDS_NEEDED`."""
+    """Enough of a title's words stand in the text as words: all of a short title, else at
+    least `TITLE_WORDS_NEEDED`."""
     words = list(words)
-    found = sum(1 for word in words if text.has(word))
+    found = sum(1 for word in words if text.has_word(word))
     return bool(words) and found >= min(len(words), TITLE_WORDS_NEEDED)

@@ -319,7 +319,8 @@ def seed_wishes(context: DemoContext, report: DemoReport) -> None:
                 topics=Topic.objects.filter(name__in=topic_names),
                 format=wish_format,
             )
-            voters = [person for person in people if person.pk != author.pk][:votes]
+            # The colleagues after the author: each wish gets other supporters.
+            voters = (people[author_index + 1 :] + people[:author_index])[:votes]
             for voter in voters:
                 wish_vote_set(member=voter, wish=wish, voting=True)
         report.count("Lernwünsche")

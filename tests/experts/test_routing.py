@@ -238,3 +238,12 @@ def test_questions_and_learning_wishes_share_the_weekly_limit(asker, expert, cha
     wish_route(wish=wish)
 
     assert HelpRequest.objects.filter(member=expert, wish=wish).count() == 0
+
+
+def test_a_one_word_tag_is_not_found_inside_another_word(asker, channel):
+    """The index splits "Einführung" into "ein" and "führung"; a tag "Führung" is not meant."""
+    tag(MemberFactory(), "Führung")
+
+    question = ask(asker, channel, "Wer hat die Einführung der E-Akte schon hinter sich?")
+
+    assert experts_for_question(question) == []
