@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from discussions.models import Question, QuestionState
 from discussions.selectors import QuestionFilters, channel_readers, question_list
 from experts.matching import TextTokens, phrase_matches, phrase_words, title_matches
-from experts.models import RoutingPreference
+from experts.models import HelpRequest, RoutingPreference
 from hub.knowledge.selectors import published_practice_pages
 from hub.models import Topic
 from members.models import ExpertiseTag, User
@@ -243,4 +243,13 @@ def experts_for_wish(wish: LearningWish) -> list[Match]:
         topic_ids=set(wish.topics.values_list("pk", flat=True)),
         readers=network_members(),
         exclude=[wish.author_id],
+    )
+
+
+def wish_request_reasons_for(*, member: Viewer, wish_ids: Iterable[int]) -> dict[int, str]:
+    """Why the member was asked about these learning wishes: wish id -> reason."""
+    return dict(
+        HelpRequest.objects.filter(member_id=member.pk, wish_id__in=list(wish_ids)).values_list(
+            "wish_id", "reason"
+        )
     )

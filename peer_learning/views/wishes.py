@@ -42,6 +42,7 @@ def wish_board(request: AuthenticatedHttpRequest) -> HttpResponse:
         order = form.cleaned_data["order"] or order
     wishes = wish_selectors.wish_board(viewer=request.user, topic=topic, order=order)
     page = Paginator(wishes, WISHES_PER_PAGE).get_page(request.GET.get("seite"))
+    cards = wish_selectors.wish_cards(wishes=page, viewer=request.user)
     query = request.GET.copy()
     query.pop("seite", None)
     return render(
@@ -50,7 +51,8 @@ def wish_board(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "cards": wish_selectors.wish_cards(wishes=page, viewer=request.user),
+            "cards": cards,
+            "wish_ids": [card.wish.pk for card in cards],
             "query_string": query.urlencode(),
         },
     )

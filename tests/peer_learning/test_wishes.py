@@ -3,7 +3,9 @@ the mail to the wishers once the editors approved it; who may do what; the membe
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.personal_data import contributors
@@ -137,6 +139,31 @@ def test_members_whose_tags_match_are_told_by_mail_within_the_same_limits(
     assert message.to == [expert.email]
     assert "Wir fragen Sie, weil Sie bei „Bürgerbeteiligung“ helfen." in message.body
     assert f"/lernen/anbieten/?wunsch={wish.pk}" in message.body
+    board = client_for(expert).get(reverse("peer_learning:wishes")).content.decode()
+    assert "Wir fragen Sie, weil Sie bei „Bürgerbeteiligung“ helfen." in board
+    assert (
+        "Wir fragen Sie"
+        not in client_for(author).get(reverse("peer_learning:wishes")).content.decode()
+    )
+
+
+def test_the_board_query_count_does_not_grow_with_wishes():
+    topic = Topic.objects.create(name="E-Akte")
+    viewer = MemberFactory()
+    client = client_for(viewer)
+
+    def board_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("peer_learning:wishes")).status_code == 200
+        return len(queries)
+
+    make_wish(MemberFactory(), topics=[topic])
+    client.get(reverse("peer_learning:wishes"))
+    few = board_queries()
+    for n in range(8):
+        wish = make_wish(MemberFactory(), f"Wunsch Nummer {n}", topics=[topic])
+        wish_vote_set(member=viewer, wish=wish, voting=True)
+    assert board_queries() == few
 
 
 def test_wish_to_offer_to_approved_course_mails_every_wisher_once(
