@@ -176,11 +176,13 @@ def presence(
     }
 
 
-def notification_new(*, message: Message, kind: str, unread: int) -> dict[str, Any]:
+def notification_new(
+    *, message: Message, kind: str, unread: int, detail: str = ""
+) -> dict[str, Any]:
     """For the recipient's tabs only: the badge count and what to announce. The text is in the
     site's language: the thread building it serves the author, whose language may differ."""
     with translation.override(settings.LANGUAGE_CODE):
-        text = notification_text(message=message, kind=kind)
+        text = notification_text(message=message, kind=kind, detail=detail)
     return {
         "type": NOTIFICATION_NEW,
         "kind": kind,
@@ -190,8 +192,14 @@ def notification_new(*, message: Message, kind: str, unread: int) -> dict[str, A
     }
 
 
-def notification_text(*, message: Message, kind: str) -> str:
-    """Expects the message's channel and author profile selected."""
+def notification_text(*, message: Message, kind: str, detail: str = "") -> str:
+    """Expects the message's channel and author profile selected. `detail` is the stored reason
+    of a routed question."""
+    if kind == "question_request":
+        return _(
+            "%(name)s hat in „%(channel)s“ eine Frage gestellt, die Sie beantworten könnten – "
+            "%(reason)s."
+        ) % {"name": member_name(message.author), "channel": message.channel.name, "reason": detail}
     if kind == "mention":
         text = _("%(name)s hat Sie in „%(channel)s“ erwähnt.")
     elif kind == "question_reply":

@@ -396,17 +396,23 @@ class NotificationKind(models.TextChoices):
     REPLY = "reply", _("Antwort auf Ihre Nachricht")
     QUESTION_REPLY = "question_reply", _("Antwort auf eine Frage, bei der Sie helfen")
     SOLUTION = "solution", _("Ihre Antwort ist die Lösung")
+    # A question routed to a member whose tags, courses or articles match it (experts app).
+    QUESTION_REQUEST = "question_request", _("Eine Frage, bei der Sie helfen können")
 
 
 class Notification(models.Model):
     """Something in a channel that concerns one member: a mention, a reply to them, a reply
-    to a question they offered to help with, or their reply marked as a question's solution."""
+    to a question they offered to help with, their reply marked as a question's solution, or a
+    question routed to them (with the reason in `detail`)."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel_notifications"
     )
     kind = models.CharField(max_length=20, choices=NotificationKind.choices)
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="notifications")
+    # Why the member is told, where the kind alone does not say it ("weil Sie bei „E-Akte“
+    # helfen"); stored rather than recomputed, since tags and courses change afterwards.
+    detail = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

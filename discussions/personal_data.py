@@ -80,6 +80,7 @@ def export_messages(user: User) -> dict[str, Any]:
         "notifications": [
             {
                 "kind": notification.kind,
+                "detail": notification.detail,
                 "message": notification.message_id,
                 "created_at": notification.created_at.isoformat(),
                 "read_at": notification.read_at.isoformat() if notification.read_at else None,

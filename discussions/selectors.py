@@ -43,7 +43,13 @@ from discussions.models import (
 from hub.models import Topic
 from members.avatars import NEUTRAL, Avatar
 from members.models import Approval, User, Visibility
-from members.selectors import Viewer, is_network_member, member_avatar, member_name
+from members.selectors import (
+    Viewer,
+    is_network_member,
+    member_avatar,
+    member_name,
+    network_members,
+)
 
 HISTORY_PAGE_SIZE = 50
 MODERATE_PERMISSION = "discussions.moderate_channel"
@@ -151,6 +157,15 @@ def readable_channels(*, viewer: Viewer) -> QuerySet[Channel]:
     return Channel.objects.filter(
         Q(visibility=ChannelVisibility.OPEN) | Q(memberships__user=viewer)
     ).distinct()
+
+
+def channel_readers(*, channel: Channel) -> QuerySet[User]:
+    """The members `can_read` lets read the channel, as one query: every approved member for
+    an open channel, its members for a private one."""
+    readers = network_members()
+    if is_open_to_members(channel):
+        return readers
+    return readers.filter(channel_memberships__channel=channel)
 
 
 def can_post(*, viewer: Viewer, channel: Channel) -> bool:

@@ -581,7 +581,11 @@ def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
             "notifications": [
                 (
                     notification,
-                    notification_text(message=notification.message, kind=notification.kind),
+                    notification_text(
+                        message=notification.message,
+                        kind=notification.kind,
+                        detail=notification.detail,
+                    ),
                 )
                 for notification in selectors.notifications_for(viewer=request.user)[:100]
             ],

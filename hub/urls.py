@@ -24,6 +24,7 @@ urlpatterns = [
     path("austausch/", include("discussions.urls")),
     path("netzwerk/", include("network.urls")),
     path("suche/", include("search.urls")),
+    path("fachleute/", include("experts.urls")),
     # Wagtail's own login form would skip allauth's rate limits and MFA.
     path(
         "admin/login/",

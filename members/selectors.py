@@ -35,6 +35,11 @@ def is_network_member(viewer: Viewer) -> TypeGuard[User]:
     return viewer.is_authenticated and viewer.is_network_member
 
 
+def network_members() -> QuerySet[User]:
+    """The accounts `is_network_member` lets in, as one query: active and approved."""
+    return User.objects.filter(is_active=True, approval=Approval.APPROVED)
+
+
 def email_domain_admitted(email: str) -> bool:
     """Whether an address falls under the editors' allowlist of e-mail domains."""
     domain = normalise_domain(email.rpartition("@")[2])

@@ -11,7 +11,8 @@ class PeerLearningConfig(AppConfig):
 
         from core import demo, personal_data, sections
         from core.page_cache import page_cache_retire_receiver
-        from peer_learning.demo import seed_courses
+        from peer_learning import receivers
+        from peer_learning.demo import seed_courses, seed_wishes
         from peer_learning.models import Session
         from peer_learning.personal_data import export_learning
         from peer_learning.sections import topic_courses_section, upcoming_sessions_section
@@ -19,6 +20,8 @@ class PeerLearningConfig(AppConfig):
 
         personal_data.register("learning", export_learning, learning_erase)
         demo.register("peer_learning", seed_courses, order=20)
+        demo.register("learning_wishes", seed_wishes, order=25)
+        receivers.connect()
         sections.register_home_section("upcoming_sessions", upcoming_sessions_section, order=10)
         sections.register_topic_section("courses", topic_courses_section, order=10)
         # Cached pages list upcoming sessions; sessions change without a page being published.

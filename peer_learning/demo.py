@@ -26,8 +26,10 @@ from peer_learning.models import (
     CourseLevel,
     CoursePage,
     Delivery,
+    LearningWish,
     Registration,
     Session,
+    WishFormat,
 )
 from peer_learning.services import (
     attendance_record,
@@ -36,6 +38,7 @@ from peer_learning.services import (
     registration_create,
     session_create,
 )
+from peer_learning.wish_services import wish_create, wish_vote_set
 
 F = CourseFormat
 
@@ -265,3 +268,59 @@ def _seed_past_session(
     for person, rating, comment in zip(attendees, (5, 4, 5, 4), comments, strict=True):
         feedback_submit(session_id=session.pk, user=person, rating=rating, comment=comment)
     report.count("Termine")
+
+
+# (title, text, topic names, format, author index into PEOPLE, how many others say "+1")
+WISHES: tuple[tuple[str, str, tuple[str, ...], str, int, int], ...] = (
+    (
+        "Bürgerbeteiligung online moderieren",
+        "Wir planen unsere erste digitale Beteiligung zum Radverkehr. Wie hält man eine "
+        "Online-Versammlung mit 80 Leuten fair und lebendig?",
+        ("Bürgerbeteiligung",),
+        WishFormat.ONLINE,
+        4,
+        5,
+    ),
+    (
+        "Aktenplan für die E-Akte aufbauen",
+        "Unser Aktenplan stammt aus den 90ern. Wer hat ihn vor der E-Akte-Einführung "
+        "aufgeräumt, und wie lange hat das gedauert?",
+        ("E-Akte",),
+        WishFormat.ANY,
+        8,
+        3,
+    ),
+    (
+        "Barrierefreie PDF-Formulare erstellen",
+        "Wir müssen unsere Antragsformulare barrierefrei machen und wissen nicht, wo wir "
+        "anfangen sollen.",
+        ("Barrierefreiheit",),
+        WishFormat.ON_SITE,
+        2,
+        1,
+    ),
+)
+
+
+def seed_wishes(context: DemoContext, report: DemoReport) -> None:
+    """A few learning wishes with "+1"s, so the board is not empty. Seeded once."""
+    if LearningWish.objects.exists():
+        return
+    people = _people()
+    if len(people) < 10:
+        return
+    for title, text, topic_names, wish_format, author_index, votes in WISHES:
+        with transaction.atomic():
+            author = people[author_index]
+            wish = wish_create(
+                author=author,
+                title=title,
+                text=text,
+                topics=Topic.objects.filter(name__in=topic_names),
+                format=wish_format,
+            )
+            # The colleagues after the author: each wish gets other supporters.
+            voters = (people[author_index + 1 :] + people[:author_index])[:votes]
+            for voter in voters:
+                wish_vote_set(member=voter, wish=wish, voting=True)
+        report.count("Lernwünsche")

@@ -17,8 +17,11 @@ from peer_learning.models import (
     CourseLevel,
     CoursePage,
     Delivery,
+    LearningWish,
+    WishFormat,
     validate_web_url,
 )
+from peer_learning.wish_selectors import WISH_ORDER_INTEREST, WISH_ORDER_NEWEST
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -262,4 +265,61 @@ class FeedbackForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Die Trainer*innen sehen Bewertung und Kommentar ohne Ihren Namen."),
+    )
+
+
+class WishForm(forms.Form):
+    title = forms.CharField(
+        label=_("Was möchten Sie lernen?"),
+        max_length=200,
+        help_text=_("Zum Beispiel: „Wie führe ich eine Bürgerbeteiligung online durch?“"),
+    )
+    text = forms.CharField(
+        label=_("Worum es Ihnen genau geht"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Was Sie schon wissen, was Sie brauchen, wofür Sie es nutzen möchten."),
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Themen"),
+        required=False,
+        queryset=Topic.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    format = forms.ChoiceField(
+        label=_("Bevorzugtes Format"),
+        choices=WishFormat.choices,
+        initial=WishFormat.ANY,
+        widget=forms.RadioSelect,
+    )
+
+
+def course_form_initial_from_wish(wish: LearningWish) -> dict[str, Any]:
+    """ "Ich biete das an": the course offer form starts from the wish."""
+    return {
+        "title": wish.title[:120],
+        "summary": (wish.text or wish.title)[:300],
+        "description_text": wish.text,
+        "topics": list(wish.topics.all()),
+    }
+
+
+class WishFilterForm(forms.Form):
+    topic = forms.ModelChoiceField(
+        label=_("Thema"),
+        required=False,
+        queryset=Topic.objects.filter(learning_wishes__isnull=False).distinct(),
+        to_field_name="slug",
+        empty_label=_("Alle Themen"),
+        error_messages={"invalid_choice": _("Dieses Thema gibt es nicht.")},
+    )
+    order = forms.ChoiceField(
+        label=_("Sortierung"),
+        required=False,
+        choices=[
+            (WISH_ORDER_INTEREST, _("Meistgewünscht zuerst")),
+            (WISH_ORDER_NEWEST, _("Neueste zuerst")),
+        ],
+        error_messages={"invalid_choice": _("Diese Sortierung gibt es nicht.")},
     )

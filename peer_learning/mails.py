@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.links import absolute_url
 from core.mail import Attachment, Mail, mail_render
 from peer_learning.calendar import sessions_calendar
-from peer_learning.models import Registration, Session
+from peer_learning.models import CoursePage, Registration, Session
 
 
 @dataclass
@@ -164,4 +164,27 @@ def trainer_message(session: Session, *, sender_name: str, subject: str, body: s
         quote=body,
         facts=session_facts(session, with_meeting_link=True),
         action=session_link(session),
+    )
+
+
+def wish_course_message(course: CoursePage, sessions: list[Session]) -> Message:
+    """To a member who wished for what the course teaches, once it is published."""
+    facts = [(_("Impuls"), course.title)]
+    facts += [(_("Termin"), session_when(session)) for session in sessions]
+    return Message(
+        subject=_("Ihr Lernwunsch wird erfüllt: %(title)s") % {"title": course.title},
+        paragraphs=[
+            _(
+                "Sie hatten sich gewünscht, mehr darüber zu lernen – jetzt bietet eine Kollegin "
+                "oder ein Kollege dazu einen Impuls an."
+            ),
+            _("Hier sind die Termine; anmelden können Sie sich auf der Seite des Impulses.")
+            if sessions
+            else _(
+                "Termine stehen noch nicht fest; auf der Seite des Impulses sehen Sie sie, "
+                "sobald es welche gibt."
+            ),
+        ],
+        facts=facts,
+        action=(_("Zum Impuls"), absolute_url(course.url or "")),
     )

@@ -23,7 +23,7 @@ RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul"]
 
 # Paths of the site's own views under the catalogue; a course slug must not shadow them.
 RESERVED_COURSE_SLUGS = frozenset(
-    {"termine", "anbieten", "meine-impulse", "lernhistorie", "kalender", "anmeldungen"}
+    {"termine", "anbieten", "meine-impulse", "lernhistorie", "kalender", "anmeldungen", "wuensche"}
 )
 
 MIN_DURATION_MINUTES = 15
@@ -356,3 +356,71 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class WishFormat(models.TextChoices):
+    ONLINE = "online", _("Online")
+    ON_SITE = "on_site", _("Vor Ort")
+    ANY = "any", _("Egal")
+
+
+class LearningWish(models.Model):
+    """What a member wants to learn ("Lernwunsch"). Others add "+1"; a member who can teach it
+    offers a course, which is linked here, and once the editors publish that course everyone
+    who wished for it is told (`announced_at` keeps it to once). The wish goes with its
+    author's account."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learning_wishes"
+    )
+    title = models.CharField(_("Was möchten Sie lernen?"), max_length=200)
+    text = models.TextField(_("Worum es Ihnen genau geht"), max_length=2000, blank=True)
+    topics = models.ManyToManyField(
+        "hub.Topic", blank=True, related_name="learning_wishes", verbose_name=_("Themen")
+    )
+    format = models.CharField(
+        _("Bevorzugtes Format"), max_length=10, choices=WishFormat, default=WishFormat.ANY
+    )
+    created_at = models.DateTimeField(_("Geäußert am"), auto_now_add=True)
+    course = models.ForeignKey(
+        CoursePage,
+        verbose_name=_("Angebotener Impuls"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="wishes",
+    )
+    announced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Lernwunsch")
+        verbose_name_plural = _("Lernwünsche")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(format__in=WishFormat.values), name="learning_wish_format"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WishVote(models.Model):
+    """ "+1 – das möchte ich auch": once per member and wish."""
+
+    wish = models.ForeignKey(LearningWish, on_delete=models.CASCADE, related_name="votes")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wish_votes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Stimme für einen Lernwunsch")
+        verbose_name_plural = _("Stimmen für Lernwünsche")
+        constraints = [
+            models.UniqueConstraint(fields=["wish", "member"], name="one_vote_per_wish_and_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} on {self.wish_id}"

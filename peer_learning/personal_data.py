@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from members.models import User
-from peer_learning.models import CoursePage, Feedback, Registration
+from peer_learning.models import CoursePage, Feedback, LearningWish, Registration, WishVote
 
 
 def export_learning(user: User) -> dict[str, Any]:
@@ -39,4 +39,23 @@ def export_learning(user: User) -> dict[str, Any]:
             CoursePage.objects.filter(trainers=user).values_list("title", flat=True)
         ),
         "calendar_feed": hasattr(user, "calendar_feed"),
+        # Wishes and "+1"s go with the account (their keys cascade).
+        "learning_wishes": [
+            {
+                "title": wish.title,
+                "text": wish.text,
+                "topics": sorted(topic.name for topic in wish.topics.all()),
+                "format": wish.format,
+                "created_at": wish.created_at.isoformat(),
+            }
+            for wish in LearningWish.objects.filter(author=user)
+            .prefetch_related("topics")
+            .order_by("created_at", "pk")
+        ],
+        "learning_wish_votes": [
+            {"wish": vote.wish.title, "created_at": vote.created_at.isoformat()}
+            for vote in WishVote.objects.filter(member=user)
+            .select_related("wish")
+            .order_by("created_at", "pk")
+        ],
     }

@@ -4,7 +4,7 @@ served by Wagtail; their slugs may not be one of the prefixes used here
 
 from django.urls import path
 
-from peer_learning.views import catalogue, member, trainer
+from peer_learning.views import catalogue, member, trainer, wishes
 
 app_name = "peer_learning"
 
@@ -24,6 +24,9 @@ urlpatterns = [
     path("kalender/neu/", member.calendar_regenerate, name="calendar_regenerate"),
     path("kalender/<str:token>.ics", member.calendar_feed, name="feed"),
     path("anbieten/", trainer.course_create, name="course_create"),
+    path("wuensche/", wishes.wish_board, name="wishes"),
+    path("wuensche/neu/", wishes.wish_create, name="wish_create"),
+    path("wuensche/<int:pk>/plus-eins/", wishes.wish_vote, name="wish_vote"),
     path("meine-impulse/", trainer.dashboard, name="dashboard"),
     path("meine-impulse/<int:pk>/bearbeiten/", trainer.course_edit, name="course_edit"),
     path("meine-impulse/<int:pk>/einreichen/", trainer.course_submit, name="course_submit"),

@@ -94,6 +94,27 @@ def _notify_solution(reply: Message, actor: User) -> None:
     )
 
 
+def notifications_send(*, message: Message, kind: str, details: dict[int, str]) -> None:
+    """Tell each member in `details` (member id -> the reason shown) about the message, in the
+    page, live and in the digest; for other apps' notifications, such as routed questions. The
+    caller decides who may be told."""
+    Notification.objects.bulk_create(
+        Notification(recipient_id=user_id, kind=kind, message=message, detail=detail)
+        for user_id, detail in details.items()
+    )
+    shown = Message.objects.select_related("channel", "author__profile").get(pk=message.pk)
+    for user_id, detail in details.items():
+        _tell_member_on_commit(
+            user_id,
+            events.notification_new(
+                message=shown,
+                kind=kind,
+                detail=detail,
+                unread=unread_notification_count(user_id=user_id),
+            ),
+        )
+
+
 @transaction.atomic
 def notifications_mark_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
@@ -136,7 +157,7 @@ def _digest_mail_on_commit(user: User, notifications: list[Notification]) -> Non
     context = {
         "items": [
             {
-                "text": events.notification_text(message=n.message, kind=n.kind),
+                "text": events.notification_text(message=n.message, kind=n.kind, detail=n.detail),
                 "url": absolute_url("discussions:permalink", n.message_id),
             }
             for n in notifications

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "peer_learning",
     "network",
     "search",
+    "experts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

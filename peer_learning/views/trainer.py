@@ -18,8 +18,13 @@ from core.csv_export import csv_response
 from core.ratelimit import rate_limited
 from members.http import AuthenticatedHttpRequest
 from members.selectors import is_network_member
-from peer_learning import selectors, services
-from peer_learning.forms import CourseForm, MessageForm, SessionForm
+from peer_learning import selectors, services, wish_selectors, wish_services
+from peer_learning.forms import (
+    CourseForm,
+    MessageForm,
+    SessionForm,
+    course_form_initial_from_wish,
+)
 from peer_learning.models import CoursePage, Registration, RegistrationStatus, Session
 from peer_learning.views.shared import _error_text
 
@@ -44,15 +49,28 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @rate_limited("course_write", limit=20, period=3600)
 def course_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """ "Impuls anbieten"; with `wunsch` (from "Ich biete das an" on a learning wish) the form
+    starts from the wish and the new course is linked to it."""
     _member_required(request)
-    form = CourseForm(request.POST or None)
+    wish_id = request.POST.get("wunsch") or request.GET.get("wunsch") or ""
+    wish = (
+        wish_selectors.readable_wish(viewer=request.user, pk=int(wish_id))
+        if wish_id.isdigit()
+        else None
+    )
+    initial = course_form_initial_from_wish(wish) if wish is not None else None
+    form = CourseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
         try:
-            services.course_create(user=request.user, data=form.course_data(), submit=submit)
+            course = services.course_create(
+                user=request.user, data=form.course_data(), submit=submit
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if wish is not None:
+                wish_services.wish_course_link(wish=wish, course=course, user=request.user)
             if submit:
                 messages.success(
                     request, _("Ihr Impuls ist gespeichert und bei der Redaktion zur Prüfung.")
@@ -63,7 +81,7 @@ def course_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "peer_learning/course_form.html",
-        {"form": form, "course": None},
+        {"form": form, "course": None, "wish": wish},
         status=400 if form.errors else 200,
     )
 

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExpertsConfig(AppConfig):
+    name = "experts"
+    verbose_name = _("Fragen an Fachleute")
+
+    def ready(self) -> None:
+        from core import demo, personal_data
+        from experts import receivers
+        from experts.demo import seed_experts
+        from experts.personal_data import export_experts
+
+        receivers.connect()
+        # After the network's demo rows: the routed question needs the demo channels and tags.
+        demo.register("experts", seed_experts, order=60)
+        # The rows go with the account (their member keys cascade); nothing to anonymise.
+        personal_data.register("experts", export_experts)

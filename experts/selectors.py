@@ -1,0 +1,255 @@
+"""Who knows about a question or a wish, who may still be asked, and the open questions a
+member could answer."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from discussions.models import Question, QuestionState
+from discussions.selectors import QuestionFilters, channel_readers, question_list
+from experts.matching import TextTokens, phrase_matches, phrase_words, title_matches
+from experts.models import HelpRequest, RoutingPreference
+from hub.knowledge.selectors import published_practice_pages
+from hub.models import Topic
+from members.models import ExpertiseTag, User
+from members.selectors import Viewer, is_network_member, network_members
+from network.selectors import followed_topics
+from peer_learning.models import LearningWish
+from peer_learning.selectors import readable_courses
+
+# At most this many members are asked about one question or wish.
+MAX_ASKED = 5
+# No member is asked more often than this within `LIMIT_WINDOW`.
+WEEKLY_LIMIT = 3
+LIMIT_WINDOW = timedelta(days=7)
+# A question counts as open for "Offene Fragen" once it waited this long without an answer.
+OPEN_AFTER = timedelta(hours=24)
+
+# What each kind of evidence weighs: a tag the member chose says most, a course or article on
+# the subject less, a shared topic alone least (it does not reach MIN_SCORE on its own).
+TAG_SCORE = 3
+TITLE_SCORE = 2
+TOPIC_SCORE = 1
+MIN_SCORE = 2
+
+
+@dataclass(frozen=True)
+class Evidence:
+    score: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """A member who knows about the subject: the summed score and the strongest reason."""
+
+    member_id: int
+    score: int
+    reason: str
+
+
+def _tag_evidence(text: TextTokens) -> Iterable[tuple[int, Evidence]]:
+    words_by_tag: dict[str, list] = {}
+    rows = ExpertiseTag.objects.values_list("tag__name", "content_object__user_id")
+    for name, user_id in rows:
+        if name not in words_by_tag:
+            words_by_tag[name] = phrase_words(name)
+        if phrase_matches(words_by_tag[name], text):
+            yield user_id, Evidence(TAG_SCORE, _("weil Sie bei „%(tag)s“ helfen") % {"tag": name})
+
+
+def _titled_evidence(
+    rows: Iterable[tuple[int, str, int | None]],
+    topics_by_item: dict[int, set[int]],
+    *,
+    text: TextTokens,
+    topic_ids: set[int],
+    reason: str,
+) -> Iterable[tuple[int, Evidence]]:
+    """(item, title, member) rows whose title speaks of the text or that share its topics."""
+    for item_id, title, user_id in rows:
+        if user_id is None:
+            continue
+        score = TITLE_SCORE if title_matches(phrase_words(title), text) else 0
+        if topics_by_item.get(item_id, set()) & topic_ids:
+            score += TOPIC_SCORE
+        if score:
+            yield user_id, Evidence(score, reason % {"title": title})
+
+
+def _topics_by_item(through: QuerySet, item_field: str) -> dict[int, set[int]]:
+    topics: dict[int, set[int]] = defaultdict(set)
+    for item_id, topic_id in through.values_list(item_field, "topic_id"):
+        topics[item_id].add(topic_id)
+    return topics
+
+
+def _course_evidence(text: TextTokens, topic_ids: set[int]) -> Iterable[tuple[int, Evidence]]:
+    courses = readable_courses()
+    through = courses.model.topics.through.objects.filter(coursepage__in=courses.values("pk"))
+    return _titled_evidence(
+        courses.values_list("pk", "title", "trainers"),
+        _topics_by_item(through, "coursepage_id"),
+        text=text,
+        topic_ids=topic_ids,
+        reason=_("weil Sie den Impuls „%(title)s“ geben"),
+    )
+
+
+def _article_evidence(text: TextTokens, topic_ids: set[int]) -> Iterable[tuple[int, Evidence]]:
+    pages = published_practice_pages().filter(authors__profile__isnull=False)
+    through = pages.model.topics.through.objects.filter(practicepage__in=pages.values("pk"))
+    return _titled_evidence(
+        pages.values_list("pk", "title", "authors__profile__user_id"),
+        _topics_by_item(through, "practicepage_id"),
+        text=text,
+        topic_ids=topic_ids,
+        reason=_("weil Sie „%(title)s“ geschrieben haben"),
+    )
+
+
+def askable_members(*, readers: QuerySet[User], exclude: Iterable[int] = ()) -> QuerySet[User]:
+    """Of the readers, who may still be asked: not switched off, not the excluded (the asker,
+    those asked already), and asked fewer than `WEEKLY_LIMIT` times in the last seven days,
+    counted in the same query."""
+    since = timezone.now() - LIMIT_WINDOW
+    return (
+        readers.exclude(pk__in=list(exclude))
+        .exclude(routing_preference__enabled=False)
+        .annotate(recent=Count("help_requests", filter=Q(help_requests__created_at__gte=since)))
+        .filter(recent__lt=WEEKLY_LIMIT)
+    )
+
+
+def experts_for(
+    *,
+    text: TextTokens,
+    topic_ids: set[int],
+    readers: QuerySet[User],
+    exclude: Iterable[int] = (),
+    limit: int = MAX_ASKED,
+) -> list[Match]:
+    """Up to `limit` askable members whose tags, taught courses or written articles match the
+    text (analysed with the search's German chain) or its topics, best first."""
+    with translation.override(settings.LANGUAGE_CODE):
+        found: dict[int, list[Evidence]] = defaultdict(list)
+        for source in (
+            _tag_evidence(text),
+            _course_evidence(text, topic_ids),
+            _article_evidence(text, topic_ids),
+        ):
+            for user_id, evidence in source:
+                found[user_id].append(evidence)
+    scored = {
+        user_id: (sum(e.score for e in evidence), max(evidence, key=lambda e: e.score).reason)
+        for user_id, evidence in found.items()
+    }
+    candidates = [user_id for user_id, (score, _reason) in scored.items() if score >= MIN_SCORE]
+    askable = set(
+        askable_members(readers=readers, exclude=exclude)
+        .filter(pk__in=candidates)
+        .values_list("pk", flat=True)
+    )
+    ranked = sorted(askable, key=lambda user_id: (-scored[user_id][0], user_id))
+    return [Match(user_id, *scored[user_id]) for user_id in ranked[:limit]]
+
+
+def question_tokens(question: Question) -> TextTokens:
+    """What a question speaks of: its title, text and topics."""
+    names = question.topics.values_list("name", flat=True)
+    return TextTokens.of(question.title, question.message.source, *names)
+
+
+def experts_for_question(question: Question) -> list[Match]:
+    """Who is offered the question: readers of its channel other than the asker."""
+    channel = question.message.channel
+    return experts_for(
+        text=question_tokens(question),
+        topic_ids=set(question.topics.values_list("pk", flat=True)),
+        readers=channel_readers(channel=channel),
+        exclude=[question.message.author_id] if question.message.author_id else [],
+    )
+
+
+def helpable_topics(*, member: Viewer) -> QuerySet[Topic]:
+    """Topics the member can help with: the ones they follow and those named like one of
+    their "Ich kann helfen bei" tags (by the German chain, so a tag "E-Akte" finds the topic
+    "E-Akte und Digitalisierung")."""
+    if not is_network_member(member):
+        return Topic.objects.none()
+    tags = [
+        phrase_words(name)
+        for name in ExpertiseTag.objects.filter(content_object__user=member).values_list(
+            "tag__name", flat=True
+        )
+    ]
+    tagged = [
+        pk
+        for pk, name in Topic.objects.values_list("pk", "name")
+        if any(phrase_matches(words, TextTokens.of(name)) for words in tags)
+    ]
+    followed = followed_topics(member=member).values("pk")
+    return Topic.objects.filter(Q(pk__in=tagged) | Q(pk__in=followed))
+
+
+def open_questions_for(*, member: Viewer, now: datetime | None = None) -> QuerySet[Question]:
+    """Questions the member could answer, for the start page and the digest: still without an
+    answer 24 hours after they were asked, in a topic the member can help with
+    (`helpable_topics`), readable by the member (`question_list`), not their own; the longest
+    waiting first. Rows come as `question_list` gives them (asker, channel, topics and
+    `reply_count` loaded), so `discussions.selectors.question_cards` renders them; slice it
+    for a page section: `open_questions_for(member=request.user)[:5]`.
+    """
+    if not is_network_member(member):
+        return Question.objects.none()
+    asked_before = (now or timezone.now()) - OPEN_AFTER
+    return (
+        question_list(viewer=member, filters=QuestionFilters(state=QuestionState.OPEN))
+        .filter(
+            message__created_at__lte=asked_before,
+            # A subquery, not a join: the list's reply count must not multiply by topics.
+            pk__in=Question.objects.filter(
+                topics__in=helpable_topics(member=member).values("pk")
+            ).values("pk"),
+        )
+        .exclude(message__author=member)
+        .order_by("message_id")
+    )
+
+
+def routing_enabled(*, member: Viewer) -> bool:
+    """ "Fragen an mich weiterleiten" is on unless the member switched it off."""
+    return not RoutingPreference.objects.filter(member_id=member.pk, enabled=False).exists()
+
+
+def wish_tokens(wish: LearningWish) -> TextTokens:
+    """What a wish speaks of: its title, text and topics."""
+    names = wish.topics.values_list("name", flat=True)
+    return TextTokens.of(wish.title, wish.text, *names)
+
+
+def experts_for_wish(wish: LearningWish) -> list[Match]:
+    """Who is told about a learning wish: any member of the network but its author."""
+    return experts_for(
+        text=wish_tokens(wish),
+        topic_ids=set(wish.topics.values_list("pk", flat=True)),
+        readers=network_members(),
+        exclude=[wish.author_id],
+    )
+
+
+def wish_request_reasons_for(*, member: Viewer, wish_ids: Iterable[int]) -> dict[int, str]:
+    """Why the member was asked about these learning wishes: wish id -> reason."""
+    return dict(
+        HelpRequest.objects.filter(member_id=member.pk, wish_id__in=list(wish_ids)).values_list(
+            "wish_id", "reason"
+        )
+    )

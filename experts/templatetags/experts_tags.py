@@ -1,0 +1,38 @@
+"""The "Fragen an mich weiterleiten" form, for the notifications page of the discussions app,
+which does not know this app: the page loads the tag, and the tag reads the setting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from experts.forms import RoutingPreferenceForm
+from experts.selectors import routing_enabled, wish_request_reasons_for
+from members.selectors import is_network_member
+
+register = template.Library()
+
+
+@register.inclusion_tag("experts/routing_preference_form.html", takes_context=True)
+def routing_preference_form(context: template.Context) -> dict[str, Any]:
+    user = getattr(context.get("request"), "user", None)
+    if user is None or not is_network_member(user):
+        return {"shown": False}
+    form = RoutingPreferenceForm(initial={"enabled": routing_enabled(member=user)})
+    return {"shown": True, "form": form, "request": context.get("request")}
+
+
+@register.simple_tag(takes_context=True)
+def wish_request_reasons(context: template.Context, wish_ids: list[int]) -> dict[int, str]:
+    """Why the viewer was asked about each of these learning wishes (wish id -> reason), in one
+    query, for the board of the peer-learning app, which does not know this app."""
+    user = getattr(context.get("request"), "user", None)
+    if user is None or not is_network_member(user):
+        return {}
+    return wish_request_reasons_for(member=user, wish_ids=wish_ids)
+
+
+@register.filter
+def reason_for(reasons: dict[int, str], wish_id: int) -> str:
+    return reasons.get(wish_id, "")
