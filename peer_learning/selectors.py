@@ -519,3 +519,29 @@ def session_channel(*, session: Session, viewer: Viewer) -> Channel | None:
     if channel is None or not can_read(viewer=viewer, channel=channel):
         return None
     return channel
+
+
+def member_next_sessions(*, user: User, limit: int) -> QuerySet[Session]:
+    """The member's next planned sessions of published courses, as a participant (seat or
+    waiting list) or as a trainer, soonest first; each with `is_trainer` and
+    `registration_status` (empty for a trainer without a registration). One query."""
+    registration = Registration.objects.filter(session=OuterRef("pk"), user=user).exclude(
+        status=RegistrationStatus.CANCELLED
+    )
+    teaching = CoursePage.trainers.through.objects.filter(
+        coursepage_id=OuterRef("course_id"), user_id=user.pk
+    )
+    return (
+        Session.objects.filter(
+            Q(Exists(registration)) | Q(Exists(teaching)),
+            course__in=_live_courses(),
+            status=SessionStatus.PLANNED,
+            ends_at__gt=timezone.now(),
+        )
+        .annotate(
+            is_trainer=Exists(teaching),
+            registration_status=Subquery(registration.values("status")[:1]),
+        )
+        .select_related("course")
+        .order_by("starts_at", "pk")[:limit]
+    )

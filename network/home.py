@@ -1,0 +1,138 @@
+"""What follows feed on Mein Kollegium (core.sections): questions the member may answer in the
+topics they follow or help with, and new articles and courses in what they follow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.sections import Section
+from discussions.selectors import questions_to_help_with
+from hub.knowledge.selectors import article_teasers, public
+from hub.models import PracticePage, PracticePageAuthor
+from members.models import Profile
+from members.selectors import Viewer
+from network.selectors import followed_organisations, followed_people, followed_topics
+from peer_learning.models import CoursePage
+from peer_learning.selectors import readable_courses
+
+HELP_QUESTIONS = 5
+FOLLOWED_ARTICLES = 4
+FOLLOWED_COURSES = 4
+# What counts as new on the start page.
+FOLLOWED_NEW_DAYS = 14
+
+
+def _since() -> datetime:
+    return timezone.now() - timedelta(days=FOLLOWED_NEW_DAYS)
+
+
+def followed_new_articles(*, member: Viewer, limit: int) -> QuerySet[PracticePage]:
+    """Articles published in the last `FOLLOWED_NEW_DAYS` days in a topic the member follows,
+    by someone they follow or from an organisation they follow, newest first. One query
+    whatever the number of follows (they are subqueries)."""
+    topics = PracticePage.topics.through.objects.filter(
+        practicepage_id=OuterRef("pk"), topic__in=followed_topics(member=member).values("pk")
+    )
+    authors = PracticePageAuthor.objects.filter(
+        page_id=OuterRef("pk"),
+        profile__user__in=followed_people(member=member).values("pk"),
+    )
+    return (
+        public(PracticePage.objects.live())
+        .filter(
+            Q(Exists(topics))
+            | Q(Exists(authors))
+            | Q(organisation__in=followed_organisations(member=member).values("pk")),
+            first_published_at__gte=_since(),
+        )
+        .select_related("organisation")
+        .order_by("-first_published_at", "-pk")[:limit]
+    )
+
+
+def followed_new_courses(*, member: Viewer, limit: int) -> QuerySet[CoursePage]:
+    """Courses published in the last `FOLLOWED_NEW_DAYS` days in a topic the member follows,
+    taught by someone they follow or by a member of an organisation they follow."""
+    topics = CoursePage.topics.through.objects.filter(
+        coursepage_id=OuterRef("pk"), topic__in=followed_topics(member=member).values("pk")
+    )
+    trainers = CoursePage.trainers.through.objects.filter(coursepage_id=OuterRef("pk")).filter(
+        Q(user__in=followed_people(member=member).values("pk"))
+        | Q(
+            user__in=Profile.objects.filter(
+                organisation__in=followed_organisations(member=member).values("pk")
+            ).values("user")
+        )
+    )
+    return (
+        readable_courses()
+        .filter(Exists(topics) | Exists(trainers), first_published_at__gte=_since())
+        .order_by("-first_published_at", "-pk")[:limit]
+    )
+
+
+def help_questions_section(request: HttpRequest) -> Section | None:
+    cards = questions_to_help_with(
+        viewer=request.user,
+        followed_topics=followed_topics(member=request.user),
+        limit=HELP_QUESTIONS,
+    )
+    if not cards:
+        return None
+    return Section(
+        title=_("Fragen, bei denen Sie helfen können"),
+        template="discussions/section_questions.html",
+        items=cards,
+        more_url=reverse("discussions:questions") + "?state=open",
+        more_label=_("Alle offenen Fragen"),
+    )
+
+
+@dataclass(frozen=True)
+class CourseTeaser:
+    title: str
+    url: str
+    summary: str
+    first_published_at: datetime | None
+
+
+def followed_articles_section(request: HttpRequest) -> Section | None:
+    pages = list(followed_new_articles(member=request.user, limit=FOLLOWED_ARTICLES))
+    if not pages:
+        return None
+    return Section(
+        title=_("Neue Praxisbeispiele in dem, was Sie verfolgen"),
+        template="network/section_articles.html",
+        items=article_teasers(pages, request),
+        more_url=reverse("network:following"),
+        more_label=_("Was ich verfolge"),
+    )
+
+
+def followed_courses_section(request: HttpRequest) -> Section | None:
+    courses = followed_new_courses(member=request.user, limit=FOLLOWED_COURSES)
+    teasers = [
+        CourseTeaser(
+            title=course.title,
+            url=course.get_url(request) or "",
+            summary=course.summary,
+            first_published_at=course.first_published_at,
+        )
+        for course in courses
+    ]
+    if not teasers:
+        return None
+    return Section(
+        title=_("Neue Impulse in dem, was Sie verfolgen"),
+        template="network/section_courses.html",
+        items=teasers,
+        more_url=reverse("peer_learning:catalogue"),
+        more_label=_("Alle Impulse"),
+    )
