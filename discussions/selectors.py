@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -28,6 +28,8 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from discussions.models import (
     Channel,
     ChannelVisibility,
+    DigestFrequency,
+    DigestKind,
     DigestSubscription,
     Flag,
     Invitation,
@@ -532,21 +534,23 @@ def unread_notifications_since(*, user: Any, since: Any) -> list[Notification]:
 
 
 def digest_recipients() -> QuerySet[Any]:
-    """Approved, active members with unread notifications who have not turned the digest off."""
+    """Approved, active members who have not turned every kind of the digest off."""
+    off = DigestFrequency.OFF
     return (
-        User.objects.filter(
-            is_active=True,
-            approval=Approval.APPROVED,
-            channel_notifications__read_at__isnull=True,
+        User.objects.filter(is_active=True, approval=Approval.APPROVED)
+        .exclude(
+            discussion_digest__notifications=off,
+            discussion_digest__followed=off,
+            discussion_digest__questions=off,
         )
-        .exclude(discussion_digest__enabled=False)
-        .distinct()
         .order_by("pk")
     )
 
 
-def digest_enabled(*, user: Any) -> bool:
-    return not DigestSubscription.objects.filter(user=user, enabled=False).exists()
+def digest_frequencies(*, user: Any) -> dict[DigestKind, str]:
+    """How often the member gets each kind of digest content; the defaults without a row."""
+    subscription = DigestSubscription.objects.filter(user=user).first() or DigestSubscription()
+    return {kind: subscription.frequency(kind) for kind in DigestKind}
 
 
 # Questions ("Frage & Antwort"): a thread's first message with a title, topics and a state.
@@ -655,7 +659,11 @@ HELP_WANTED_AFTER = timedelta(hours=24)
 
 
 def questions_to_help_with(
-    *, viewer: Viewer, followed_topics: QuerySet[Topic], limit: int
+    *,
+    viewer: Viewer,
+    followed_topics: QuerySet[Topic],
+    limit: int,
+    asked_after: datetime | None = None,
 ) -> list[QuestionCard]:
     """Open questions the member may answer, newest first: unanswered for more than
     `HELP_WANTED_AFTER`, in channels they may read, asked by someone else, and sharing a topic
@@ -664,7 +672,8 @@ def questions_to_help_with(
 
     Deliberately simple: the expert routing app replaces this with `open_questions_for(member)`
     (matching words and taught courses, with per-week limits). Two queries, whatever the number
-    of follows or tags.
+    of follows or tags. `asked_after` leaves out questions asked before then (the digest's
+    "since the last mail").
     """
     if not is_network_member(viewer):
         return []
@@ -682,6 +691,7 @@ def questions_to_help_with(
             state=QuestionState.OPEN,
             message__created_at__lte=timezone.now() - HELP_WANTED_AFTER,
         )
+        .filter(**({"message__created_at__gt": asked_after} if asked_after else {}))
         .exclude(message__author=viewer)
         .annotate(reply_count=Value(0, output_field=IntegerField()))
         .select_related("message__author__profile", "message__channel")

@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.sections import Section
 from discussions.selectors import questions_to_help_with
-from hub.knowledge.selectors import article_teasers, public
+from hub.knowledge.selectors import ARTICLE_TEASER_FIELDS, article_teasers, public
 from hub.models import PracticePage, PracticePageAuthor
-from members.models import Profile
-from members.selectors import Viewer
-from network.selectors import followed_organisations, followed_people, followed_topics
+from members.models import User
+from members.selectors import is_network_member
+from network.models import Follow
+from network.selectors import followed_topics
 from peer_learning.models import CoursePage
-from peer_learning.selectors import readable_courses
 
 HELP_QUESTIONS = 5
 FOLLOWED_ARTICLES = 4
@@ -33,47 +33,68 @@ def _since() -> datetime:
     return timezone.now() - timedelta(days=FOLLOWED_NEW_DAYS)
 
 
-def followed_new_articles(*, member: Viewer, limit: int) -> QuerySet[PracticePage]:
-    """Articles published in the last `FOLLOWED_NEW_DAYS` days in a topic the member follows,
-    by someone they follow or from an organisation they follow, newest first. One query
-    whatever the number of follows (they are subqueries)."""
-    topics = PracticePage.topics.through.objects.filter(
-        practicepage_id=OuterRef("pk"), topic__in=followed_topics(member=member).values("pk")
-    )
-    authors = PracticePageAuthor.objects.filter(
-        page_id=OuterRef("pk"),
-        profile__user__in=followed_people(member=member).values("pk"),
-    )
+def followed_new_articles(
+    *, member: User, limit: int, since: datetime | None = None
+) -> QuerySet[PracticePage]:
+    """Articles published since `since` (by default in the last `FOLLOWED_NEW_DAYS` days) in
+    a topic the member follows, by someone they follow or from an organisation they follow,
+    newest first. One query whatever the number of follows: each kind is an EXISTS over the
+    member's follows."""
+    follows = Follow.objects.filter(member=member)
     return (
         public(PracticePage.objects.live())
         .filter(
-            Q(Exists(topics))
-            | Q(Exists(authors))
-            | Q(organisation__in=followed_organisations(member=member).values("pk")),
-            first_published_at__gte=_since(),
+            Exists(
+                PracticePage.topics.through.objects.filter(
+                    practicepage_id=OuterRef("pk"),
+                    topic_id__in=follows.filter(topic__isnull=False).values("topic_id"),
+                )
+            )
+            | Exists(
+                PracticePageAuthor.objects.filter(
+                    page_id=OuterRef("pk"),
+                    profile__user_id__in=follows.filter(person__isnull=False).values("person_id"),
+                )
+            )
+            | Exists(follows.filter(organisation_id=OuterRef("organisation_id"))),
+            first_published_at__gte=since or _since(),
         )
         .select_related("organisation")
+        .only(*ARTICLE_TEASER_FIELDS)
         .order_by("-first_published_at", "-pk")[:limit]
     )
 
 
-def followed_new_courses(*, member: Viewer, limit: int) -> QuerySet[CoursePage]:
-    """Courses published in the last `FOLLOWED_NEW_DAYS` days in a topic the member follows,
-    taught by someone they follow or by a member of an organisation they follow."""
-    topics = CoursePage.topics.through.objects.filter(
-        coursepage_id=OuterRef("pk"), topic__in=followed_topics(member=member).values("pk")
-    )
-    trainers = CoursePage.trainers.through.objects.filter(coursepage_id=OuterRef("pk")).filter(
-        Q(user__in=followed_people(member=member).values("pk"))
-        | Q(
-            user__in=Profile.objects.filter(
-                organisation__in=followed_organisations(member=member).values("pk")
-            ).values("user")
-        )
-    )
+def followed_new_courses(
+    *, member: User, limit: int, since: datetime | None = None
+) -> QuerySet[CoursePage]:
+    """Courses published since `since` (by default in the last `FOLLOWED_NEW_DAYS` days) in
+    a topic the member follows, taught by someone they follow or by a member of an
+    organisation they follow. Live and public, as `peer_learning.selectors.readable_courses`
+    (whose view restrictions are read once per cache generation here)."""
+    follows = Follow.objects.filter(member=member)
     return (
-        readable_courses()
-        .filter(Exists(topics) | Exists(trainers), first_published_at__gte=_since())
+        public(CoursePage.objects.live())
+        .filter(
+            Exists(
+                CoursePage.topics.through.objects.filter(
+                    coursepage_id=OuterRef("pk"),
+                    topic_id__in=follows.filter(topic__isnull=False).values("topic_id"),
+                )
+            )
+            | Exists(
+                CoursePage.trainers.through.objects.filter(coursepage_id=OuterRef("pk")).filter(
+                    Q(user_id__in=follows.filter(person__isnull=False).values("person_id"))
+                    | Q(
+                        user__profile__organisation_id__in=follows.filter(
+                            organisation__isnull=False
+                        ).values("organisation_id")
+                    )
+                )
+            ),
+            first_published_at__gte=since or _since(),
+        )
+        .only("title", "slug", "url_path", "summary", "first_published_at")
         .order_by("-first_published_at", "-pk")[:limit]
     )
 
@@ -104,6 +125,8 @@ class CourseTeaser:
 
 
 def followed_articles_section(request: HttpRequest) -> Section | None:
+    if not is_network_member(request.user):
+        return None
     pages = list(followed_new_articles(member=request.user, limit=FOLLOWED_ARTICLES))
     if not pages:
         return None
@@ -117,6 +140,8 @@ def followed_articles_section(request: HttpRequest) -> Section | None:
 
 
 def followed_courses_section(request: HttpRequest) -> Section | None:
+    if not is_network_member(request.user):
+        return None
     courses = followed_new_courses(member=request.user, limit=FOLLOWED_COURSES)
     teasers = [
         CourseTeaser(

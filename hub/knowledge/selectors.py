@@ -86,20 +86,24 @@ def published_practice_pages() -> QuerySet[PracticePage]:
     )
 
 
+# The columns `article_teasers` reads (with the organisation selected).
+ARTICLE_TEASER_FIELDS = (
+    "title",
+    "slug",
+    "url_path",
+    "first_published_at",
+    "summary",
+    "review_date",
+    "organisation__name",
+)
+
+
 def _teaser_pages() -> QuerySet[PracticePage]:
     """Published practice pages with only the columns a teaser shows, newest first."""
     return (
         public(PracticePage.objects.live())
         .select_related("organisation")
-        .only(
-            "title",
-            "slug",
-            "url_path",
-            "first_published_at",
-            "summary",
-            "review_date",
-            "organisation__name",
-        )
+        .only(*ARTICLE_TEASER_FIELDS)
         .order_by("-first_published_at")
     )
 
