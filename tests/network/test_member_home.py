@@ -37,7 +37,7 @@ def _published_days_ago(page, days: int) -> None:
     )
 
 
-def test_visitors_keep_the_welcome_page_and_its_cache(client, settings):
+def test_visitors_keep_the_welcome_page_and_its_cache(db, client, settings):
     settings.KOLLEGIUM_PAGE_CACHE_SECONDS = 300
     first = client.get("/")
     assert "Jetzt registrieren" in first.content.decode()
