@@ -7,7 +7,8 @@ without and with the page cache, next to the framework floor: a bare Django view
 same middleware returning the same bytes, and for a signed-in member (never cached). Then
 "Mein Kollegium", the home page of a member who follows 1,000 topics, organisations, people
 and channels and belongs to 50 channels with unread messages, mentions and open questions.
-Prints p50/p95 and requests per second.
+Prints p50/p95 and requests per second. Targets: p95 ≤ 50 ms uncached, ≤ 60 ms for a member's
+home page (Mein Kollegium, also the "Mitglied" row of the Startseite), ≤ 10 ms cached.
 
     make bench
     python -m bench.pages --database sqlite --articles 10000 --requests 200
@@ -184,6 +185,8 @@ def run(engine: str, articles: int, requests: int) -> bool:
         ok = True
         with override_settings(ROOT_URLCONF="bench_pages_urls"):
             for name, url in PAGES.items():
+                # A member's home page is Mein Kollegium, with its own target.
+                member_target = TARGET_MEMBER_HOME_P95_MS if url == "/" else TARGET_UNCACHED_P95_MS
                 floor_url = f"{FLOOR_PREFIX}{len(FLOOR_BODIES)}/"
                 with override_settings(KOLLEGIUM_PAGE_CACHE_SECONDS=0):
                     FLOOR_BODIES[floor_url.strip("/").split("/")[-1]] = client.get(url).content
@@ -203,8 +206,7 @@ def run(engine: str, articles: int, requests: int) -> bool:
                 verdicts = {
                     f"ungecacht p95 ≤ {TARGET_UNCACHED_P95_MS} ms": uncached[1]
                     <= TARGET_UNCACHED_P95_MS,
-                    f"Mitglied p95 ≤ {TARGET_UNCACHED_P95_MS} ms": member[1]
-                    <= TARGET_UNCACHED_P95_MS,
+                    f"Mitglied p95 ≤ {member_target} ms": member[1] <= member_target,
                     f"Cache p95 ≤ {TARGET_CACHED_P95_MS} ms": cached[1] <= TARGET_CACHED_P95_MS,
                     f"Cache ≥ {TARGET_CACHED_SPEEDUP}× Durchsatz": cached[2]
                     >= TARGET_CACHED_SPEEDUP * uncached[2],

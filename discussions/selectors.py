@@ -575,6 +575,15 @@ def _shown_questions() -> QuerySet[Question]:
     )
 
 
+def _member_readable_questions(member: User) -> QuerySet[Question]:
+    """`_readable_questions` for one approved member, without the DISTINCT of
+    `readable_channels`: a plainer plan for the start page's lists."""
+    belongs = Membership.objects.filter(channel_id=OuterRef("message__channel_id"), user=member)
+    return _shown_questions().filter(
+        Q(message__channel__visibility=ChannelVisibility.OPEN) | Q(Exists(belongs))
+    )
+
+
 def _readable_questions(viewer: Viewer) -> QuerySet[Question]:
     """The questions in channels the viewer may read (`readable_channels`)."""
     return _shown_questions().filter(
@@ -643,7 +652,7 @@ def member_open_questions(*, viewer: Viewer, limit: int) -> list[QuestionCard]:
     if not is_network_member(viewer):
         return []
     questions = (
-        _readable_questions(viewer)
+        _member_readable_questions(viewer)
         .filter(message__author=viewer)
         .exclude(state=QuestionState.SOLVED)
         .annotate(reply_count=Count("message__replies", filter=_shown_reply()))
@@ -685,7 +694,7 @@ def questions_to_help_with(
         Q(topic__in=followed_topics.values("pk")) | Q(topic__in=expertise_topics.values("pk"))
     )
     questions = (
-        _readable_questions(viewer)
+        _member_readable_questions(viewer)
         .filter(
             Exists(matching),
             state=QuestionState.OPEN,
