@@ -3,8 +3,10 @@ topics they follow or help with, and new articles and courses in what they follo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
@@ -12,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.page_cache import cached_until_published
 from core.sections import Section
 from discussions.selectors import questions_to_help_with
 from hub.knowledge.selectors import ARTICLE_TEASER_FIELDS, article_teasers, public
@@ -19,8 +22,10 @@ from hub.models import PracticePage, PracticePageAuthor
 from members.models import User
 from members.selectors import is_network_member
 from network.models import Follow
-from network.selectors import followed_topics
+from network.selectors import followed_topics, follows_version
 from peer_learning.models import CoursePage
+
+T = TypeVar("T")
 
 HELP_QUESTIONS = 5
 FOLLOWED_ARTICLES = 4
@@ -124,34 +129,57 @@ class CourseTeaser:
     first_published_at: datetime | None
 
 
+def _kept(request: HttpRequest, member: User, name: str, compute: Callable[[], list[T]]) -> list[T]:
+    """New content in what the member follows, kept until something is published or they
+    follow or unfollow something (`follows_version`); per host, as it holds page URLs. The
+    14 days move on within the hour the value is kept at most."""
+    version = follows_version(member=member)
+    return cached_until_published(
+        f"network:{name}:{member.pk}:{version}:{request.get_host()}", compute
+    )
+
+
 def followed_articles_section(request: HttpRequest) -> Section | None:
-    if not is_network_member(request.user):
+    member = request.user
+    if not is_network_member(member):
         return None
-    pages = list(followed_new_articles(member=request.user, limit=FOLLOWED_ARTICLES))
-    if not pages:
+    teasers = _kept(
+        request,
+        member,
+        "followed-articles",
+        lambda: article_teasers(
+            followed_new_articles(member=member, limit=FOLLOWED_ARTICLES), request
+        ),
+    )
+    if not teasers:
         return None
     return Section(
         title=_("Neue Praxisbeispiele in dem, was Sie verfolgen"),
         template="network/section_articles.html",
-        items=article_teasers(pages, request),
+        items=teasers,
         more_url=reverse("network:following"),
         more_label=_("Was ich verfolge"),
     )
 
 
 def followed_courses_section(request: HttpRequest) -> Section | None:
-    if not is_network_member(request.user):
+    member = request.user
+    if not is_network_member(member):
         return None
-    courses = followed_new_courses(member=request.user, limit=FOLLOWED_COURSES)
-    teasers = [
-        CourseTeaser(
-            title=course.title,
-            url=course.get_url(request) or "",
-            summary=course.summary,
-            first_published_at=course.first_published_at,
-        )
-        for course in courses
-    ]
+    teasers = _kept(
+        request,
+        member,
+        "followed-courses",
+        lambda: [
+            CourseTeaser(
+                title=course.title,
+                url=course.get_url(request) or "",
+                summary=course.summary,
+                first_published_at=course.first_published_at,
+            )
+            for course in followed_new_courses(member=member, limit=FOLLOWED_COURSES)
+        ],
+    )
     if not teasers:
         return None
     return Section(

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -153,7 +154,9 @@ def test_questions_to_help_with_in_followed_topics_and_expertise(
         assert absent not in html
 
 
-def test_new_articles_and_courses_in_what_i_follow(member_client, member, topic):
+def test_new_articles_and_courses_in_what_i_follow(
+    member_client, member, topic, django_capture_on_commit_callbacks
+):
     followed_org = OrganisationFactory(name="Kreis Gießen")
     author = MemberFactory(first_name="Paula", last_name="Autorin")
     practice_page_create(title="Zum Thema", topics=(topic,))
@@ -175,12 +178,25 @@ def test_new_articles_and_courses_in_what_i_follow(member_client, member, topic)
     assert "Neue Impulse in dem, was Sie verfolgen" in html
     assert "Impuls zum Thema" in html and "Impuls von Paula" in html
 
+    # What is kept of it goes with the next follow or unfollow.
+    with django_capture_on_commit_callbacks(execute=True):
+        follow_set(member=member, target=topic, following=False)
+    html = _home(member_client)
+    heading = "Neue Praxisbeispiele in dem, was Sie verfolgen"
+    followed = html.split(heading)[1].split("</section>")[0]
+    assert "Zum Thema" not in followed and "Von der Person" in followed
+    assert "Impuls zum Thema" not in html
 
-def _queries(client) -> int:
-    client.get("/")  # warm the caches every member shares (site root, restrictions)
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get("/").status_code == 200
-    return len(captured)
+
+def _queries(client) -> tuple[int, int]:
+    """Queries of the start page with every cache empty, then with the caches warm."""
+    cache.clear()
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/").status_code == 200
+        counts.append(len(captured))
+    return counts[0], counts[1]
 
 
 def test_query_count_does_not_grow_with_follows_channels_or_notifications(
