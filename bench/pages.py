@@ -4,8 +4,11 @@ Runs the real stack in-process (Django's test client, every middleware; no netwo
 figures) against a fresh database filled by `seed_demo --scale`, on SQLite or on a throwaway
 PostgreSQL server started like the test suite's. Each page is measured for anonymous visitors
 without and with the page cache, next to the framework floor: a bare Django view behind the
-same middleware returning the same bytes, and for a signed-in member (never cached). Prints
-p50/p95 and requests per second.
+same middleware returning the same bytes, and for a signed-in member (never cached). Then
+"Mein Kollegium", the home page of a member who follows 1,000 topics, organisations, people
+and channels and belongs to 50 channels with unread messages, mentions and open questions.
+Prints p50/p95 and requests per second. Targets: p95 ≤ 50 ms uncached, ≤ 60 ms for a member's
+home page (Mein Kollegium, also the "Mitglied" row of the Startseite), ≤ 10 ms cached.
 
     make bench
     python -m bench.pages --database sqlite --articles 10000 --requests 200
@@ -35,6 +38,10 @@ FLOOR_PREFIX = "/__boden__/"
 TARGET_UNCACHED_P95_MS = 50
 TARGET_CACHED_P95_MS = 10
 TARGET_CACHED_SPEEDUP = 3
+TARGET_MEMBER_HOME_P95_MS = 60
+MEMBER_HOME_FOLLOWS = 1_000
+MEMBER_HOME_CHANNELS = 50
+MESSAGES_PER_CHANNEL = 20
 
 # Responses of the floor view, filled once the real pages have been rendered.
 FLOOR_BODIES: dict[str, bytes] = {}
@@ -65,6 +72,75 @@ def measure(get: Callable[[], Any], requests: int) -> tuple[float, float, float]
         if response.status_code != 200:
             sys.exit(f"answered {response.status_code}")
     return statistics.median(samples), percentile(samples, 0.95), 1000 * len(samples) / sum(samples)
+
+
+def busy_member() -> Any:
+    """A member with `MEMBER_HOME_FOLLOWS` follows (every kind, 50 of them channels), in
+    `MEMBER_HOME_CHANNELS` channels with unread messages, with unread replies and open
+    questions in followed topics: the start page's heaviest reader. Written in bulk."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from discussions.models import (
+        Channel,
+        Membership,
+        Message,
+        Notification,
+        NotificationKind,
+        Question,
+    )
+    from hub.models import Topic
+    from members.models import Organisation, User
+    from network.models import Follow
+
+    members = list(
+        User.objects.filter(approval="approved", groups__name="Mitglieder", profile__isnull=False)
+        .exclude(groups__name__in=["Redaktion", "Moderation"])
+        .order_by("pk")[:401]
+    )
+    # Not the member of the rows above, whose page stays as the demo made it.
+    member, people = members[-1], members[:-1]
+    channels = Channel.objects.bulk_create(
+        Channel(name=f"Bench-Kanal {n}", slug=f"bench-kanal-{n}", created_by=member)
+        for n in range(MEMBER_HOME_CHANNELS)
+    )
+    topics = list(Topic.objects.all())
+    organisations = list(Organisation.objects.all()[:250])
+    missing = MEMBER_HOME_FOLLOWS - len(channels) - len(people) - len(organisations) - len(topics)
+    topics += Topic.objects.bulk_create(
+        Topic(name=f"Bench-Thema {n}", slug=f"bench-thema-{n}") for n in range(max(missing, 0))
+    )
+    Follow.objects.bulk_create(
+        [
+            *(Follow(member=member, channel=channel) for channel in channels),
+            *(Follow(member=member, person=person) for person in people),
+            *(Follow(member=member, organisation=organisation) for organisation in organisations),
+            *(Follow(member=member, topic=topic) for topic in topics),
+        ][:MEMBER_HOME_FOLLOWS]
+    )
+    Membership.objects.bulk_create(Membership(channel=channel, user=member) for channel in channels)
+    messages = Message.objects.bulk_create(
+        Message(
+            channel=channel, author=people[n % len(people)], source="Hallo", html="<p>Hallo</p>"
+        )
+        for channel in channels
+        for n in range(MESSAGES_PER_CHANNEL)
+    )
+    Notification.objects.bulk_create(
+        Notification(recipient=member, kind=NotificationKind.MENTION, message=message)
+        for message in messages[::10]
+    )
+    questions = Question.objects.bulk_create(
+        Question(message=message, title=f"Offene Frage {message.pk}")
+        for message in messages[5::MESSAGES_PER_CHANNEL]
+    )
+    for question in questions:
+        question.topics.set(topics[:3])
+    Message.objects.filter(pk__in=[q.pk for q in questions]).update(
+        created_at=timezone.now() - dt.timedelta(days=2)
+    )
+    return member
 
 
 def run(engine: str, articles: int, requests: int) -> bool:
@@ -109,6 +185,8 @@ def run(engine: str, articles: int, requests: int) -> bool:
         ok = True
         with override_settings(ROOT_URLCONF="bench_pages_urls"):
             for name, url in PAGES.items():
+                # A member's home page is Mein Kollegium, with its own target.
+                member_target = TARGET_MEMBER_HOME_P95_MS if url == "/" else TARGET_UNCACHED_P95_MS
                 floor_url = f"{FLOOR_PREFIX}{len(FLOOR_BODIES)}/"
                 with override_settings(KOLLEGIUM_PAGE_CACHE_SECONDS=0):
                     FLOOR_BODIES[floor_url.strip("/").split("/")[-1]] = client.get(url).content
@@ -128,8 +206,7 @@ def run(engine: str, articles: int, requests: int) -> bool:
                 verdicts = {
                     f"ungecacht p95 ≤ {TARGET_UNCACHED_P95_MS} ms": uncached[1]
                     <= TARGET_UNCACHED_P95_MS,
-                    f"Mitglied p95 ≤ {TARGET_UNCACHED_P95_MS} ms": member[1]
-                    <= TARGET_UNCACHED_P95_MS,
+                    f"Mitglied p95 ≤ {member_target} ms": member[1] <= member_target,
                     f"Cache p95 ≤ {TARGET_CACHED_P95_MS} ms": cached[1] <= TARGET_CACHED_P95_MS,
                     f"Cache ≥ {TARGET_CACHED_SPEEDUP}× Durchsatz": cached[2]
                     >= TARGET_CACHED_SPEEDUP * uncached[2],
@@ -140,6 +217,15 @@ def run(engine: str, articles: int, requests: int) -> bool:
                     f"{'':<20}{'Ziele':<18}  "
                     + ("erreicht" if not missed else "VERFEHLT: " + ", ".join(missed))
                 )
+            busy_client = Client(HTTP_HOST="localhost")
+            busy_client.force_login(busy_member())
+            p50, p95, rate = measure(lambda: busy_client.get("/"), requests)
+            name = "Mein Kollegium"
+            print(f"{name:<20}{'1.000 gefolgt':<18}{p50:>9.1f}{p95:>9.1f}{rate:>12.0f}")
+            met = p95 <= TARGET_MEMBER_HOME_P95_MS
+            ok = ok and met
+            verdict = "erreicht" if met else f"VERFEHLT: p95 ≤ {TARGET_MEMBER_HOME_P95_MS} ms"
+            print(f"{'':<20}{'Ziele':<18}  {verdict}")
         print("Systemlast (1/5/15 min): " + " / ".join(f"{load:.2f}" for load in os.getloadavg()))
         del settings
         return ok

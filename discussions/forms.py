@@ -5,7 +5,15 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from discussions.models import Channel, ChannelVisibility, FlagReason, QuestionState, ReactionEmoji
+from discussions.models import (
+    Channel,
+    ChannelVisibility,
+    DigestFrequency,
+    DigestKind,
+    FlagReason,
+    QuestionState,
+    ReactionEmoji,
+)
 from discussions.selectors import QUESTION_ORDER_NEWEST, QUESTION_ORDER_UNANSWERED
 from discussions.services.messages import MESSAGE_MAX_LENGTH
 from discussions.services.questions import TITLE_MAX_LENGTH
@@ -225,8 +233,22 @@ class SlowModeForm(forms.Form):
     )
 
 
+FREQUENCY_INVALID = _("Bitte wählen Sie täglich, wöchentlich oder nie.")
+
+
 class DigestForm(forms.Form):
-    enabled = forms.BooleanField(
-        label=_("Einmal täglich eine E-Mail mit neuen ungelesenen Benachrichtigungen"),
-        required=False,
-    )
+    """How often the digest mail brings each kind of news: one choice per `DigestKind`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in DigestKind:
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label,
+                choices=DigestFrequency.choices,
+                error_messages={
+                    "invalid_choice": _("Bitte wählen Sie täglich, wöchentlich oder nie.")
+                },
+            )
+
+    def frequencies(self) -> dict[DigestKind, str]:
+        return {kind: self.cleaned_data[kind.value] for kind in DigestKind}

@@ -426,19 +426,57 @@ class Notification(models.Model):
         return f"{self.kind} for {self.recipient_id}"
 
 
+class DigestFrequency(models.TextChoices):
+    DAILY = "daily", _("Täglich")
+    WEEKLY = "weekly", _("Wöchentlich")
+    OFF = "off", _("Nie")
+
+
+class DigestKind(models.TextChoices):
+    """What the digest mail holds, each sent as often as the member chose; the value is also
+    the field of `DigestSubscription` with the choice and, with `_sent_at`, the field with when
+    that part was last mailed."""
+
+    NOTIFICATIONS = "notifications", _("Erwähnungen und Antworten")
+    FOLLOWED = "followed", _("Neues in dem, was Sie verfolgen")
+    QUESTIONS = "questions", _("Offene Fragen, bei denen Sie helfen können")
+
+
+def _frequency_field(kind: DigestKind, default: DigestFrequency) -> models.CharField:
+    return models.CharField(
+        kind.label, max_length=8, choices=DigestFrequency.choices, default=default
+    )
+
+
 class DigestSubscription(models.Model):
-    """A member's choice about the daily e-mail of unread notifications; without a row the
-    digest is on. `last_sent_at` keeps a notification from being mailed twice."""
+    """A member's choices about the e-mail digest, per kind: daily, weekly or never. Without a
+    row the defaults apply. The `*_sent_at` fields keep anything from being mailed twice and
+    space out the weekly parts."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="discussion_digest"
     )
-    enabled = models.BooleanField(_("Tägliche E-Mail-Zusammenfassung"), default=True)
-    last_sent_at = models.DateTimeField(null=True, blank=True)
+    notifications = _frequency_field(DigestKind.NOTIFICATIONS, DigestFrequency.DAILY)
+    followed = _frequency_field(DigestKind.FOLLOWED, DigestFrequency.WEEKLY)
+    questions = _frequency_field(DigestKind.QUESTIONS, DigestFrequency.WEEKLY)
+    notifications_sent_at = models.DateTimeField(null=True, blank=True)
+    followed_sent_at = models.DateTimeField(null=True, blank=True)
+    questions_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("E-Mail-Zusammenfassung")
         verbose_name_plural = _("E-Mail-Zusammenfassungen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(notifications__in=DigestFrequency.values)
+                & Q(followed__in=DigestFrequency.values)
+                & Q(questions__in=DigestFrequency.values),
+                name="discussions_digest_frequencies",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user_id}: {self.enabled}"
+        return f"{self.user_id}: {self.notifications}/{self.followed}/{self.questions}"
+
+    def frequency(self, kind: DigestKind) -> str:
+        return str(getattr(self, kind.value))

@@ -7,7 +7,6 @@ from typing import Any
 from django.db import transaction
 
 from discussions.models import (
-    DigestSubscription,
     Invitation,
     Membership,
     Message,
@@ -17,6 +16,7 @@ from discussions.models import (
     QuestionHelper,
     Reaction,
 )
+from discussions.selectors import digest_frequencies
 from members.models import User
 
 
@@ -76,7 +76,9 @@ def export_messages(user: User) -> dict[str, Any]:
             {"question": helper.question_id, "since": helper.created_at.isoformat()}
             for helper in QuestionHelper.objects.filter(user=user).order_by("id")
         ],
-        "daily_digest": not DigestSubscription.objects.filter(user=user, enabled=False).exists(),
+        "digest": {
+            kind.value: frequency for kind, frequency in digest_frequencies(user=user).items()
+        },
         "notifications": [
             {
                 "kind": notification.kind,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -20,12 +21,15 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Lower
 from django.utils import timezone
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from discussions.models import (
     Channel,
     ChannelVisibility,
+    DigestFrequency,
+    DigestKind,
     DigestSubscription,
     Flag,
     Invitation,
@@ -42,7 +46,7 @@ from discussions.models import (
 )
 from hub.models import Topic
 from members.avatars import NEUTRAL, Avatar
-from members.models import Approval, User, Visibility
+from members.models import Approval, ExpertiseTag, User, Visibility
 from members.selectors import (
     Viewer,
     is_network_member,
@@ -206,6 +210,35 @@ class ChannelListEntry:
     unread: int
 
 
+def _unread_messages(viewer: User) -> Count:
+    """For a membership: messages after the last one read, neither deleted nor the viewer's."""
+    return Count(
+        "channel__messages",
+        filter=Q(channel__messages__id__gt=F("last_read_id"))
+        & Q(channel__messages__deleted_at__isnull=True)
+        & ~Q(channel__messages__author=viewer),
+    )
+
+
+def member_channels(*, viewer: Viewer, limit: int) -> list[ChannelListEntry]:
+    """The channels the member belongs to that are not archived, those with the most unread
+    messages first (then by name), in one query whatever the number of channels."""
+    if not is_network_member(viewer):
+        return []
+    memberships = (
+        Membership.objects.filter(user=viewer, channel__is_archived=False)
+        .annotate(unread=_unread_messages(viewer))
+        .select_related("channel")
+        .order_by("-unread", "channel__name")[:limit]
+    )
+    return [
+        ChannelListEntry(
+            channel=membership.channel, is_member=True, is_invited=False, unread=membership.unread
+        )
+        for membership in memberships
+    ]
+
+
 def channel_index(*, viewer: Viewer) -> list[ChannelListEntry]:
     """The channels a member sees: open ones, private ones they belong to or are invited to,
     with unread counts for those they joined. Nothing for anyone else."""
@@ -213,14 +246,7 @@ def channel_index(*, viewer: Viewer) -> list[ChannelListEntry]:
         return []
     unread = dict(
         Membership.objects.filter(user=viewer)
-        .annotate(
-            unread=Count(
-                "channel__messages",
-                filter=Q(channel__messages__id__gt=F("last_read_id"))
-                & Q(channel__messages__deleted_at__isnull=True)
-                & ~Q(channel__messages__author=viewer),
-            )
-        )
+        .annotate(unread=_unread_messages(viewer))
         .values_list("channel_id", "unread")
     )
     invited = set(Invitation.objects.filter(user=viewer).values_list("channel_id", flat=True))
@@ -501,6 +527,15 @@ def unread_notification_count(*, user_id: int) -> int:
     return _notifications(user_id).filter(read_at__isnull=True).count()
 
 
+def unread_notifications(*, viewer: User, limit: int) -> list[Notification]:
+    """The newest unread mentions and replies, with what their text needs; one query."""
+    return list(
+        _notifications(viewer.pk)
+        .filter(read_at__isnull=True)
+        .select_related("message__channel", "message__author__profile")[:limit]
+    )
+
+
 def notifications_for(*, viewer: User) -> QuerySet[Notification]:
     """The viewer's notifications, newest first."""
     return _notifications(viewer.pk).select_related("message__channel", "message__author__profile")
@@ -514,21 +549,23 @@ def unread_notifications_since(*, user: Any, since: Any) -> list[Notification]:
 
 
 def digest_recipients() -> QuerySet[Any]:
-    """Approved, active members with unread notifications who have not turned the digest off."""
+    """Approved, active members who have not turned every kind of the digest off."""
+    off = DigestFrequency.OFF
     return (
-        User.objects.filter(
-            is_active=True,
-            approval=Approval.APPROVED,
-            channel_notifications__read_at__isnull=True,
+        User.objects.filter(is_active=True, approval=Approval.APPROVED)
+        .exclude(
+            discussion_digest__notifications=off,
+            discussion_digest__followed=off,
+            discussion_digest__questions=off,
         )
-        .exclude(discussion_digest__enabled=False)
-        .distinct()
         .order_by("pk")
     )
 
 
-def digest_enabled(*, user: Any) -> bool:
-    return not DigestSubscription.objects.filter(user=user, enabled=False).exists()
+def digest_frequencies(*, user: Any) -> dict[DigestKind, str]:
+    """How often the member gets each kind of digest content; the defaults without a row."""
+    subscription = DigestSubscription.objects.filter(user=user).first() or DigestSubscription()
+    return {kind: subscription.frequency(kind) for kind in DigestKind}
 
 
 # Questions ("Frage & Antwort"): a thread's first message with a title, topics and a state.
@@ -553,10 +590,25 @@ def _shown_questions() -> QuerySet[Question]:
     )
 
 
+def _member_readable_questions(member: User) -> QuerySet[Question]:
+    """`_readable_questions` for one approved member, without the DISTINCT of
+    `readable_channels`: a plainer plan for the start page's lists."""
+    belongs = Membership.objects.filter(channel_id=OuterRef("message__channel_id"), user=member)
+    return _shown_questions().filter(
+        Q(message__channel__visibility=ChannelVisibility.OPEN) | Q(Exists(belongs))
+    )
+
+
 def _readable_questions(viewer: Viewer) -> QuerySet[Question]:
     """The questions in channels the viewer may read (`readable_channels`)."""
     return _shown_questions().filter(
         message__channel__in=readable_channels(viewer=viewer).values("pk")
+    )
+
+
+def _shown_reply() -> Q:
+    return Q(message__replies__deleted_at__isnull=True) & Q(
+        message__replies__hidden_at__isnull=True
     )
 
 
@@ -578,11 +630,8 @@ def question_list(*, viewer: Viewer, filters: QuestionFilters) -> QuerySet[Quest
             output_field=IntegerField(),
         )
         ordering = [rank, "-message_id"]
-    shown_reply = Q(message__replies__deleted_at__isnull=True) & Q(
-        message__replies__hidden_at__isnull=True
-    )
     return (
-        questions.annotate(reply_count=Count("message__replies", filter=shown_reply))
+        questions.annotate(reply_count=Count("message__replies", filter=_shown_reply()))
         .select_related("message__author__profile", "message__channel")
         .prefetch_related("topics")
         .order_by(*ordering)
@@ -610,6 +659,70 @@ def question_cards(*, questions: Any, viewer: Viewer) -> list[QuestionCard]:
         )
         for question in questions
     ]
+
+
+def member_open_questions(*, viewer: Viewer, limit: int) -> list[QuestionCard]:
+    """The member's own questions that are not solved yet, newest first, with their replies
+    counted; two queries (the questions, their topics)."""
+    if not is_network_member(viewer):
+        return []
+    questions = (
+        _member_readable_questions(viewer)
+        .filter(message__author=viewer)
+        .exclude(state=QuestionState.SOLVED)
+        .annotate(reply_count=Count("message__replies", filter=_shown_reply()))
+        .select_related("message__author__profile", "message__channel")
+        .prefetch_related("topics")
+        .order_by("-message_id")[:limit]
+    )
+    return question_cards(questions=questions, viewer=viewer)
+
+
+# How long a question waits unanswered before it is offered to members who may help.
+HELP_WANTED_AFTER = timedelta(hours=24)
+
+
+def questions_to_help_with(
+    *,
+    viewer: Viewer,
+    followed_topics: QuerySet[Topic],
+    limit: int,
+    asked_after: datetime | None = None,
+) -> list[QuestionCard]:
+    """Open questions the member may answer, newest first: unanswered for more than
+    `HELP_WANTED_AFTER`, in channels they may read, asked by someone else, and sharing a topic
+    with `followed_topics` (network's follows, passed in because network sits above this app)
+    or with a topic named like one of their "Ich kann helfen bei" tags (case-insensitively).
+
+    Deliberately simple: the expert routing app replaces this with `open_questions_for(member)`
+    (matching words and taught courses, with per-week limits). Two queries, whatever the number
+    of follows or tags. `asked_after` leaves out questions asked before then (the digest's
+    "since the last mail").
+    """
+    if not is_network_member(viewer):
+        return []
+    expertise = ExpertiseTag.objects.filter(content_object__user=viewer).values(
+        name=Lower("tag__name")
+    )
+    expertise_topics = Topic.objects.annotate(lowered=Lower("name")).filter(lowered__in=expertise)
+    matching = Question.topics.through.objects.filter(question_id=OuterRef("pk")).filter(
+        Q(topic__in=followed_topics.values("pk")) | Q(topic__in=expertise_topics.values("pk"))
+    )
+    questions = (
+        _member_readable_questions(viewer)
+        .filter(
+            Exists(matching),
+            state=QuestionState.OPEN,
+            message__created_at__lte=timezone.now() - HELP_WANTED_AFTER,
+        )
+        .filter(**({"message__created_at__gt": asked_after} if asked_after else {}))
+        .exclude(message__author=viewer)
+        .annotate(reply_count=Value(0, output_field=IntegerField()))
+        .select_related("message__author__profile", "message__channel")
+        .prefetch_related("topics")
+        .order_by("-message_id")[:limit]
+    )
+    return question_cards(questions=questions, viewer=viewer)
 
 
 def readable_question(*, viewer: Viewer, pk: int) -> Question | None:

@@ -560,37 +560,43 @@ def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     button does, so nothing slips by unseen."""
     digest_form = DigestForm(
         request.POST if request.POST.get("aktion") == "zusammenfassung" else None,
-        initial={"enabled": selectors.digest_enabled(user=request.user)},
+        initial=selectors.digest_frequencies(user=request.user),
     )
     if request.method == "POST" and digest_form.is_bound:
-        if digest_form.is_valid():
-            digest.digest_subscription_set(
-                user=request.user, enabled=digest_form.cleaned_data["enabled"]
+        if not digest_form.is_valid():
+            return render(
+                request,
+                "discussions/notifications.html",
+                _notifications_context(request.user, digest_form),
+                status=400,
             )
-            messages.success(request, _("Ihre Einstellung ist gespeichert."))
+        digest.digest_preferences_set(user=request.user, frequencies=digest_form.frequencies())
+        messages.success(request, _("Ihre Einstellung ist gespeichert."))
         return redirect("discussions:notifications")
     if request.method == "POST":
         digest.notifications_mark_read(user=request.user)
         messages.success(request, _("Alle Benachrichtigungen sind als gelesen markiert."))
         return redirect("discussions:notifications")
     return render(
-        request,
-        "discussions/notifications.html",
-        {
-            "digest_form": digest_form,
-            "notifications": [
-                (
-                    notification,
-                    notification_text(
-                        message=notification.message,
-                        kind=notification.kind,
-                        detail=notification.detail,
-                    ),
-                )
-                for notification in selectors.notifications_for(viewer=request.user)[:100]
-            ],
-        },
+        request, "discussions/notifications.html", _notifications_context(request.user, digest_form)
     )
+
+
+def _notifications_context(user: User, digest_form: DigestForm) -> dict[str, Any]:
+    return {
+        "digest_form": digest_form,
+        "notifications": [
+            (
+                notification,
+                notification_text(
+                    message=notification.message,
+                    kind=notification.kind,
+                    detail=notification.detail,
+                ),
+            )
+            for notification in selectors.notifications_for(viewer=user)[:100]
+        ],
+    }
 
 
 @login_required

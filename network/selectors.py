@@ -2,7 +2,7 @@
 by asking the owning apps' selectors; every reader (pages, start page, digests) asks here.
 
 The API for later readers: `followed_topics`, `followed_channels`, `followed_people`,
-`followed_organisations`, `is_followed`, `bookmarks`, `is_bookmarked`.
+`followed_organisations`, `is_followed`, `follows_version`, `bookmarks`, `is_bookmarked`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -96,6 +97,16 @@ def is_followed(*, member: Viewer, target: Model) -> bool:
     if not member.is_authenticated:
         return False
     return Follow.objects.filter(member=member, **{follow_kind(target).value: target}).exists()
+
+
+def follows_version_key(member_id: int) -> str:
+    """Where the number that changes with each of a member's follows is kept: values derived
+    from what they follow name it in their cache key (`follows_version`)."""
+    return f"network:follows-version:{member_id}"
+
+
+def follows_version(*, member: Viewer) -> int:
+    return int(cache.get(follows_version_key(member.pk or 0)) or 0)
 
 
 def followed_topics(*, member: Viewer) -> QuerySet[Topic]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model
@@ -12,7 +13,13 @@ from django.utils.translation import gettext as _
 
 from members.models import User
 from network.models import Bookmark, Follow
-from network.selectors import bookmark_kind, follow_kind, is_network_member, may_follow
+from network.selectors import (
+    bookmark_kind,
+    follow_kind,
+    follows_version_key,
+    is_network_member,
+    may_follow,
+)
 
 
 @transaction.atomic
@@ -22,12 +29,29 @@ def follow_set(*, member: User, target: Model, following: bool) -> bool:
     Unfollowing is always allowed, so a member can leave what they may no longer see."""
     lookup: dict[str, Any] = {"member": member, follow_kind(target).value: target}
     if not following:
-        Follow.objects.filter(**lookup).delete()
+        if Follow.objects.filter(**lookup).delete()[0]:
+            _follows_changed_on_commit(member)
         return False
     if not may_follow(viewer=member, target=target):
         raise PermissionDenied(_("Dem können Sie nicht folgen."))
-    Follow.objects.get_or_create(**lookup)
+    _follow, created = Follow.objects.get_or_create(**lookup)
+    if created:
+        _follows_changed_on_commit(member)
     return True
+
+
+def _follows_changed_on_commit(member: User) -> None:
+    """Retire what was derived from the member's follows (their start page's new content),
+    once the change is committed, for the reason `page_cache_retire_on_commit` gives."""
+    key = follows_version_key(member.pk)
+
+    def bump() -> None:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=None)
+
+    transaction.on_commit(bump)
 
 
 @transaction.atomic

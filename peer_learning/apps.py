@@ -15,7 +15,11 @@ class PeerLearningConfig(AppConfig):
         from peer_learning.demo import seed_courses, seed_wishes
         from peer_learning.models import Session
         from peer_learning.personal_data import export_learning
-        from peer_learning.sections import topic_courses_section, upcoming_sessions_section
+        from peer_learning.sections import (
+            member_sessions_section,
+            topic_courses_section,
+            upcoming_sessions_section,
+        )
         from peer_learning.services import learning_erase
 
         personal_data.register("learning", export_learning, learning_erase)
@@ -24,6 +28,9 @@ class PeerLearningConfig(AppConfig):
         receivers.connect()
         sections.register_home_section("upcoming_sessions", upcoming_sessions_section, order=10)
         sections.register_topic_section("courses", topic_courses_section, order=10)
+        sections.register_member_home_section(
+            "my_sessions", member_sessions_section, order=10, aside=True
+        )
         # Cached pages list upcoming sessions; sessions change without a page being published.
         # Seats are taken with UPDATEs that send no signal: the services retire those.
         post_save.connect(

@@ -12,11 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from core.page_cache import cached_until_published
 from core.sections import Section
 from hub.models import Topic
+from members.selectors import is_network_member
 from peer_learning.models import CoursePage, Session
 from peer_learning.selectors import (
     CatalogueFilters,
     SessionFilters,
     catalogue_courses,
+    member_next_sessions,
     upcoming_sessions,
 )
 
@@ -86,4 +88,23 @@ def topic_courses_section(request: HttpRequest, topic: Topic) -> Section | None:
         items=courses,
         more_url=reverse("peer_learning:catalogue") + "?" + urlencode({"thema": topic.slug}),
         more_label=_("Alle Impulse zum Thema"),
+    )
+
+
+MEMBER_SESSIONS = 4
+
+
+def member_sessions_section(request: HttpRequest) -> Section | None:
+    """ "Meine nächsten Termine" on Mein Kollegium: where the member takes part or teaches."""
+    if not is_network_member(request.user):
+        return None
+    sessions = list(member_next_sessions(user=request.user, limit=MEMBER_SESSIONS))
+    if not sessions:
+        return None
+    return Section(
+        title=_("Meine nächsten Termine"),
+        template="peer_learning/section_my_sessions.html",
+        items=sessions,
+        more_url=reverse("peer_learning:history"),
+        more_label=_("Alle meine Anmeldungen"),
     )

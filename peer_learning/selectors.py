@@ -28,6 +28,7 @@ from wagtail.models import WorkflowState
 
 from discussions.models import Channel
 from discussions.selectors import can_read
+from hub.knowledge.selectors import public
 from members.avatars import Avatar
 from members.models import Profile, User
 from members.selectors import (
@@ -519,3 +520,32 @@ def session_channel(*, session: Session, viewer: Viewer) -> Channel | None:
     if channel is None or not can_read(viewer=viewer, channel=channel):
         return None
     return channel
+
+
+def member_next_sessions(*, user: User, limit: int) -> QuerySet[Session]:
+    """The member's next planned sessions of published courses, as a participant (seat or
+    waiting list) or as a trainer, soonest first; each with `is_trainer` and
+    `registration_status` (empty for a trainer without a registration). One query, led by the
+    member's own registrations and courses rather than by all upcoming sessions."""
+    registrations = Registration.objects.filter(user=user).exclude(
+        status=RegistrationStatus.CANCELLED
+    )
+    taught = CoursePage.trainers.through.objects.filter(user_id=user.pk)
+    return (
+        Session.objects.filter(
+            Q(pk__in=registrations.values("session_id"))
+            | Q(course_id__in=taught.values("coursepage_id")),
+            course__in=public(CoursePage.objects.live()),
+            status=SessionStatus.PLANNED,
+            ends_at__gt=timezone.now(),
+        )
+        .annotate(
+            is_trainer=Exists(taught.filter(coursepage_id=OuterRef("course_id"))),
+            registration_status=Subquery(
+                registrations.filter(session=OuterRef("pk")).order_by().values("status")[:1]
+            ),
+        )
+        .select_related("course")
+        .only("starts_at", "delivery", "course__title")
+        .order_by("starts_at", "pk")[:limit]
+    )

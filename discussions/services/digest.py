@@ -1,9 +1,14 @@
 """Notifications of mentions, replies and replies to questions a member helps with, marking
-them read, and the daily digest mail of those still unread."""
+them read, and the digest mail: the notifications still unread and what other apps contribute
+(`register_digest_part`), each kind daily, weekly or never as the member chose."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +17,8 @@ from core.links import absolute_url
 from core.mail import mail_render, mails_send_on_commit
 from discussions import events
 from discussions.models import (
+    DigestFrequency,
+    DigestKind,
     DigestSubscription,
     Membership,
     Message,
@@ -123,45 +130,90 @@ def notifications_mark_read(*, user: User) -> int:
 
 
 @transaction.atomic
-def digest_subscription_set(*, user: User, enabled: bool) -> DigestSubscription:
+def digest_preferences_set(*, user: User, frequencies: dict[DigestKind, str]) -> DigestSubscription:
+    """Store how often each kind of digest content is mailed (`DigestFrequency`)."""
     subscription, _created = DigestSubscription.objects.update_or_create(
-        user=user, defaults={"enabled": enabled}
+        user=user, defaults={kind.value: frequency for kind, frequency in frequencies.items()}
     )
     return subscription
 
 
+@dataclass(frozen=True)
+class DigestItem:
+    text: str
+    url: str
+
+
+# Items for one member: what arrived since the part was last mailed to them (None: never).
+DigestPart = Callable[[User, datetime | None], list[DigestItem]]
+_parts: dict[DigestKind, DigestPart] = {}
+# A weekly part goes out once its week is over; the hour spares a daily run that starts a
+# little earlier than last week's.
+_WEEKLY = timedelta(days=7) - timedelta(hours=1)
+
+
+def register_digest_part(kind: DigestKind, part: DigestPart) -> None:
+    """Contribute a kind's items to the digest (an app above this one: network's followed
+    content, open questions in followed topics)."""
+    _parts[kind] = part
+
+
+def _unread_notifications(user: User, since: datetime | None) -> list[DigestItem]:
+    return [
+        DigestItem(
+            text=events.notification_text(message=n.message, kind=n.kind, detail=n.detail),
+            url=absolute_url("discussions:permalink", n.message_id),
+        )
+        for n in unread_notifications_since(user=user, since=since)
+    ]
+
+
+register_digest_part(DigestKind.NOTIFICATIONS, _unread_notifications)
+
+
+def _due(subscription: DigestSubscription, kind: DigestKind, now: datetime) -> bool:
+    """Daily parts go with every (daily) run, weekly ones a week after they last went."""
+    frequency = subscription.frequency(kind)
+    if frequency == DigestFrequency.OFF:
+        return False
+    sent_at = getattr(subscription, f"{kind.value}_sent_at")
+    return frequency == DigestFrequency.DAILY or sent_at is None or now - sent_at >= _WEEKLY
+
+
 def notification_digest_send() -> int:
-    """Mail every member, who has not opted out, the unread notifications that arrived since
-    their last digest; returns how many mails went out. Run daily
-    (`manage.py send_notification_digest`)."""
+    """Mail every member what is new for them, per kind as often as they chose (the
+    notifications still unread, followed content, open questions), nothing twice; returns how
+    many mails went out. Run daily (`manage.py send_notification_digest`)."""
     now = timezone.now()
     sent = 0
     for user in digest_recipients():
         with transaction.atomic():
-            subscription, _created = DigestSubscription.objects.select_for_update().get_or_create(
+            subscription = DigestSubscription.objects.select_for_update().filter(
                 user=user
-            )
-            if not subscription.enabled:
+            ).first() or DigestSubscription(user=user)
+            sections = []
+            for kind in DigestKind:
+                part = _parts.get(kind)
+                if part is None or not _due(subscription, kind, now):
+                    continue
+                items = part(user, getattr(subscription, f"{kind.value}_sent_at"))
+                if items:
+                    sections.append({"kind": kind.value, "title": kind.label, "items": items})
+                    setattr(subscription, f"{kind.value}_sent_at", now)
+            if not sections:
                 continue
-            fresh = unread_notifications_since(user=user, since=subscription.last_sent_at)
-            if not fresh:
-                continue
-            _digest_mail_on_commit(user, fresh)
-            subscription.last_sent_at = now
-            subscription.save(update_fields=["last_sent_at"])
+            _digest_mail_on_commit(user, sections)
+            subscription.save()
             sent += 1
     return sent
 
 
-def _digest_mail_on_commit(user: User, notifications: list[Notification]) -> None:
+def _digest_mail_on_commit(user: User, sections: list[dict[str, Any]]) -> None:
+    only_notifications = [s["items"] for s in sections if s["kind"] == DigestKind.NOTIFICATIONS]
     context = {
-        "items": [
-            {
-                "text": events.notification_text(message=n.message, kind=n.kind, detail=n.detail),
-                "url": absolute_url("discussions:permalink", n.message_id),
-            }
-            for n in notifications
-        ],
+        "sections": sections,
+        # The subject counts the notifications when they are all the mail holds.
+        "items": only_notifications[0] if len(sections) == 1 and only_notifications else [],
         "settings_url": absolute_url("discussions:notifications"),
     }
     mails_send_on_commit([mail_render("discussions/email/digest", to=user.email, context=context)])

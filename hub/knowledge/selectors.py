@@ -30,13 +30,21 @@ from core.page_cache import (
     cached_until_published,
     published_fragment_key,
 )
-from core.sections import home_sections, topic_sections
+from core.sections import home_sections, member_home_sections, topic_sections
 from hub.models import HelpfulMark, HomePage, KnowledgeIndexPage, PracticePage, Reuse, Topic
 from members.models import Profile
-from members.selectors import ProfileView, Viewer, is_network_member, profile_view
+from members.selectors import (
+    ProfileView,
+    Viewer,
+    is_network_member,
+    member_name,
+    profile_view,
+)
 
 PAGE_SIZE = 20
 LATEST_ON_HOME = 6
+# Below the member's own sections on "Mein Kollegium": a short row, not the main news.
+LATEST_ON_MEMBER_HOME = 3
 
 
 def public(pages: PageQuerySet) -> PageQuerySet:
@@ -78,20 +86,24 @@ def published_practice_pages() -> QuerySet[PracticePage]:
     )
 
 
+# The columns `article_teasers` reads (with the organisation selected).
+ARTICLE_TEASER_FIELDS = (
+    "title",
+    "slug",
+    "url_path",
+    "first_published_at",
+    "summary",
+    "review_date",
+    "organisation__name",
+)
+
+
 def _teaser_pages() -> QuerySet[PracticePage]:
     """Published practice pages with only the columns a teaser shows, newest first."""
     return (
         public(PracticePage.objects.live())
         .select_related("organisation")
-        .only(
-            "title",
-            "slug",
-            "url_path",
-            "first_published_at",
-            "summary",
-            "review_date",
-            "organisation__name",
-        )
+        .only(*ARTICLE_TEASER_FIELDS)
         .order_by("-first_published_at")
     )
 
@@ -352,6 +364,30 @@ def home_page_context(*, home: HomePage, request: HttpRequest) -> dict[str, Any]
         "latest_articles_key": teaser_list_key(request, "latest"),
         "fragment_seconds": PUBLISHED_VALUE_SECONDS,
         "sections": home_sections(request),
+        "knowledge_index": knowledge_index(),
+    }
+
+
+def shows_member_home(request: HttpRequest) -> bool:
+    """Whether the home page is "Mein Kollegium": for approved members, never in an editor's
+    preview (which shows the page as visitors see it). Visitors and accounts awaiting approval
+    keep the welcome page and its page cache."""
+    return is_network_member(request.user) and not getattr(request, "is_preview", False)
+
+
+def member_home_context(*, home: HomePage, request: HttpRequest) -> dict[str, Any]:
+    """ "Mein Kollegium": the sections the apps contribute for this member, beside the
+    general ones (upcoming sessions), and the latest articles below them."""
+    main, aside = member_home_sections(request)
+    return {
+        "content_language": content_language(home),
+        "member_name": member_name(request.user),
+        "member_sections": main,
+        "member_aside_sections": aside,
+        "sections": home_sections(request),
+        "latest_articles": LazyTeasers(_teaser_pages()[:LATEST_ON_MEMBER_HOME], request),
+        "latest_articles_key": teaser_list_key(request, "latest-member"),
+        "fragment_seconds": PUBLISHED_VALUE_SECONDS,
         "knowledge_index": knowledge_index(),
     }
 

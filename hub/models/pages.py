@@ -38,11 +38,25 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("Startseite")
 
+    def get_template(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+        from hub.knowledge.selectors import shows_member_home
+
+        if shows_member_home(request):
+            return "hub/member_home.html"
+        return super().get_template(request, *args, **kwargs)
+
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from hub.knowledge.selectors import home_page_context
+        from hub.knowledge.selectors import (
+            home_page_context,
+            member_home_context,
+            shows_member_home,
+        )
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(home_page_context(home=self, request=request))
+        if shows_member_home(request):
+            context.update(member_home_context(home=self, request=request))
+        else:
+            context.update(home_page_context(home=self, request=request))
         return context
 
 

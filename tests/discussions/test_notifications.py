@@ -1,15 +1,18 @@
 """Mentions and replies notify the members concerned, in the page and live."""
 
+import datetime as dt
+
 import pytest
 from channels.db import database_sync_to_async
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from discussions import events
-from discussions.models import Notification
+from discussions.models import DigestKind, DigestSubscription, Notification
 from discussions.services.channels import channel_join
+from discussions.services.digest import digest_preferences_set
 from discussions.services.messages import message_delete, message_post
 from members.models import Visibility
 from members.services import profile_update
@@ -174,21 +177,63 @@ def test_members_opt_out_of_the_digest(
     open_channel, author, reader, mailoutbox, django_capture_on_commit_callbacks
 ):
     client = client_for(reader)
-    client.post(reverse("discussions:notifications"), {"aktion": "zusammenfassung"})
+    never = {"notifications": "off", "followed": "off", "questions": "off"}
+    client.post(reverse("discussions:notifications"), {"aktion": "zusammenfassung", **never})
     message_post(author=author, channel=open_channel, source="@Jens Hoffmann?")
 
     send_digest(django_capture_on_commit_callbacks)
     page = client.get(reverse("discussions:notifications")).content.decode()
 
     assert mailoutbox == []
-    assert 'name="enabled"' in page and "checked" not in page.split('name="enabled"')[1][:40]
+    chosen = page.split('name="notifications"')[1].split("</select>")[0]
+    assert '<option value="off" selected>' in chosen
     assert Notification.objects.get().read_at is None
 
     client.post(
-        reverse("discussions:notifications"), {"aktion": "zusammenfassung", "enabled": "on"}
+        reverse("discussions:notifications"),
+        {"aktion": "zusammenfassung", **never, "notifications": "daily"},
     )
     send_digest(django_capture_on_commit_callbacks)
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_weekly_digest_waits_for_its_week(
+    open_channel, author, reader, mailoutbox, django_capture_on_commit_callbacks
+):
+    digest_preferences_set(
+        user=reader,
+        frequencies={
+            DigestKind.NOTIFICATIONS: "weekly",
+            DigestKind.FOLLOWED: "off",
+            DigestKind.QUESTIONS: "off",
+        },
+    )
+    message_post(author=author, channel=open_channel, source="@Jens Hoffmann, eins")
+    send_digest(django_capture_on_commit_callbacks)
+    message_post(author=author, channel=open_channel, source="@Jens Hoffmann, zwei")
+    send_digest(django_capture_on_commit_callbacks)
+    assert len(mailoutbox) == 1
+
+    a_week_ago = timezone.now() - dt.timedelta(days=7)
+    Notification.objects.filter(message__source__endswith="eins").update(
+        created_at=a_week_ago - dt.timedelta(minutes=1)
+    )
+    DigestSubscription.objects.update(notifications_sent_at=a_week_ago)
+    send_digest(django_capture_on_commit_callbacks)
+    assert len(mailoutbox) == 2
+    assert mailoutbox[1].subject == "[Kollegium] 1 neue Benachrichtigung im Austausch"
+
+
+@pytest.mark.django_db
+def test_a_wrong_frequency_is_refused(reader):
+    response = client_for(reader).post(
+        reverse("discussions:notifications"),
+        {"aktion": "zusammenfassung", "notifications": "stündlich", "followed": "off"},
+    )
+    assert response.status_code == 400
+    assert "Bitte wählen Sie täglich, wöchentlich oder nie." in response.content.decode()
+    assert not DigestSubscription.objects.exists()
 
 
 @pytest.mark.django_db
