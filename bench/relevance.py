@@ -7,7 +7,9 @@ and on PostgreSQL, for Elasticsearch with the Kollegium German chain and for Ela
 plain `german` analyzer as the baseline; each backend by words alone ("Wörter"), by the vectors
 of the offline model alone ("Vektoren") and both fused ("hybrid", what the search page does).
 Each engine runs in its own process (Django binds the database at start-up); PostgreSQL and
-Elasticsearch are throwaway servers like the test suite's.
+Elasticsearch are throwaway servers like the test suite's. The model embeds each passage text
+once per run: the engines' processes share the vectors through a file (the model is
+deterministic, and embedding the demo takes minutes).
 
     make bench-search
     python -m bench.relevance                       # every backend
@@ -48,7 +50,44 @@ def elasticsearch(workdir: Path) -> Iterator[str]:
         yield server.version
 
 
-def measure(engine: str, details: bool) -> dict[str, object]:
+def _store_vectors(cache: Path) -> None:
+    """Give every entry its passage vectors: from the run's shared file where an earlier
+    engine embedded the same text, from the model otherwise (the file is updated)."""
+    import numpy as np
+
+    from search.backends.vector_matrix import announce_change
+    from search.embedding import embed_passages, passage_texts, text_hash
+    from search.models import EntryVector, SearchEntry
+
+    known: dict[str, np.ndarray] = {}
+    if cache.exists():
+        with np.load(cache) as stored:
+            known = {digest: stored[digest] for digest in stored.files}
+    places = [
+        (entry.entry_id, number, text)
+        for entry in SearchEntry.objects.order_by("id")
+        for number, text in enumerate(passage_texts(entry))
+    ]
+    new_texts = list(dict.fromkeys(t for _e, _n, t in places if text_hash(t) not in known))
+    for text, row in zip(new_texts, embed_passages(new_texts), strict=True):
+        known[text_hash(text)] = row
+    EntryVector.objects.bulk_create(
+        [
+            EntryVector(
+                entry_id=entry_id,
+                passage=number,
+                text_hash=text_hash(text),
+                vector=known[text_hash(text)].tobytes(),
+            )
+            for entry_id, number, text in places
+        ],
+        batch_size=500,
+    )
+    announce_change()
+    np.savez(cache, **known)
+
+
+def measure(engine: str, details: bool, cache: Path) -> dict[str, object]:
     """Run in a fresh process: seed, index and judge one engine's backends."""
     with contextlib.ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kollegium-bench-")))
@@ -64,6 +103,8 @@ def measure(engine: str, details: bool) -> dict[str, object]:
             }
         os.environ["DJANGO_SETTINGS_MODULE"] = "hub.settings.dev"
         os.environ["DEBUG"] = "false"
+        # The vectors come from `_store_vectors`; each search turns meaning on as it needs.
+        os.environ["SEARCH_VECTORS"] = "false"
         import django
 
         django.setup()
@@ -77,6 +118,11 @@ def measure(engine: str, details: bool) -> dict[str, object]:
         call_command("migrate", verbosity=0)
         call_command("seed_demo", verbosity=0, stdout=io.StringIO())
         indexing.rebuild()
+        _store_vectors(cache)
+        from search.backends import get_backend
+
+        # Elasticsearch holds the vectors in its documents: index them again with them.
+        get_backend().rebuild()
         # Each backend by words alone, by meaning alone and both fused; the baseline by words.
         runs = [
             (backend, f"{name} {MODE_LABELS[mode]}", False, mode)
@@ -137,27 +183,31 @@ def main() -> None:
     parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
     parser.add_argument("--details", action="store_true", help="Verfehlte Anfragen auflisten.")
     parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)
+    parser.add_argument("--vector-cache", type=Path, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.worker:
-        result = measure(arguments.worker, arguments.details)
+        result = measure(arguments.worker, arguments.details, arguments.vector_cache)
         print(RESULT_MARKER + json.dumps(result))
         return
 
     tables: dict[str, dict[str, dict[str, float]]] = {}
-    for engine in arguments.engines:
-        command = [sys.executable, "-m", "bench.relevance", "--worker", engine]
-        if arguments.details:
-            command.append("--details")
-        print(f"Messe {engine} …", file=sys.stderr, flush=True)
-        # Our own interpreter and module with fixed arguments: nothing from outside.
-        completed = subprocess.run(  # noqa: S603
-            command, stdout=subprocess.PIPE, text=True, check=False
-        )
-        lines = [ln for ln in completed.stdout.splitlines() if ln.startswith(RESULT_MARKER)]
-        if completed.returncode != 0 or not lines:
-            print(f"{engine}: Messung fehlgeschlagen (Exit-Code {completed.returncode})")
-            continue
-        tables.update(json.loads(lines[-1][len(RESULT_MARKER) :]))
+    with tempfile.TemporaryDirectory(prefix="kollegium-relevance-") as shared_dir:
+        shared = Path(shared_dir)
+        for engine in arguments.engines:
+            command = [sys.executable, "-m", "bench.relevance", "--worker", engine]
+            command += ["--vector-cache", str(shared / "vectors.npz")]
+            if arguments.details:
+                command.append("--details")
+            print(f"Messe {engine} …", file=sys.stderr, flush=True)
+            # Our own interpreter and module with fixed arguments: nothing from outside.
+            completed = subprocess.run(  # noqa: S603
+                command, stdout=subprocess.PIPE, text=True, check=False
+            )
+            lines = [ln for ln in completed.stdout.splitlines() if ln.startswith(RESULT_MARKER)]
+            if completed.returncode != 0 or not lines:
+                print(f"{engine}: Messung fehlgeschlagen (Exit-Code {completed.returncode})")
+                continue
+            tables.update(json.loads(lines[-1][len(RESULT_MARKER) :]))
     if not tables:
         sys.exit("Keine Messung gelungen.")
     from tests.search.relevance import judgements

@@ -34,6 +34,8 @@ class SearchHit:
     snippet: SafeString
     date: datetime | None
     score: float
+    # Found by the meaning of the query alone: the text shares none of its words.
+    by_meaning: bool = False
 
 
 @dataclass(frozen=True)

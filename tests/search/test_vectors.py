@@ -30,7 +30,7 @@ def everything_is_close(monkeypatch):
     """Every stored vector counts as a match by meaning, however unrelated: what a viewer
     may not read must still never come back."""
     monkeypatch.setattr(api, "SIMILARITY_FLOOR", -1.0)
-    monkeypatch.setattr(api, "ADDED_SIMILARITY_FLOOR", -1.0)
+    monkeypatch.setattr(api, "ADDED_DEPTH", 100)
     monkeypatch.setattr(api, "VECTOR_DEPTH", 100)
 
 
