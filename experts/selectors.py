@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from discussions.models import Question, QuestionState
@@ -18,7 +19,7 @@ from discussions.selectors import QuestionFilters, channel_readers, question_lis
 from experts.matching import TextTokens, phrase_matches, phrase_words, title_matches
 from experts.models import HelpRequest, RoutingPreference
 from hub.knowledge.selectors import published_practice_pages
-from hub.models import Topic
+from hub.models import PracticePageAuthor, Topic
 from members.models import ExpertiseTag, User
 from members.selectors import Viewer, is_network_member, network_members
 from network.selectors import followed_topics
@@ -168,15 +169,48 @@ def question_tokens(question: Question) -> TextTokens:
     return TextTokens.of(question.title, question.message.source, *names)
 
 
-def experts_for_question(question: Question) -> list[Match]:
-    """Who is offered the question: readers of its channel other than the asker."""
+def experts_for_question(question: Question, *, exclude: Iterable[int] = ()) -> list[Match]:
+    """Who is offered the question: readers of its channel other than the asker (and the
+    `exclude`d, such as the article's authors, who are asked as such)."""
     channel = question.message.channel
+    asker = [question.message.author_id] if question.message.author_id else []
     return experts_for(
         text=question_tokens(question),
         topic_ids=set(question.topics.values_list("pk", flat=True)),
         readers=channel_readers(channel=channel),
-        exclude=[question.message.author_id] if question.message.author_id else [],
+        exclude=[*asker, *exclude],
     )
+
+
+def article_authors_to_ask(question: Question) -> list[Match]:
+    """ "Frage an die Autor:innen": the credited authors of the article the question is about,
+    if they may read its channel and did not switch routing off; never the asker.
+
+    Unlike the members found by matching, authors are asked beyond the weekly limit: the asker
+    chose them, and a question about their own article is not one of the unasked-for offers
+    the limit keeps few. Their request is stored like any other, so it still counts toward
+    the limit for the questions matching finds afterwards.
+    """
+    if question.article_id is None:
+        return []
+    article = question.article
+    authors = PracticePageAuthor.objects.filter(
+        page_id=question.article_id, profile__isnull=False
+    ).values("profile__user_id")
+    members = (
+        channel_readers(channel=question.message.channel)
+        .filter(pk__in=authors)
+        .exclude(pk=question.message.author_id)
+        .exclude(routing_preference__enabled=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("weil Sie den Beitrag „%(title)s“ geschrieben haben") % {
+            "title": article.title if article is not None else ""
+        }
+    reason = Truncator(reason).chars(HelpRequest._meta.get_field("reason").max_length)
+    return [Match(member_id, TAG_SCORE, reason) for member_id in members]
 
 
 def helpable_topics(*, member: Viewer) -> QuerySet[Topic]:
