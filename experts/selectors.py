@@ -25,6 +25,7 @@ from members.selectors import Viewer, is_network_member, network_members
 from network.selectors import followed_topics
 from peer_learning.models import LearningWish
 from peer_learning.selectors import readable_courses
+from peer_learning.wish_selectors import wish_board
 
 # At most this many members are asked about one question or wish.
 MAX_ASKED = 5
@@ -286,4 +287,48 @@ def wish_request_reasons_for(*, member: Viewer, wish_ids: Iterable[int]) -> dict
         HelpRequest.objects.filter(member_id=member.pk, wish_id__in=list(wish_ids)).values_list(
             "wish_id", "reason"
         )
+    )
+
+
+@dataclass(frozen=True)
+class WishMatch:
+    """An open learning wish the member could help with, and why it was offered to them
+    (empty when it only shares a topic)."""
+
+    wish: LearningWish
+    reason: str
+
+
+def wishes_for(*, member: Viewer, limit: int) -> list[WishMatch]:
+    """Open learning wishes (no course offered yet, not the member's own) that were routed to
+    the member or are in a topic they can help with (`helpable_topics`): most wanted first, as
+    `wish_board` annotates them (`interest`, `voted`). A fixed number of queries, whatever the
+    member follows or was asked."""
+    if not is_network_member(member):
+        return []
+    routed = HelpRequest.objects.filter(member_id=member.pk, wish__isnull=False)
+    topical = LearningWish.topics.through.objects.filter(
+        topic_id__in=helpable_topics(member=member).values("pk")
+    )
+    wishes = list(
+        wish_board(viewer=member)
+        .filter(course__isnull=True)
+        .exclude(author_id=member.pk)
+        .filter(Q(pk__in=routed.values("wish_id")) | Q(pk__in=topical.values("learningwish_id")))[
+            :limit
+        ]
+    )
+    reasons = wish_request_reasons_for(member=member, wish_ids=[wish.pk for wish in wishes])
+    return [WishMatch(wish=wish, reason=reasons.get(wish.pk, "")) for wish in wishes]
+
+
+def wish_requests_for(*, member: Viewer, limit: int) -> QuerySet[HelpRequest]:
+    """The learning wishes the member was asked about, newest first, with the wish and its
+    author: the notifications page lists them beside the routed questions."""
+    if not is_network_member(member):
+        return HelpRequest.objects.none()
+    return (
+        HelpRequest.objects.filter(member_id=member.pk, wish__isnull=False)
+        .select_related("wish__author__profile")
+        .order_by("-created_at", "-pk")[:limit]
     )
