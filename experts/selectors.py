@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from discussions.models import Question, QuestionState
 from discussions.selectors import QuestionFilters, channel_readers, question_list
 from experts.matching import TextTokens, phrase_matches, phrase_words, title_matches
-from experts.models import HelpRequest, RoutingPreference
+from experts.models import REASON_MAX_LENGTH, HelpRequest, RoutingPreference
 from hub.knowledge.selectors import published_practice_pages
 from hub.models import PracticePageAuthor, Topic
 from members.models import ExpertiseTag, User
@@ -192,25 +192,24 @@ def article_authors_to_ask(question: Question) -> list[Match]:
     the limit keeps few. Their request is stored like any other, so it still counts toward
     the limit for the questions matching finds afterwards.
     """
-    if question.article_id is None:
-        return []
     article = question.article
-    authors = PracticePageAuthor.objects.filter(
-        page_id=question.article_id, profile__isnull=False
-    ).values("profile__user_id")
+    if article is None:
+        return []
+    authors = PracticePageAuthor.objects.filter(page=article, profile__isnull=False).values(
+        "profile__user_id"
+    )
+    readers = channel_readers(channel=question.message.channel)
+    if question.message.author_id is not None:
+        readers = readers.exclude(pk=question.message.author_id)
     members = (
-        channel_readers(channel=question.message.channel)
-        .filter(pk__in=authors)
-        .exclude(pk=question.message.author_id)
+        readers.filter(pk__in=authors)
         .exclude(routing_preference__enabled=False)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
     with translation.override(settings.LANGUAGE_CODE):
-        reason = _("weil Sie den Beitrag „%(title)s“ geschrieben haben") % {
-            "title": article.title if article is not None else ""
-        }
-    reason = Truncator(reason).chars(HelpRequest._meta.get_field("reason").max_length)
+        reason = _("weil Sie den Beitrag „%(title)s“ geschrieben haben") % {"title": article.title}
+    reason = Truncator(reason).chars(REASON_MAX_LENGTH)
     return [Match(member_id, TAG_SCORE, reason) for member_id in members]
 
 

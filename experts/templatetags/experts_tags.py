@@ -37,6 +37,7 @@ def routed_wishes(context: template.Context) -> dict[str, Any]:
         "requests": [
             (request, member_name(request.wish.author))
             for request in wish_requests_for(member=user, limit=ROUTED_WISHES)
+            if request.wish is not None
         ]
     }
 
