@@ -90,4 +90,6 @@ def article_questions_section(request: HttpRequest, page: object) -> Section | N
         title=_("Fragen zu diesem Beitrag"),
         template="discussions/section_questions.html",
         items=cards,
+        more_url=reverse("discussions:question_ask") + f"?beitrag={page.pk}",
+        more_label=_("Eigene Frage zu diesem Beitrag stellen"),
     )

@@ -133,6 +133,7 @@ def test_asking_from_the_article_links_the_question_and_asks_its_authors(
     assert article.url in question_page
     assert "Fragen zu diesem Beitrag" in article_page
     assert TITLE in article_page
+    assert article_page.count(ask_url(article.pk)) == 2
 
 
 def test_a_post_with_an_article_that_went_away_asks_again_without_it(asker, article, topic_channel):
