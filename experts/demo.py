@@ -2,10 +2,11 @@
 ones (some waiting longer than a day, so "Offene Fragen" has something), answered ones and
 solved ones with their solution, and one asked to the authors of a demo article. Each is
 offered to the members who know (the demo member Miriam Schulte among them, for her tags and
-the topics she follows), so the notifications show requests with their reasons.
+the topics she follows), so the notifications show requests with their reasons; a learning
+wish with "+1"s is routed to her as well.
 
-Seeded once per question: a question whose title exists is left alone. The timestamps are set
-afterwards, as the services stamp everything "now".
+Seeded once per question and wish: one whose title exists is left alone. The timestamps are
+set afterwards, as the services stamp everything "now".
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from discussions.services.channels import channel_join
 from discussions.services.messages import message_post
 from discussions.services.questions import question_ask, question_solution_set
 from experts.models import HelpRequest
-from experts.services import question_route
+from experts.services import question_route, wish_route
 from hub.models import PracticePage, Topic
 from members.demo import demo_email
 from members.models import User
+from peer_learning.models import LearningWish, WishFormat
+from peer_learning.wish_services import wish_create, wish_vote_set
 
 Person = tuple[str, str]
 
@@ -240,6 +243,39 @@ def _seed_question(demo: DemoQuestion, now: datetime) -> int | None:
     return len(asked)
 
 
+# A wish in Miriam Schulte's field ("Verwaltungsdigitalisierung"), so it is routed to her.
+WISH_AUTHOR: Person = ("Robert", "Schneider")
+WISH_TITLE = "Eine Strategie zur Verwaltungsdigitalisierung für die Kreisverwaltung schreiben"
+WISH_TEXT = (
+    "Unser Landrat möchte bis zum Sommer eine Strategie zur Verwaltungsdigitalisierung sehen. "
+    "Wie sind Sie vorgegangen, wen haben Sie beteiligt, und wie konkret muss so ein Papier sein?"
+)
+WISH_VOTERS: tuple[Person, ...] = (("Petra", "Koch"), ("Dirk", "Klein"), ("Sophie", "Krause"))
+WISH_DAYS_AGO = 6
+
+
+def _seed_wish(now: datetime) -> int | None:
+    """The routed wish with its "+1"s; how many members it was offered to (None if skipped)."""
+    author = _member(WISH_AUTHOR)
+    if author is None or LearningWish.objects.filter(title=WISH_TITLE).exists():
+        return None
+    with transaction.atomic():
+        wish = wish_create(
+            author=author,
+            title=WISH_TITLE,
+            text=WISH_TEXT,
+            topics=Topic.objects.filter(name="OZG und Onlinedienste"),
+            format=WishFormat.ONLINE,
+        )
+        for voter in filter(None, map(_member, WISH_VOTERS)):
+            wish_vote_set(member=voter, wish=wish, voting=True)
+        asked = wish_route(wish=wish)
+        wished_at = now - timedelta(days=WISH_DAYS_AGO)
+        LearningWish.objects.filter(pk=wish.pk).update(created_at=wished_at)
+        HelpRequest.objects.filter(wish=wish).update(created_at=wished_at)
+    return len(asked)
+
+
 def seed_experts(context: DemoContext, report: DemoReport) -> None:
     now = timezone.now()
     for demo in QUESTIONS:
@@ -247,3 +283,6 @@ def seed_experts(context: DemoContext, report: DemoReport) -> None:
         if asked is not None:
             report.count("Fragen")
             report.count("Fragen an Fachleute weitergeleitet", asked)
+    told = _seed_wish(now)
+    if told is not None:
+        report.count("Lernwünsche an Fachleute weitergeleitet", told)

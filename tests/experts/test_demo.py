@@ -10,11 +10,12 @@ from django.utils import timezone
 from core.demo import DemoContext, DemoReport
 from discussions.models import Question, QuestionState
 from discussions.services.channels import channel_create
-from experts.demo import QUESTIONS, seed_experts
+from experts.demo import QUESTIONS, WISH_AUTHOR, WISH_TITLE, WISH_VOTERS, seed_experts
 from experts.models import HelpRequest
 from experts.selectors import OPEN_AFTER
 from hub.models import Topic
 from members.demo import demo_email
+from peer_learning.models import LearningWish
 from tests.experts.conftest import tag
 from tests.factories import MemberFactory, practice_page_create
 
@@ -24,9 +25,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo_network(db):
     """The demo people and channels the questions need, without the whole demo."""
-    people = {question.asker for question in QUESTIONS} | {
-        reply[0] for question in QUESTIONS for reply in question.replies
-    }
+    people = (
+        {question.asker for question in QUESTIONS}
+        | {reply[0] for question in QUESTIONS for reply in question.replies}
+        | {WISH_AUTHOR, *WISH_VOTERS}
+    )
     members = {
         person: MemberFactory(first_name=person[0], last_name=person[1], email=demo_email(*person))
         for person in people
@@ -43,6 +46,7 @@ def demo_network(db):
         authors=(writer,),
     )
     tag(MemberFactory(), "E-Akte", "Onlinezugangsgesetz")
+    members["digitaliser"] = tag(MemberFactory(), "Verwaltungsdigitalisierung")
     return members, article
 
 
@@ -78,12 +82,28 @@ def test_questions_in_every_state_spread_over_the_past_weeks(demo_network, setti
     )
 
 
+def test_a_wish_with_votes_is_routed_to_the_member_who_knows(demo_network):
+    members, _article = demo_network
+
+    report = _seed()
+    wish = LearningWish.objects.get(title=WISH_TITLE)
+
+    assert wish.votes.count() == len(WISH_VOTERS)
+    assert wish.created_at < timezone.now() - dt.timedelta(days=2)
+    assert HelpRequest.objects.get(wish=wish).member == members["digitaliser"]
+    assert report.created["Lernwünsche an Fachleute weitergeleitet"] == 1
+
+
 def test_seeding_twice_adds_nothing(demo_network, settings):
     settings.DISCUSSIONS_POST_RATE_COUNT = 1000
     _seed()
-    before = (Question.objects.count(), HelpRequest.objects.count())
+    before = (Question.objects.count(), LearningWish.objects.count(), HelpRequest.objects.count())
 
     report = _seed()
 
-    assert (Question.objects.count(), HelpRequest.objects.count()) == before
-    assert "Fragen" not in report.created
+    assert (
+        Question.objects.count(),
+        LearningWish.objects.count(),
+        HelpRequest.objects.count(),
+    ) == before
+    assert report.created == {}
