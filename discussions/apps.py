@@ -12,6 +12,7 @@ class DiscussionsConfig(AppConfig):
         from discussions.demo import seed_discussions
         from discussions.personal_data import erase_messages, export_messages
         from discussions.sections import (
+            article_questions_section,
             member_channels_section,
             member_notifications_section,
             member_questions_section,
@@ -26,3 +27,5 @@ class DiscussionsConfig(AppConfig):
         sections.register_member_home_section(
             "my_channels", member_channels_section, order=20, aside=True
         )
+        # Before search's similar solutions: questions about this very article come first.
+        sections.register_page_section("article_questions", article_questions_section, order=5)

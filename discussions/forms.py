@@ -110,6 +110,10 @@ class QuestionForm(forms.Form):
         },
     )
 
+    # "Frage an die Autor:innen": the article's id, carried from the article page's link; the
+    # view checks it (an id that is no article is ignored with a message, never an error).
+    article = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args: object, channels: list[Channel], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["channel"]

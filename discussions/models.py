@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hub.models import Topic
+from hub.models import PracticePage, Topic
 
 
 class ChannelVisibility(models.TextChoices):
@@ -351,6 +351,16 @@ class Question(models.Model):
         related_name="+",
     )
     solved_at = models.DateTimeField(_("Gelöst am"), null=True, blank=True)
+    # "Frage an die Autor:innen": the article the question is about. The question outlives the
+    # article (its answers stay useful), so deleting the page only drops the link.
+    article = models.ForeignKey(
+        PracticePage,
+        verbose_name=_("Bezieht sich auf"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="questions",
+    )
 
     class Meta:
         verbose_name = _("Frage")

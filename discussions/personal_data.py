@@ -59,8 +59,10 @@ def export_messages(user: User) -> dict[str, Any]:
                 "state": question.state,
                 "solution": question.solution_id,
                 "solved_at": question.solved_at.isoformat() if question.solved_at else None,
+                "about_article": question.article.title if question.article else None,
             }
             for question in Question.objects.filter(message__author=user)
+            .select_related("article")
             .prefetch_related("topics")
             .order_by("pk")
         ],

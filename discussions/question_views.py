@@ -26,7 +26,8 @@ from discussions.models import Question
 from discussions.services import questions
 from discussions.services.messages import RateLimited, message_post
 from discussions.services.practice import may_turn_into_practice
-from hub.models import Topic
+from hub.knowledge.selectors import readable_practice_page
+from hub.models import PracticePage, Topic
 from members.http import AuthenticatedHttpRequest
 from members.selectors import is_network_member
 
@@ -74,24 +75,57 @@ def question_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _article(value: str | None) -> PracticePage | None:
+    """The article an id names, if it is live and anyone may read it."""
+    if not value or not value.isdigit():
+        return None
+    return readable_practice_page(pk=int(value))
+
+
+def _article_gone() -> str:
+    return _(
+        "Den Beitrag, zu dem Sie fragen wollten, gibt es nicht oder er ist nicht "
+        "veröffentlicht. Sie können Ihre Frage trotzdem stellen: Sie wird dann nicht mit "
+        "einem Beitrag verknüpft."
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def question_ask(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """ "Frage stellen": a title, the text, topics and the channel the topics suggest."""
+    """ "Frage stellen": a title, the text, topics and the channel the topics suggest. From an
+    article ("Frage an die Autor:innen", `?beitrag=<id>`) the question is linked to it and takes
+    its topics; an id that names no readable article is dropped with a message."""
     if not is_network_member(request.user):
         raise PermissionDenied(_("Nur freigeschaltete Mitglieder können Fragen stellen."))
     channels = selectors.question_channel_choices(viewer=request.user)
-    initial = {}
-    topic_slug = request.GET.get("thema", "")
-    if topic_slug:
+    data = request.POST.copy() if request.method == "POST" else None
+    article_id = data.get("article") if data is not None else request.GET.get("beitrag")
+    article = _article(article_id)
+    article_gone = bool(article_id) and article is None
+    if article_gone and data is None:
+        messages.warning(request, _article_gone())
+    elif article_gone and data is not None:
+        data["article"] = ""
+    initial: dict[str, object] = {}
+    topics: list[Topic] = []
+    if article is not None:
+        topics = list(article.topics.all())
+        initial["article"] = str(article.pk)
+    elif topic_slug := request.GET.get("thema", ""):
         topics = list(Topic.objects.filter(slug=topic_slug)[:1])
-        suggested = selectors.suggested_channel(
+    if topics:
+        initial["topics"] = topics
+        initial["channel"] = selectors.suggested_channel(
             channels=channels, topic_ids={topic.pk for topic in topics}
         )
-        initial = {"topics": topics, "channel": suggested}
-    form = QuestionForm(request.POST or None, initial=initial, channels=channels)
+    form = QuestionForm(data, initial=initial, channels=channels)
     status = 400 if request.method == "POST" else 200
     channel = None
+    if data is not None and article_gone:
+        # Sent again, the question goes without the link; this time nothing is posted.
+        form.full_clean()
+        form.add_error(None, _article_gone())
     if request.method == "POST" and form.is_valid():
         # Without a chosen channel (the page works without its script), the topics pick one.
         channel = form.cleaned_data["channel"] or selectors.suggested_channel(
@@ -107,6 +141,7 @@ def question_ask(request: AuthenticatedHttpRequest) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 source=form.cleaned_data["body"],
                 topics=form.cleaned_data["topics"],
+                article=article,
             )
         except RateLimited as error:
             form.add_error(None, str(error))
@@ -122,7 +157,7 @@ def question_ask(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "discussions/question_form.html",
-        {"form": form, "has_channels": bool(channels)},
+        {"form": form, "has_channels": bool(channels), "article": article},
         status=status,
     )
 

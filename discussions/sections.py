@@ -1,5 +1,6 @@
 """What the discussions show on Mein Kollegium (core.sections): the member's channels with
-unread counts, their unread mentions and replies, and their own open questions."""
+unread counts, their unread mentions and replies, and their own open questions; and below an
+article, the questions asked about it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.sections import Section
 from discussions.events import notification_text
-from discussions.selectors import member_channels, member_open_questions, unread_notifications
+from discussions.selectors import (
+    article_questions,
+    member_channels,
+    member_open_questions,
+    unread_notifications,
+)
+from hub.models import PracticePage
 from members.selectors import is_network_member
 
 MEMBER_CHANNELS = 8
@@ -65,4 +72,24 @@ def member_questions_section(request: HttpRequest) -> Section | None:
         items=cards,
         more_url=reverse("discussions:questions"),
         more_label=_("Alle Fragen"),
+    )
+
+
+ARTICLE_QUESTIONS = 10
+
+
+def article_questions_section(request: HttpRequest, page: object) -> Section | None:
+    """ "Fragen zu diesem Beitrag" below a practice page: only the questions the viewer may
+    read, none for anonymous visitors (whose page is cached)."""
+    if not isinstance(page, PracticePage):
+        return None
+    cards = article_questions(viewer=request.user, article=page, limit=ARTICLE_QUESTIONS)
+    if not cards:
+        return None
+    return Section(
+        title=_("Fragen zu diesem Beitrag"),
+        template="discussions/section_questions.html",
+        items=cards,
+        more_url=reverse("discussions:question_ask") + f"?beitrag={page.pk}",
+        more_label=_("Eigene Frage zu diesem Beitrag stellen"),
     )

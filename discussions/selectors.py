@@ -44,7 +44,8 @@ from discussions.models import (
     Reaction,
     ReactionEmoji,
 )
-from hub.models import Topic
+from hub.knowledge.selectors import readable_practice_page
+from hub.models import PracticePage, Topic
 from members.avatars import NEUTRAL, Avatar
 from members.models import Approval, ExpertiseTag, User, Visibility
 from members.selectors import (
@@ -678,6 +679,17 @@ def member_open_questions(*, viewer: Viewer, limit: int) -> list[QuestionCard]:
     return question_cards(questions=questions, viewer=viewer)
 
 
+def article_questions(*, viewer: Viewer, article: PracticePage, limit: int) -> list[QuestionCard]:
+    """ "Fragen zu diesem Beitrag": the questions asked about the article that the viewer may
+    read, open ones first, then answered and solved ones, each newest first."""
+    if not viewer.is_authenticated:
+        return []
+    questions = question_list(
+        viewer=viewer, filters=QuestionFilters(order=QUESTION_ORDER_UNANSWERED)
+    ).filter(article=article)
+    return question_cards(questions=questions[:limit], viewer=viewer)
+
+
 # How long a question waits unanswered before it is offered to members who may help.
 HELP_WANTED_AFTER = timedelta(hours=24)
 
@@ -753,6 +765,8 @@ class QuestionPage:
     is_helper: bool
     helper_count: int
     solved_by_name: str
+    # The article asked about ("Frage an die Autor:innen"), while it is live and public.
+    article: PracticePage | None
 
 
 def question_page(*, viewer: Viewer, question: Question) -> QuestionPage:
@@ -777,6 +791,7 @@ def question_page(*, viewer: Viewer, question: Question) -> QuestionPage:
         is_helper=viewer.is_authenticated and helpers.filter(user=viewer).exists(),
         helper_count=helpers.count(),
         solved_by_name=member_name(question.solved_by) if question.solved_by_id else "",
+        article=readable_practice_page(pk=question.article_id) if question.article_id else None,
     )
 
 

@@ -7,13 +7,16 @@ class ExpertsConfig(AppConfig):
     verbose_name = _("Fragen an Fachleute")
 
     def ready(self) -> None:
-        from core import demo, personal_data
+        from core import demo, personal_data, sections
         from experts import receivers
         from experts.demo import seed_experts
         from experts.personal_data import export_experts
+        from experts.sections import matching_wishes_section
 
         receivers.connect()
         # After the network's demo rows: the routed question needs the demo channels and tags.
         demo.register("experts", seed_experts, order=60)
         # The rows go with the account (their member keys cascade); nothing to anonymise.
         personal_data.register("experts", export_experts)
+        # After the member's own questions and those they may answer, before what they follow.
+        sections.register_member_home_section("matching_wishes", matching_wishes_section, order=35)

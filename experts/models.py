@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from discussions.models import Question
 from peer_learning.models import LearningWish
 
+# The longest reason stored with a request (and shown in the member's notification).
+REASON_MAX_LENGTH = 300
+
 
 class RoutingPreference(models.Model):
     """A member's choice about being asked; without a row, questions are routed to them."""
@@ -45,7 +48,7 @@ class HelpRequest(models.Model):
         null=True,
         blank=True,
     )
-    reason = models.CharField(_("Grund"), max_length=300)
+    reason = models.CharField(_("Grund"), max_length=REASON_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,19 +11,21 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from discussions.models import Question, QuestionState
 from discussions.selectors import QuestionFilters, channel_readers, question_list
 from experts.matching import TextTokens, phrase_matches, phrase_words, title_matches
-from experts.models import HelpRequest, RoutingPreference
+from experts.models import REASON_MAX_LENGTH, HelpRequest, RoutingPreference
 from hub.knowledge.selectors import published_practice_pages
-from hub.models import Topic
+from hub.models import PracticePageAuthor, Topic
 from members.models import ExpertiseTag, User
 from members.selectors import Viewer, is_network_member, network_members
 from network.selectors import followed_topics
 from peer_learning.models import LearningWish
 from peer_learning.selectors import readable_courses
+from peer_learning.wish_selectors import wish_board
 
 # At most this many members are asked about one question or wish.
 MAX_ASKED = 5
@@ -168,15 +170,47 @@ def question_tokens(question: Question) -> TextTokens:
     return TextTokens.of(question.title, question.message.source, *names)
 
 
-def experts_for_question(question: Question) -> list[Match]:
-    """Who is offered the question: readers of its channel other than the asker."""
+def experts_for_question(question: Question, *, exclude: Iterable[int] = ()) -> list[Match]:
+    """Who is offered the question: readers of its channel other than the asker (and the
+    `exclude`d, such as the article's authors, who are asked as such)."""
     channel = question.message.channel
+    asker = [question.message.author_id] if question.message.author_id else []
     return experts_for(
         text=question_tokens(question),
         topic_ids=set(question.topics.values_list("pk", flat=True)),
         readers=channel_readers(channel=channel),
-        exclude=[question.message.author_id] if question.message.author_id else [],
+        exclude=[*asker, *exclude],
     )
+
+
+def article_authors_to_ask(question: Question) -> list[Match]:
+    """ "Frage an die Autor:innen": the credited authors of the article the question is about,
+    if they may read its channel and did not switch routing off; never the asker.
+
+    Unlike the members found by matching, authors are asked beyond the weekly limit: the asker
+    chose them, and a question about their own article is not one of the unasked-for offers
+    the limit keeps few. Their request is stored like any other, so it still counts toward
+    the limit for the questions matching finds afterwards.
+    """
+    article = question.article
+    if article is None:
+        return []
+    authors = PracticePageAuthor.objects.filter(page=article, profile__isnull=False).values(
+        "profile__user_id"
+    )
+    readers = channel_readers(channel=question.message.channel)
+    if question.message.author_id is not None:
+        readers = readers.exclude(pk=question.message.author_id)
+    members = (
+        readers.filter(pk__in=authors)
+        .exclude(routing_preference__enabled=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("weil Sie den Beitrag „%(title)s“ geschrieben haben") % {"title": article.title}
+    reason = Truncator(reason).chars(REASON_MAX_LENGTH)
+    return [Match(member_id, TAG_SCORE, reason) for member_id in members]
 
 
 def helpable_topics(*, member: Viewer) -> QuerySet[Topic]:
@@ -252,4 +286,48 @@ def wish_request_reasons_for(*, member: Viewer, wish_ids: Iterable[int]) -> dict
         HelpRequest.objects.filter(member_id=member.pk, wish_id__in=list(wish_ids)).values_list(
             "wish_id", "reason"
         )
+    )
+
+
+@dataclass(frozen=True)
+class WishMatch:
+    """An open learning wish the member could help with, and why it was offered to them
+    (empty when it only shares a topic)."""
+
+    wish: LearningWish
+    reason: str
+
+
+def wishes_for(*, member: Viewer, limit: int) -> list[WishMatch]:
+    """Open learning wishes (no course offered yet, not the member's own) that were routed to
+    the member or are in a topic they can help with (`helpable_topics`): most wanted first, as
+    `wish_board` annotates them (`interest`, `voted`). A fixed number of queries, whatever the
+    member follows or was asked."""
+    if not is_network_member(member):
+        return []
+    routed = HelpRequest.objects.filter(member_id=member.pk, wish__isnull=False)
+    topical = LearningWish.topics.through.objects.filter(
+        topic_id__in=helpable_topics(member=member).values("pk")
+    )
+    wishes = list(
+        wish_board(viewer=member)
+        .filter(course__isnull=True)
+        .exclude(author_id=member.pk)
+        .filter(Q(pk__in=routed.values("wish_id")) | Q(pk__in=topical.values("learningwish_id")))[
+            :limit
+        ]
+    )
+    reasons = wish_request_reasons_for(member=member, wish_ids=[wish.pk for wish in wishes])
+    return [WishMatch(wish=wish, reason=reasons.get(wish.pk, "")) for wish in wishes]
+
+
+def wish_requests_for(*, member: Viewer, limit: int) -> QuerySet[HelpRequest]:
+    """The learning wishes the member was asked about, newest first, with the wish and its
+    author: the notifications page lists them beside the routed questions."""
+    if not is_network_member(member):
+        return HelpRequest.objects.none()
+    return (
+        HelpRequest.objects.filter(member_id=member.pk, wish__isnull=False)
+        .select_related("wish__author__profile")
+        .order_by("-created_at", "-pk")[:limit]
     )

@@ -10,7 +10,7 @@ from core.mail import mail_render, mails_send_on_commit
 from discussions.models import NotificationKind, Question
 from discussions.services.digest import notifications_send
 from experts.models import HelpRequest, RoutingPreference
-from experts.selectors import experts_for_question, experts_for_wish
+from experts.selectors import article_authors_to_ask, experts_for_question, experts_for_wish
 from members.models import User
 from members.selectors import member_name
 from peer_learning.models import LearningWish
@@ -18,14 +18,17 @@ from peer_learning.models import LearningWish
 
 @transaction.atomic
 def question_route(*, question: Question) -> list[HelpRequest]:
-    """Offer the question to the members who know (`experts_for_question`): a stored request
-    each (it counts toward their weekly limit) and a notification with the reason, in the
-    page, live and in the digest. Routing a question twice asks no one again."""
-    question = Question.objects.select_related("message__channel").get(pk=question.pk)
+    """Offer the question to the members who know (`experts_for_question`) and, for a question
+    about an article, to its authors (`article_authors_to_ask`, beyond the weekly limit): a
+    stored request each (it counts toward their weekly limit) and a notification with the
+    reason, in the page, live and in the digest. Routing a question twice asks no one again."""
+    question = Question.objects.select_related("message__channel", "article").get(pk=question.pk)
     if question.message.is_removed:
         return []
     asked = set(HelpRequest.objects.filter(question=question).values_list("member_id", flat=True))
-    matches = [m for m in experts_for_question(question) if m.member_id not in asked]
+    authors = [m for m in article_authors_to_ask(question) if m.member_id not in asked]
+    found = experts_for_question(question, exclude=[m.member_id for m in authors])
+    matches = authors + [m for m in found if m.member_id not in asked]
     requests = HelpRequest.objects.bulk_create(
         HelpRequest(member_id=match.member_id, question=question, reason=match.reason)
         for match in matches

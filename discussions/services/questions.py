@@ -22,7 +22,8 @@ from discussions.services.broadcast import _broadcast_on_commit
 from discussions.services.channels import channel_join
 from discussions.services.digest import _notify_solution
 from discussions.services.messages import message_post
-from hub.models import Topic
+from hub.knowledge.selectors import readable_practice_page_ids
+from hub.models import PracticePage, Topic
 from members.models import User
 from members.selectors import is_network_member
 
@@ -76,13 +77,26 @@ def question_ask(
     title: str,
     source: str,
     topics: Iterable[Topic] | None = None,
+    article: PracticePage | None = None,
 ) -> Question:
     """Post a question as a new thread in the channel. Without topics it takes the channel's.
 
     Asking in an open channel the member has not joined joins it, as writing there needs; the
-    message service then checks every other rule (archived, muted, limits).
+    message service then checks every other rule (archived, muted, limits). A question about
+    an article ("Frage an die Autor:innen") is linked to it; the article must be live and
+    readable by anyone, as the question page links to it.
     """
     title = _clean_title(title)
+    if article is not None and not readable_practice_page_ids([article.pk]):
+        raise ValidationError(
+            {
+                "__all__": _(
+                    "Den Beitrag, auf den sich Ihre Frage bezieht, gibt es nicht oder er ist "
+                    "nicht veröffentlicht."
+                )
+            },
+            code="article",
+        )
     if (
         is_network_member(author)
         and is_open_to_members(channel)
@@ -91,7 +105,7 @@ def question_ask(
     ):
         channel_join(user=author, channel=channel)
     message = message_post(author=author, channel=channel, source=source)
-    question = Question.objects.create(message=message, title=title)
+    question = Question.objects.create(message=message, title=title, article=article)
     question.topics.set(channel.topics.all() if topics is None else list(topics))
     _announce(question, message)
     return question

@@ -1,5 +1,6 @@
-"""The "Fragen an mich weiterleiten" form, for the notifications page of the discussions app,
-which does not know this app: the page loads the tag, and the tag reads the setting."""
+"""The "Fragen an mich weiterleiten" form and the learning wishes the member was asked about,
+for the notifications page of the discussions app, which does not know this app: the page
+loads the tags, and the tags read the setting and the requests."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 from django import template
 
 from experts.forms import RoutingPreferenceForm
-from experts.selectors import routing_enabled, wish_request_reasons_for
-from members.selectors import is_network_member
+from experts.selectors import routing_enabled, wish_request_reasons_for, wish_requests_for
+from members.selectors import is_network_member, member_name
 
 register = template.Library()
 
@@ -21,6 +22,24 @@ def routing_preference_form(context: template.Context) -> dict[str, Any]:
         return {"shown": False}
     form = RoutingPreferenceForm(initial={"enabled": routing_enabled(member=user)})
     return {"shown": True, "form": form, "request": context.get("request")}
+
+
+# As many as the notifications page lists of the other notifications' newest.
+ROUTED_WISHES = 20
+
+
+@register.inclusion_tag("experts/routed_wishes.html", takes_context=True)
+def routed_wishes(context: template.Context) -> dict[str, Any]:
+    user = getattr(context.get("request"), "user", None)
+    if user is None or not is_network_member(user):
+        return {"requests": []}
+    return {
+        "requests": [
+            (request, member_name(request.wish.author))
+            for request in wish_requests_for(member=user, limit=ROUTED_WISHES)
+            if request.wish is not None
+        ]
+    }
 
 
 @register.simple_tag(takes_context=True)

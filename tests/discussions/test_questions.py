@@ -560,6 +560,7 @@ def test_questions_and_offers_to_help_are_exported_and_offers_erased(question, a
             "state": "solved",
             "solution": answer.pk,
             "solved_at": refreshed(question).solved_at.isoformat(),
+            "about_article": None,
         }
     ]
     assert author_export["solutions_marked"][0]["solution"] == answer.pk
