@@ -27,9 +27,9 @@ from search.models import EntryVector, SearchEntry
 
 # How long a process trusts its matrix before it compares the tables' stamp again.
 RECHECK_SECONDS = 1.0
-# Candidate passages read per wanted entry: an entry has up to three passages, and a few
-# candidates are dropped by the check against the stored entries.
-CANDIDATES_PER_ENTRY = 4
+# Candidate passages read per wanted entry: an entry has up to MAX_PASSAGES (4) passages, and
+# a few candidates are dropped by the check against the stored entries.
+CANDIDATES_PER_ENTRY = 5
 
 
 @dataclass(frozen=True)
