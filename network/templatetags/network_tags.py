@@ -69,6 +69,22 @@ def bookmark_button(
     }
 
 
+@register.inclusion_tag("includes/network_toggle.html")
+def live_bookmark_button(message: Model) -> dict[str, Any]:
+    """ "Merken" in a live message's markup, rendered for no one in particular: only members
+    read channels, a new message is on nobody's Merkliste yet, and the page's script adds its
+    CSRF token and keeps the pressed state when an edited message's markup replaces it."""
+    return {
+        "shown": True,
+        "action": selectors.bookmark_url(message),
+        "pressed": False,
+        "label": _("Merken"),
+        "small": True,
+        # No token here (the page's script adds its own); this keeps the tag quiet about it.
+        "csrf_token": "NOTPROVIDED",
+    }
+
+
 @register.simple_tag(takes_context=True)
 def bookmarked_message_ids(context: template.Context, entries: Any) -> set[int]:
     """The ids among these message entries the viewer keeps on their Merkliste."""

@@ -9,6 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 from discussions.models import Message
 from discussions.services.channels import channel_create, channel_join
 from members.roles import Role
+from network.models import Bookmark
 from tests.browser.conftest import assert_accessible, submit_login, visit
 from tests.factories import TEST_PASSWORD, MemberFactory, totp_activate, totp_code
 
@@ -54,6 +55,11 @@ def test_two_members_talk_live_and_the_page_works_without_javascript(
     expect(live.locator("strong")).to_have_text("Altakten")
     expect(live.locator(".avatar")).to_have_text("AA")
     expect(second.locator("#live-announcer")).to_contain_text("Neue Nachricht von Anna Albers")
+    # The live message offers "Merken" at once, and it works without a reload.
+    keep = live.get_by_role("button", name="Merken")
+    keep.click()
+    expect(keep).to_have_attribute("aria-pressed", "true")
+    assert Bookmark.objects.filter(member=ben).count() == 1
     expect(first.get_by_label("Ihre Nachricht")).to_have_value("")
     expect(first.locator(".discussion-message", has_text="Altakten")).to_have_count(1)
     assert_accessible(second)

@@ -55,6 +55,9 @@
   // carry that markup, rendered for no one in particular: here the viewer's own parts are
   // switched on by data attributes, and forms get this page's CSRF token.
   function prepare(root) {
+    if (log.dataset.bookmarks !== "true") {
+      root.querySelectorAll("[data-bookmark-live]").forEach(function (node) { node.remove(); });
+    }
     root.querySelectorAll("form[method=post]").forEach(function (formNode) {
       if (csrfInput && !formNode.querySelector("input[name=csrfmiddlewaretoken]")) {
         formNode.appendChild(csrfInput.cloneNode());
@@ -124,12 +127,25 @@
     });
   }
 
+  // The live markup's "Merken" is unpressed: an edited message keeps the viewer's state.
+  function keepBookmark(old, fresh) {
+    var before = old.querySelector("form[data-toggle] button[aria-pressed]");
+    var after = fresh.querySelector("form[data-toggle] button[aria-pressed]");
+    if (!before || !after) {
+      return;
+    }
+    var kept = before.getAttribute("aria-pressed");
+    after.setAttribute("aria-pressed", kept);
+    after.form.querySelector("[data-toggle-state]").value = kept === "true" ? "nein" : "ja";
+  }
+
   // Replace every copy of a message (stream and thread panel) with its new markup.
   function replaceMessage(messageId, markup) {
     document.querySelectorAll("[data-message-id='" + messageId + "']").forEach(function (article) {
       var pressed = pressedIn(article);
       var fresh = fromMarkup(markup).firstElementChild;
       applyPressed(fresh, pressed);
+      keepBookmark(article, fresh);
       article.replaceWith(fresh);
     });
   }
