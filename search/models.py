@@ -290,6 +290,9 @@ class SearchEntry(models.Model):
         indexes = [
             models.Index(fields=["audience", "kind"], name="search_entry_access"),
             models.Index(fields=["date"], name="search_entry_date"),
+            # The vector matrices' stamp asks for the newest write every second
+            # (search.backends.vector_matrix): without the index, a scan of every entry.
+            models.Index(fields=["indexed_at"], name="search_entry_indexed_at"),
         ]
 
     def __str__(self) -> str:
