@@ -1,0 +1,28 @@
+"""What expert routing shows on Mein Kollegium (core.sections): the open questions the member
+could answer, found as routing finds its experts (`open_questions_for`)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.sections import Section
+from discussions.selectors import question_cards
+from experts.selectors import open_questions_for
+
+HELP_QUESTIONS = 5
+
+
+def help_questions_section(request: HttpRequest) -> Section | None:
+    questions = open_questions_for(member=request.user)[:HELP_QUESTIONS]
+    cards = question_cards(questions=questions, viewer=request.user)
+    if not cards:
+        return None
+    return Section(
+        title=_("Fragen, bei denen Sie helfen können"),
+        template="discussions/section_questions.html",
+        items=cards,
+        more_url=reverse("discussions:questions") + "?state=open",
+        more_label=_("Alle offenen Fragen"),
+    )
