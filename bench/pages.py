@@ -12,6 +12,7 @@ home page (Mein Kollegium, also the "Mitglied" row of the Startseite), ≤ 10 ms
 
     make bench
     python -m bench.pages --database sqlite --articles 10000 --requests 200
+    python -m bench.pages --database postgresql --member-home-only --profile
 """
 
 from __future__ import annotations
@@ -143,7 +144,38 @@ def busy_member() -> Any:
     return member
 
 
-def run(engine: str, articles: int, requests: int) -> bool:
+def profile_member_home(client: Any) -> None:
+    """Print the busy member's start page as the database and the interpreter see it: every
+    query with its time, slowest first, then the functions that took longest."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/")
+    queries = sorted(captured.captured_queries, key=lambda query: -float(query["time"]))
+    total = sum(float(query["time"]) for query in queries) * 1000
+    print(f"\n{len(queries)} Abfragen, zusammen {total:.1f} ms:")
+    for query in queries:
+        print(f"{float(query['time']) * 1000:8.1f} ms  {query['sql'][:300]}")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _request in range(20):
+        client.get("/")
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+
+
+def run(
+    engine: str,
+    articles: int,
+    requests: int,
+    *,
+    member_home_only: bool = False,
+    profile: bool = False,
+) -> bool:
     with (
         tempfile.TemporaryDirectory(prefix="kollegium-bench-") as tmp,
         database(engine, Path(tmp)) as label,
@@ -184,7 +216,7 @@ def run(engine: str, articles: int, requests: int) -> bool:
         print(f"{'Seite':<20}{'Variante':<18}{'p50 ms':>9}{'p95 ms':>9}{'Anfragen/s':>12}")
         ok = True
         with override_settings(ROOT_URLCONF="bench_pages_urls"):
-            for name, url in PAGES.items():
+            for name, url in {} if member_home_only else PAGES.items():
                 # A member's home page is Mein Kollegium, with its own target.
                 member_target = TARGET_MEMBER_HOME_P95_MS if url == "/" else TARGET_UNCACHED_P95_MS
                 floor_url = f"{FLOOR_PREFIX}{len(FLOOR_BODIES)}/"
@@ -219,6 +251,8 @@ def run(engine: str, articles: int, requests: int) -> bool:
                 )
             busy_client = Client(HTTP_HOST="localhost")
             busy_client.force_login(busy_member())
+            if profile:
+                profile_member_home(busy_client)
             p50, p95, rate = measure(lambda: busy_client.get("/"), requests)
             name = "Mein Kollegium"
             print(f"{name:<20}{'1.000 gefolgt':<18}{p50:>9.1f}{p95:>9.1f}{rate:>12.0f}")
@@ -236,8 +270,24 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--member-home-only",
+        action="store_true",
+        help="measure only Mein Kollegium of the member with 1,000 follows",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="before measuring Mein Kollegium, print its queries and a cProfile summary",
+    )
     arguments = parser.parse_args()
-    run(arguments.database, arguments.articles, arguments.requests)
+    run(
+        arguments.database,
+        arguments.articles,
+        arguments.requests,
+        member_home_only=arguments.member_home_only,
+        profile=arguments.profile,
+    )
 
 
 if __name__ == "__main__":

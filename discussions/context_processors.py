@@ -21,6 +21,7 @@ def notifications(request: HttpRequest) -> dict[str, Any]:
         "unread_notifications": unread_notification_count(user_id=user.pk),
         "live_texts": {
             "unread": _("ungelesen"),
+            "newNotification": _("Neu:"),
             "signedOut": _("Sie wurden abgemeldet. Diese Seite wird nicht mehr live aktualisiert."),
             "signIn": _("Erneut anmelden"),
             "loginUrl": reverse("account_login"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -21,7 +20,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Lower
 from django.utils import timezone
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
@@ -47,7 +45,7 @@ from discussions.models import (
 from hub.knowledge.selectors import readable_practice_page
 from hub.models import PracticePage, Topic
 from members.avatars import NEUTRAL, Avatar
-from members.models import Approval, ExpertiseTag, User, Visibility
+from members.models import Approval, User, Visibility
 from members.selectors import (
     Viewer,
     is_network_member,
@@ -688,53 +686,6 @@ def article_questions(*, viewer: Viewer, article: PracticePage, limit: int) -> l
         viewer=viewer, filters=QuestionFilters(order=QUESTION_ORDER_UNANSWERED)
     ).filter(article=article)
     return question_cards(questions=questions[:limit], viewer=viewer)
-
-
-# How long a question waits unanswered before it is offered to members who may help.
-HELP_WANTED_AFTER = timedelta(hours=24)
-
-
-def questions_to_help_with(
-    *,
-    viewer: Viewer,
-    followed_topics: QuerySet[Topic],
-    limit: int,
-    asked_after: datetime | None = None,
-) -> list[QuestionCard]:
-    """Open questions the member may answer, newest first: unanswered for more than
-    `HELP_WANTED_AFTER`, in channels they may read, asked by someone else, and sharing a topic
-    with `followed_topics` (network's follows, passed in because network sits above this app)
-    or with a topic named like one of their "Ich kann helfen bei" tags (case-insensitively).
-
-    Deliberately simple: the expert routing app replaces this with `open_questions_for(member)`
-    (matching words and taught courses, with per-week limits). Two queries, whatever the number
-    of follows or tags. `asked_after` leaves out questions asked before then (the digest's
-    "since the last mail").
-    """
-    if not is_network_member(viewer):
-        return []
-    expertise = ExpertiseTag.objects.filter(content_object__user=viewer).values(
-        name=Lower("tag__name")
-    )
-    expertise_topics = Topic.objects.annotate(lowered=Lower("name")).filter(lowered__in=expertise)
-    matching = Question.topics.through.objects.filter(question_id=OuterRef("pk")).filter(
-        Q(topic__in=followed_topics.values("pk")) | Q(topic__in=expertise_topics.values("pk"))
-    )
-    questions = (
-        _member_readable_questions(viewer)
-        .filter(
-            Exists(matching),
-            state=QuestionState.OPEN,
-            message__created_at__lte=timezone.now() - HELP_WANTED_AFTER,
-        )
-        .filter(**({"message__created_at__gt": asked_after} if asked_after else {}))
-        .exclude(message__author=viewer)
-        .annotate(reply_count=Value(0, output_field=IntegerField()))
-        .select_related("message__author__profile", "message__channel")
-        .prefetch_related("topics")
-        .order_by("-message_id")[:limit]
-    )
-    return question_cards(questions=questions, viewer=viewer)
 
 
 def readable_question(*, viewer: Viewer, pk: int) -> Question | None:

@@ -1,5 +1,6 @@
-"""What the experts app shows on Mein Kollegium (core.sections): the open learning wishes the
-member could help with."""
+"""What the experts app shows on Mein Kollegium (core.sections): the open questions the member
+could answer, found as routing finds its experts (`open_questions_for`), and the open learning
+wishes the member could help with."""
 
 from __future__ import annotations
 
@@ -8,9 +9,25 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.sections import Section
-from experts.selectors import wishes_for
+from discussions.selectors import question_cards
+from experts.selectors import open_questions_for, wishes_for
 
+HELP_QUESTIONS = 5
 MATCHING_WISHES = 5
+
+
+def help_questions_section(request: HttpRequest) -> Section | None:
+    questions = open_questions_for(member=request.user)[:HELP_QUESTIONS]
+    cards = question_cards(questions=questions, viewer=request.user)
+    if not cards:
+        return None
+    return Section(
+        title=_("Fragen, bei denen Sie helfen können"),
+        template="discussions/section_questions.html",
+        items=cards,
+        more_url=reverse("discussions:questions") + "?state=open",
+        more_label=_("Alle offenen Fragen"),
+    )
 
 
 def matching_wishes_section(request: HttpRequest) -> Section | None:

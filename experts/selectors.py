@@ -3,6 +3,7 @@ member could answer."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from core.page_cache import cached_until_published
 from discussions.models import Question, QuestionState
 from discussions.selectors import QuestionFilters, channel_readers, question_list
 from experts.matching import TextTokens, phrase_matches, phrase_words, title_matches
@@ -26,6 +28,7 @@ from network.selectors import followed_topics
 from peer_learning.models import LearningWish
 from peer_learning.selectors import readable_courses
 from peer_learning.wish_selectors import wish_board
+from search.analysis import lists_version
 
 # At most this many members are asked about one question or wish.
 MAX_ASKED = 5
@@ -213,24 +216,41 @@ def article_authors_to_ask(question: Question) -> list[Match]:
     return [Match(member_id, TAG_SCORE, reason) for member_id in members]
 
 
+def _topics_named_by(tags: tuple[str, ...]) -> list[int]:
+    """The topics whose name holds one of the tags, by the German chain."""
+    words = [phrase_words(name) for name in tags]
+    return [
+        pk
+        for pk, name in Topic.objects.values_list("pk", "name")
+        if any(phrase_matches(tag, TextTokens.of(name)) for tag in words)
+    ]
+
+
 def helpable_topics(*, member: Viewer) -> QuerySet[Topic]:
     """Topics the member can help with: the ones they follow and those named like one of
     their "Ich kann helfen bei" tags (by the German chain, so a tag "E-Akte" finds the topic
-    "E-Akte und Digitalisierung")."""
+    "E-Akte und Digitalisierung").
+
+    Matching reads every topic name, so which topics a set of tags names is kept, shared by
+    members with the same tags: until a topic changes (a new cache generation, as for cached
+    pages) or editors change the chain's word lists (`lists_version`).
+    """
     if not is_network_member(member):
         return Topic.objects.none()
-    tags = [
-        phrase_words(name)
-        for name in ExpertiseTag.objects.filter(content_object__user=member).values_list(
-            "tag__name", flat=True
-        )
-    ]
-    tagged = [
-        pk
-        for pk, name in Topic.objects.values_list("pk", "name")
-        if any(phrase_matches(words, TextTokens.of(name)) for words in tags)
-    ]
     followed = followed_topics(member=member).values("pk")
+    tags = tuple(
+        sorted(
+            ExpertiseTag.objects.filter(content_object__user=member).values_list(
+                "tag__name", flat=True
+            )
+        )
+    )
+    if not tags:
+        return Topic.objects.filter(pk__in=followed)
+    digest = hashlib.sha256("\n".join(tags).encode()).hexdigest()
+    tagged = cached_until_published(
+        f"experts:tagged-topics:{lists_version()}:{digest}", lambda: _topics_named_by(tags)
+    )
     return Topic.objects.filter(Q(pk__in=tagged) | Q(pk__in=followed))
 
 

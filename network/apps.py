@@ -11,18 +11,12 @@ class NetworkConfig(AppConfig):
         from discussions.models import DigestKind
         from discussions.services.digest import register_digest_part
         from network.demo import seed_network
-        from network.digest import followed_content_items, open_question_items
-        from network.home import (
-            followed_articles_section,
-            followed_courses_section,
-            help_questions_section,
-        )
+        from network.digest import followed_content_items
+        from network.home import followed_articles_section, followed_courses_section
         from network.personal_data import export_network
 
         demo.register("network", seed_network, order=50)
         register_digest_part(DigestKind.FOLLOWED, followed_content_items)
-        register_digest_part(DigestKind.QUESTIONS, open_question_items)
-        sections.register_member_home_section("help_questions", help_questions_section, order=20)
         sections.register_member_home_section(
             "followed_articles", followed_articles_section, order=40
         )

@@ -1,5 +1,5 @@
 """What follows add to the digest mail (`discussions.services.digest.register_digest_part`):
-new articles and courses in what the member follows, and open questions they may answer."""
+new articles and courses in what the member follows."""
 
 from __future__ import annotations
 
@@ -9,15 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.links import absolute_url
-from discussions.selectors import HELP_WANTED_AFTER, questions_to_help_with
 from discussions.services.digest import DigestItem
 from members.models import User
 from network.home import followed_new_articles, followed_new_courses
-from network.selectors import followed_topics
 
 DIGEST_ARTICLES = 10
 DIGEST_COURSES = 5
-DIGEST_QUESTIONS = 5
 # How far back the first digest of followed content looks.
 FIRST_DIGEST_DAYS = 7
 
@@ -42,22 +39,4 @@ def followed_content_items(member: User, since: datetime | None) -> list[DigestI
             )
             for course in courses
         ),
-    ]
-
-
-def open_question_items(member: User, since: datetime | None) -> list[DigestItem]:
-    """Questions waiting for an answer in the member's topics, each mailed once: those that
-    became open for help (`HELP_WANTED_AFTER` after asking) since the last digest."""
-    cards = questions_to_help_with(
-        viewer=member,
-        followed_topics=followed_topics(member=member),
-        limit=DIGEST_QUESTIONS,
-        asked_after=since - HELP_WANTED_AFTER if since else None,
-    )
-    return [
-        DigestItem(
-            text=_("Offene Frage: %(title)s") % {"title": card.question.title},
-            url=absolute_url("discussions:question", card.question.pk),
-        )
-        for card in cards
     ]

@@ -1,5 +1,5 @@
-"""What follows feed on Mein Kollegium (core.sections): questions the member may answer in the
-topics they follow or help with, and new articles and courses in what they follow."""
+"""What follows feed on Mein Kollegium (core.sections): new articles and courses in what the
+member follows."""
 
 from __future__ import annotations
 
@@ -16,18 +16,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core.page_cache import cached_until_published
 from core.sections import Section
-from discussions.selectors import questions_to_help_with
 from hub.knowledge.selectors import ARTICLE_TEASER_FIELDS, article_teasers, public
 from hub.models import PracticePage, PracticePageAuthor
 from members.models import User
 from members.selectors import is_network_member
 from network.models import Follow
-from network.selectors import followed_topics, follows_version
+from network.selectors import follows_version
 from peer_learning.models import CoursePage
 
 T = TypeVar("T")
 
-HELP_QUESTIONS = 5
 FOLLOWED_ARTICLES = 4
 FOLLOWED_COURSES = 4
 # What counts as new on the start page.
@@ -101,23 +99,6 @@ def followed_new_courses(
         )
         .only("title", "slug", "url_path", "summary", "first_published_at")
         .order_by("-first_published_at", "-pk")[:limit]
-    )
-
-
-def help_questions_section(request: HttpRequest) -> Section | None:
-    cards = questions_to_help_with(
-        viewer=request.user,
-        followed_topics=followed_topics(member=request.user),
-        limit=HELP_QUESTIONS,
-    )
-    if not cards:
-        return None
-    return Section(
-        title=_("Fragen, bei denen Sie helfen können"),
-        template="discussions/section_questions.html",
-        items=cards,
-        more_url=reverse("discussions:questions") + "?state=open",
-        more_label=_("Alle offenen Fragen"),
     )
 
 

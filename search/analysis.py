@@ -544,6 +544,12 @@ def lists_changed() -> None:
     django_cache.set(LISTS_VERSION_KEY, time.time_ns(), timeout=None)
 
 
+def lists_version() -> object:
+    """Which word lists the chain runs on now: changes when editors change a list, so values
+    derived from analysed text can be kept under it."""
+    return _lists().version
+
+
 def _lists() -> _Lists:
     """The chain and synonyms over seed files plus the editors' entries.
 

@@ -95,7 +95,7 @@ def test_notification_page_badge_and_mark_read(open_channel, author, reader):
     after = client.get("/").content.decode()
 
     assert "Aylin Demir hat Sie in „E-Akte in der Praxis“ erwähnt." in page
-    assert page.count("Neu:") == 1
+    assert page.count("<strong>Neu:</strong>") == 1
     assert '(</span>1<span class="visually-hidden"> ungelesen)' in home
     assert 'data-notification-badge aria-live="polite"></span>' in after
     assert Notification.objects.filter(read_at__isnull=True).count() == 0

@@ -16,7 +16,12 @@ from discussions.models import ChannelVisibility, Message, Notification, Notific
 from discussions.services.channels import channel_create, channel_invite, channel_join
 from discussions.services.messages import message_post
 from experts.models import HelpRequest
-from experts.selectors import WEEKLY_LIMIT, experts_for_question, open_questions_for
+from experts.selectors import (
+    WEEKLY_LIMIT,
+    experts_for_question,
+    helpable_topics,
+    open_questions_for,
+)
 from experts.services import question_route, routing_preference_set, wish_route
 from hub.models import Topic
 from members.models import Approval
@@ -247,3 +252,18 @@ def test_a_one_word_tag_is_not_found_inside_another_word(asker, channel):
     question = ask(asker, channel, "Wer hat die Einführung der E-Akte schon hinter sich?")
 
     assert experts_for_question(question) == []
+
+
+def test_the_topics_a_tag_names_are_kept_until_a_topic_or_the_tags_change(
+    expert, django_capture_on_commit_callbacks
+):
+    other = tag(MemberFactory(), "Vergabe")
+    assert list(helpable_topics(member=expert)) == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        e_akte = Topic.objects.create(name="E-Akte und Digitalisierung")
+    vergabe = Topic.objects.create(name="Vergabe")
+
+    assert list(helpable_topics(member=expert)) == [e_akte]
+    assert list(helpable_topics(member=tag(expert, "E-Akte", "Vergabe"))) == [e_akte, vergabe]
+    assert list(helpable_topics(member=other)) == [vergabe]

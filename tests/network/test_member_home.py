@@ -214,6 +214,8 @@ def test_query_count_does_not_grow_with_follows_channels_or_notifications(
     _age(question, hours=30)
     root = message_post(author=member, channel=channel, source="Hallo")
     message_post(author=colleague, channel=channel, source="Antwort", reply_to_id=root.pk)
+    profile_update(profile=member.profile, data={"expertise": ["Thema 0"]})
+    assert "Fragen, bei denen Sie helfen können" in _home(member_client)
     few = _queries(member_client)
 
     for number in range(1, 12):
@@ -238,5 +240,8 @@ def test_query_count_does_not_grow_with_follows_channels_or_notifications(
         Notification.objects.create(
             recipient=member, kind=NotificationKind.REPLY, message=Message.objects.get(pk=asked.pk)
         )
+    # Tags name topics too: the questions they bring are found by the same queries.
+    profile_update(profile=member.profile, data={"expertise": [f"Thema {n}" for n in range(12)]})
     assert PracticePage.objects.live().count() == 12
     assert _queries(member_client) == few
+    assert "Fragen, bei denen Sie helfen können" in _home(member_client)

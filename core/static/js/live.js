@@ -3,7 +3,8 @@
  *
  * Scripts register with window.kollegiumLive.on(type, handler) for server events and send
  * frames with send(frame); onOpen runs again after every reconnect, so subscriptions are
- * renewed. New notifications update the header badge and are announced politely.
+ * renewed. New notifications update the header badge, join a notification list on the page
+ * (data-notification-list) and are announced politely.
  *
  * The server closes the socket with SIGNED_OUT when the session ends (logout, also in another
  * tab) or the account may no longer take part. The session may also just have a new key (a
@@ -141,6 +142,24 @@
       badge.appendChild(open);
       badge.appendChild(document.createTextNode(String(event.unread)));
       badge.appendChild(close);
+    });
+    // A list of notifications on the page (the notifications page) shows the new one first.
+    document.querySelectorAll("[data-notification-list]").forEach(function (list) {
+      var item = document.createElement("li");
+      item.className = "notification notification--unread";
+      var label = document.createElement("strong");
+      label.textContent = texts.newNotification || "";
+      var link = document.createElement("a");
+      link.href = event.url;
+      link.textContent = event.text;
+      item.appendChild(label);
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(link);
+      list.insertBefore(item, list.firstChild);
+      list.hidden = false;
+    });
+    document.querySelectorAll("[data-notification-empty]").forEach(function (empty) {
+      empty.hidden = true;
     });
     window.kollegiumLive.announce(event.text);
   });
