@@ -6,7 +6,7 @@ needs nothing installed in the database (pgvector needs a server extension, sqli
 scans every blob and would read them from disk on each query). The matrix is loaded again when
 the stored rows changed: the process that wrote them at once (`announce_change`), every other
 process (a web server while `search_index vectors` or a task worker embeds) within a second, by a
-stamp of the tables it reads (row counts, the newest vector id, the newest entry write). The
+stamp of the tables it reads (the newest vector id, the newest entry write). The
 stamp lives in the database, not the cache: without Redis each process has a cache of its own.
 Audiences and dates in the matrix only pre-select: the database backend checks every candidate
 against the stored entries, which are the truth, before it is shown.
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Max
 
 from search.embedding import DIMENSIONS
 from search.models import EntryVector, SearchEntry
@@ -58,12 +58,14 @@ def announce_change() -> None:
 
 
 def _stamp() -> str:
-    """Changes whenever the rows the matrix is made of change: changed vectors are deleted
-    and inserted anew (`search.vectors`), so they get new ids, and every stored entry gets a
-    new `indexed_at`."""
-    vectors = EntryVector.objects.aggregate(count=Count("pk"), newest=Max("pk"))
-    entries = SearchEntry.objects.aggregate(count=Count("pk"), newest=Max("indexed_at"))
-    return f"{vectors['count']}:{vectors['newest']}:{entries['count']}:{entries['newest']}"
+    """Changes whenever rows are added to what the matrix is made of: changed vectors are
+    deleted and inserted anew (`search.vectors`), so they get new ids, and every stored entry
+    gets a new `indexed_at`. Two index lookups (a row count read every vector, 25 ms at
+    100,000 entries on SQLite). Deletions alone leave the stamp: the matrix keeps the gone
+    rows, and the check of every candidate against the stored entries drops them."""
+    newest_vector = EntryVector.objects.aggregate(newest=Max("pk"))["newest"]
+    newest_entry = SearchEntry.objects.aggregate(newest=Max("indexed_at"))["newest"]
+    return f"{newest_vector}:{newest_entry}"
 
 
 def _codes(values: list[str]) -> tuple[np.ndarray, dict[str, int]]:
