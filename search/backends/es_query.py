@@ -71,7 +71,7 @@ def _formula_query(item: Formula, field: str, typed: frozenset[str]) -> dict:
     return {"bool": {"should": parts, "minimum_should_match": 1}}
 
 
-def _baseline_query(query: Query, breadth: Breadth) -> dict:
+def _baseline_parts(query: Query, breadth: Breadth) -> tuple[dict, list[dict]]:
     """Elasticsearch's plain `german` analyzer on the user's words, for the relevance
     baseline; it asks for as many clauses as the Kollegium query."""
     clauses: list[dict[str, Any]] = []
@@ -97,20 +97,16 @@ def _baseline_query(query: Query, breadth: Breadth) -> dict:
         for clause in query.clauses
     ]
     minimum = required(query.clauses, breadth)
-    return {
-        "bool": {
-            "must": [{"bool": {"should": clauses, "minimum_should_match": minimum}}],
-            "should": boosts,
-        }
-    }
+    return {"bool": {"should": clauses, "minimum_should_match": minimum}}, boosts
 
 
-def _match_query(query: Query, breadth: Breadth, *, baseline: bool) -> dict:
-    """The rank of base.COVERAGE_WEIGHT: each clause met adds a constant, each clause the
-    title meets as typed a smaller one, and the relevance of the whole query orders the
-    texts that meet as much of it."""
+def _match_parts(query: Query, breadth: Breadth, *, baseline: bool) -> tuple[dict, list[dict]]:
+    """What a document must meet to match, and what only ranks the matches. The rank of
+    base.COVERAGE_WEIGHT: each clause met adds a constant, each clause the title meets as
+    typed a smaller one, and the relevance of the whole query orders the texts that meet as
+    much of it."""
     if baseline:
-        return _baseline_query(query, breadth)
+        return _baseline_parts(query, breadth)
     typed = typed_tokens(query.clauses)
     exact = replace(breadth, heads=False)
     coverage = [
@@ -138,12 +134,13 @@ def _match_query(query: Query, breadth: Breadth, *, baseline: bool) -> dict:
     ]
     relevance = _formula_query(formula(query.clauses, breadth), "content", typed)
     minimum = required(query.clauses, breadth)
-    return {
-        "bool": {
-            "must": [{"bool": {"should": coverage, "minimum_should_match": minimum}}],
-            "should": [*title_coverage, relevance, *boosts],
-        }
-    }
+    matching = {"bool": {"should": coverage, "minimum_should_match": minimum}}
+    return matching, [*title_coverage, relevance, *boosts]
+
+
+def _match_query(query: Query, breadth: Breadth, *, baseline: bool) -> dict:
+    matching, ranking = _match_parts(query, breadth, baseline=baseline)
+    return {"bool": {"must": [matching], "should": ranking}}
 
 
 def _base_filters(query: Query) -> list[dict]:
@@ -210,10 +207,12 @@ def search_body(query: Query, breadth: Breadth, *, baseline: bool, page: int) ->
 
 def count_body(query: Query, breadth: Breadth, *, baseline: bool) -> dict:
     """Whether a breadth has enough matches: counted up to BROADEN_BELOW, unscored, with
-    every filter the search applies."""
+    every filter the search applies. Only what decides a match is sent: the ranking clauses
+    would cost their fuzzy term expansions for nothing."""
+    matching, _ranking = _match_parts(query, breadth, baseline=baseline)
     filters = [*_base_filters(query), *_facet_filters(query.request).values()]
     return {
-        "query": {"bool": {"filter": [_match_query(query, breadth, baseline=baseline), *filters]}},
+        "query": {"bool": {"filter": [matching, *filters]}},
         "size": 0,
         "track_total_hits": BROADEN_BELOW,
     }
