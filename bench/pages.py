@@ -182,6 +182,9 @@ def run(
     ):
         os.environ["DJANGO_SETTINGS_MODULE"] = "hub.settings.dev"
         os.environ["DEBUG"] = "false"
+        # Seeding tens of thousands of items must not embed them (hours with the model); the
+        # pages measured here show no search by meaning (bench/search.py measures that).
+        os.environ["SEARCH_VECTORS"] = "false"
         import django
 
         django.setup()
