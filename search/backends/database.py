@@ -161,10 +161,15 @@ class DatabaseBackend(SearchBackend):
     # --- answering ---
 
     @staticmethod
-    def _visible(query: Query) -> tuple[str, list]:
-        """The viewer's audiences and the date range, as a condition on entries `e`."""
+    def _visible(query: Query, *, by_audience_index: bool = True) -> tuple[str, list]:
+        """The viewer's audiences and the date range, as a condition on entries `e`. Without
+        `by_audience_index`, SQLite is kept from reading the entries through the audience
+        index (a unary `+`): for a handful of entries picked by id, it would otherwise read
+        every entry the viewer may see (25 ms at 30,000 entries)."""
         audiences = sorted(query.audiences)
-        condition = f"e.audience IN ({_placeholders(audiences)})"
+        unindexed = not by_audience_index and connection.vendor == "sqlite"
+        column = "+e.audience" if unindexed else "e.audience"
+        condition = f"{column} IN ({_placeholders(audiences)})"
         params: list = list(audiences)
         request = query.request
         if request.date_from:
@@ -204,14 +209,15 @@ class DatabaseBackend(SearchBackend):
         # (a GROUP BY over every match cost a broad query 50 ms at 100,000 entries). Audiences
         # and dates apply to them alike.
         found = sorted(query.also)
+        by_id, by_id_params = self._visible(query, by_audience_index=False)
         sql = (
             f"WITH by_words AS MATERIALIZED ({ranked}), "  # noqa: S608
             "matched AS MATERIALIZED (SELECT * FROM by_words UNION ALL "
             "SELECT e.id, 0.0, e.kind, e.administration_level, e.state, e.date, 0 "
-            f"FROM {entries} e WHERE e.entry_id IN ({_placeholders(found)}) AND {visible} "
+            f"FROM {entries} e WHERE e.entry_id IN ({_placeholders(found)}) AND {by_id} "
             "AND e.id NOT IN (SELECT id FROM by_words))"
         )
-        return sql, [*params, *found, *visible_params]
+        return sql, [*params, *found, *by_id_params]
 
     @staticmethod
     def _chosen(request: SearchRequest, *, leave_out: str = "") -> tuple[str, list]:
@@ -375,17 +381,20 @@ class DatabaseBackend(SearchBackend):
             limit=limit,
             floor=floor,
         )
-        visible = SearchEntry.objects.filter(
-            entry_id__in=[entry_id for entry_id, _similarity in candidates],
-            audience__in=query.audiences,
-        ).exclude(key__in=exclude_keys)
-        if kinds:
-            visible = visible.filter(kind__in=kinds)
-        if since is not None:
-            visible = visible.filter(date__gte=since)
-        if until is not None:
-            visible = visible.filter(date__lte=until)
-        shown = set(visible.values_list("entry_id", flat=True))
+        # Read by the unique entry id and checked here: with the audiences in the query,
+        # SQLite reads every entry the viewer may see through the audience index instead.
+        stored = SearchEntry.objects.filter(
+            entry_id__in=[entry_id for entry_id, _similarity in candidates]
+        ).values_list("entry_id", "audience", "key", "kind", "date")
+        shown = {
+            entry_id
+            for entry_id, audience, key, kind, date in stored
+            if audience in query.audiences
+            and key not in exclude_keys
+            and (not kinds or kind in kinds)
+            and (since is None or (date is not None and date >= since))
+            and (until is None or (date is not None and date <= until))
+        }
         return [
             VectorMatch(entry_id=entry_id, similarity=similarity)
             for entry_id, similarity in candidates
