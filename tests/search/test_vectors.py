@@ -107,6 +107,17 @@ def test_a_paraphrase_finds_its_page_only_through_the_vector_half(world, search_
     assert hybrid.total == len(hybrid.hits)
 
 
+def test_the_results_page_says_which_hits_share_no_word_with_the_query(world, client):
+    page = client.get("/suche/", {"q": "Einwohnerinnen reden beim Stadtbudget mit"})
+    hits = page.content.decode().split('<li class="search-hit ')[1:]
+
+    assert "Ähnlich im Inhalt, ohne Ihre Suchwörter" in hits[0]
+    worded = client.get("/suche/", {"q": "Bürgerbeteiligung"}).content.decode()
+    first = worded.split('<li class="search-hit ')[1]
+    assert "<mark>" in first
+    assert "Ähnlich im Inhalt" not in first
+
+
 def test_a_phrase_query_stays_with_the_words(world):
     results = search(
         SearchRequest(text='"Einwohnerinnen reden beim Stadtbudget mit"'), viewer=world.anonymous
