@@ -21,6 +21,19 @@ def test_database_backend_proves_full_text_search_works():
     assert result.backend == expected
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL storage only")
+def test_postgresql_keeps_the_full_text_vectors_in_the_row():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = "
+            "'search_searchentry'::regclass AND attname IN ('search_vector', 'title_vector')"
+        )
+        storage = dict(cursor.fetchall())
+
+    # MAIN: compressed in the row, not looked up in the TOAST table per clause tested.
+    assert storage == {"search_vector": "m", "title_vector": "m"}
+
+
 def test_unreachable_elasticsearch_is_reported_not_raised(settings):
     settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
     settings.ELASTICSEARCH_TIMEOUT = 1
