@@ -51,39 +51,29 @@ def elasticsearch(workdir: Path) -> Iterator[str]:
 
 
 def _store_vectors(cache: Path) -> None:
-    """Give every entry its passage vectors: from the run's shared file where an earlier
-    engine embedded the same text, from the model otherwise (the file is updated)."""
+    """Give every entry its passage vectors (`search.vectors.update_vectors`): from the run's
+    shared file where an earlier engine embedded the same text, from the model otherwise (the
+    file is updated)."""
     import numpy as np
 
-    from search.backends.vector_matrix import announce_change
-    from search.embedding import embed_passages, passage_texts, text_hash
-    from search.models import EntryVector, SearchEntry
+    from search.embedding import embed_passages, text_hash
+    from search.models import SearchEntry
+    from search.vectors import update_vectors
 
     known: dict[str, np.ndarray] = {}
     if cache.exists():
         with np.load(cache) as stored:
             known = {digest: stored[digest] for digest in stored.files}
-    places = [
-        (entry.entry_id, number, text)
-        for entry in SearchEntry.objects.order_by("id")
-        for number, text in enumerate(passage_texts(entry))
-    ]
-    new_texts = list(dict.fromkeys(t for _e, _n, t in places if text_hash(t) not in known))
-    for text, row in zip(new_texts, embed_passages(new_texts), strict=True):
-        known[text_hash(text)] = row
-    EntryVector.objects.bulk_create(
-        [
-            EntryVector(
-                entry_id=entry_id,
-                passage=number,
-                text_hash=text_hash(text),
-                vector=known[text_hash(text)].tobytes(),
-            )
-            for entry_id, number, text in places
-        ],
-        batch_size=500,
+
+    def embed_unknown(texts: list[str]) -> np.ndarray:
+        new_texts = list(dict.fromkeys(text for text in texts if text_hash(text) not in known))
+        for text, row in zip(new_texts, embed_passages(new_texts), strict=True):
+            known[text_hash(text)] = row
+        return np.stack([known[text_hash(text)] for text in texts])
+
+    update_vectors(
+        SearchEntry.objects.order_by("id").values_list("entry_id", flat=True), embed=embed_unknown
     )
-    announce_change()
     np.savez(cache, **known)
 
 
@@ -121,7 +111,8 @@ def measure(engine: str, details: bool, cache: Path) -> dict[str, object]:
         _store_vectors(cache)
         from search.backends import get_backend
 
-        # Elasticsearch holds the vectors in its documents: index them again with them.
+        # Elasticsearch holds the vectors in its documents. `update_vectors` sent them, but
+        # leaves a failed send to the outbox; the rebuild raises instead of measuring less.
         get_backend().rebuild()
         # Each backend by words alone, by meaning alone and both fused; the baseline by words.
         runs = [

@@ -21,7 +21,7 @@ from discussions.selectors import QuestionFilters, channel_readers, question_lis
 from experts.matching import TextTokens, phrase_matches, phrase_words, title_matches
 from experts.models import REASON_MAX_LENGTH, HelpRequest, RoutingPreference
 from hub.knowledge.selectors import published_practice_pages
-from hub.models import PracticePageAuthor, Topic
+from hub.models import PracticePage, PracticePageAuthor, Topic
 from members.models import ExpertiseTag, User
 from members.selectors import Viewer, is_network_member, network_members
 from network.selectors import followed_topics
@@ -214,6 +214,21 @@ def article_authors_to_ask(question: Question) -> list[Match]:
         reason = _("weil Sie den Beitrag „%(title)s“ geschrieben haben") % {"title": article.title}
     reason = Truncator(reason).chars(REASON_MAX_LENGTH)
     return [Match(member_id, TAG_SCORE, reason) for member_id in members]
+
+
+def article_has_askable_author(*, article: PracticePage, viewer: User) -> bool:
+    """Whether "Frage an die Autor:innen" would reach anyone: a credited author other than the
+    viewer is still a member of the network and did not switch routing off (whether they read
+    the channel depends on the one the asker picks, `article_authors_to_ask`). One query,
+    however many authors."""
+    authors = PracticePageAuthor.objects.filter(page_id=article.pk, profile__isnull=False)
+    return (
+        network_members()
+        .filter(pk__in=authors.values("profile__user_id"))
+        .exclude(pk=viewer.pk)
+        .exclude(routing_preference__enabled=False)
+        .exists()
+    )
 
 
 def _topics_named_by(tags: tuple[str, ...]) -> list[int]:

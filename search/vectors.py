@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django_tasks import task
@@ -34,6 +35,9 @@ ENTRY_BATCH = 32
 # Entries without vectors that each run of the task picks up besides its own (the retry of
 # earlier failures).
 RETRIES_PER_RUN = 32
+
+# Passage texts to their vectors, one row each, as `embed_passages` returns them.
+Embedder = Callable[[list[str]], np.ndarray]
 
 
 _forced: ContextVar[bool | None] = ContextVar("search_vectors_forced", default=None)
@@ -83,22 +87,27 @@ def missing_entry_ids(limit: int | None = None) -> list[str]:
     return list(missing[:limit] if limit is not None else missing)
 
 
-def update_vectors(entry_ids: Iterable[str], progress: Progress | None = None) -> int:
+def update_vectors(
+    entry_ids: Iterable[str], progress: Progress | None = None, embed: Embedder | None = None
+) -> int:
     """Bring the vectors of these entries up to date; returns the passages embedded.
 
     Vectors of gone entries and of changed passages are deleted first, so an entry whose
-    embedding fails is left without vectors (and is retried) rather than with a stale one."""
+    embedding fails is left without vectors (and is retried) rather than with a stale one.
+    `embed` stands in for the model (`embed_passages`): the relevance benchmark reuses the
+    vectors its earlier engines embedded."""
+    embed = embed or embed_passages
     entry_ids = list(dict.fromkeys(entry_ids))
     embedded = 0
     for start in range(0, len(entry_ids), ENTRY_BATCH):
         batch = entry_ids[start : start + ENTRY_BATCH]
-        embedded += _update_batch(batch)
+        embedded += _update_batch(batch, embed)
         if progress:
             progress(len(batch))
     return embedded
 
 
-def _update_batch(entry_ids: list[str]) -> int:
+def _update_batch(entry_ids: list[str], embed: Embedder) -> int:
     wanted: dict[tuple[str, int], tuple[str, str]] = {}
     for entry in SearchEntry.objects.filter(entry_id__in=entry_ids).only(
         "entry_id", "kind", "title", "text"
@@ -124,7 +133,7 @@ def _update_batch(entry_ids: list[str]) -> int:
         if place not in stored or stored[place][1] != digest
     ]
     if todo:
-        vectors = embed_passages([text for _place, _digest, text in todo])
+        vectors = embed([text for _place, _digest, text in todo])
         with transaction.atomic():
             EntryVector.objects.bulk_create(
                 [

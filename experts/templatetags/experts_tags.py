@@ -1,6 +1,7 @@
 """The "Fragen an mich weiterleiten" form and the learning wishes the member was asked about,
-for the notifications page of the discussions app, which does not know this app: the page
-loads the tags, and the tags read the setting and the requests."""
+for the notifications page of the discussions app, and whether an article's authors can be
+asked, for the practice page of the hub: those apps do not know this one, so their pages load
+the tags, and the tags read the setting, the requests and the authors."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from typing import Any
 from django import template
 
 from experts.forms import RoutingPreferenceForm
-from experts.selectors import routing_enabled, wish_request_reasons_for, wish_requests_for
+from experts.selectors import (
+    article_has_askable_author,
+    routing_enabled,
+    wish_request_reasons_for,
+    wish_requests_for,
+)
+from hub.models import PracticePage
 from members.selectors import is_network_member, member_name
 
 register = template.Library()
@@ -55,3 +62,13 @@ def wish_request_reasons(context: template.Context, wish_ids: list[int]) -> dict
 @register.filter
 def reason_for(reasons: dict[int, str], wish_id: int) -> str:
     return reasons.get(wish_id, "")
+
+
+@register.simple_tag(takes_context=True)
+def article_authors_askable(context: template.Context, article: PracticePage) -> bool:
+    """Whether the practice page offers "Frage an die Autor:innen" to the viewer: not when
+    every credited author left the network or switched routing off (nobody would be asked)."""
+    user = getattr(context.get("request"), "user", None)
+    if user is None or not is_network_member(user):
+        return False
+    return article_has_askable_author(article=article, viewer=user)

@@ -49,37 +49,32 @@ def follow_button(
 
 @register.inclusion_tag("includes/network_toggle.html", takes_context=True)
 def bookmark_button(
-    context: template.Context, target: Model, pressed: bool | None = None, small: bool = False
+    context: template.Context,
+    target: Model,
+    pressed: bool | None = None,
+    small: bool = False,
+    live: bool = False,
 ) -> dict[str, Any]:
     """ "Merken" for an article, course or message. `pressed` may come from
-    `bookmarked_message_ids` rather than a query."""
+    `bookmarked_message_ids` rather than a query.
+
+    `live` renders it in a live message's markup, for no one in particular: only members read
+    channels, a new message is on nobody's Merkliste yet, and the page's script adds its CSRF
+    token and keeps the pressed state when an edited message's markup replaces it."""
+    button = {"shown": True, "action": selectors.bookmark_url(target), "label": _("Merken")}
+    if live:
+        return {**button, "pressed": False, "small": small}
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not is_network_member(user):
         return _NOTHING
     return {
-        "shown": True,
+        **button,
         "request": request,
-        "action": selectors.bookmark_url(target),
         "pressed": (
             selectors.is_bookmarked(member=user, target=target) if pressed is None else pressed
         ),
-        "label": _("Merken"),
         "small": small,
-    }
-
-
-@register.inclusion_tag("includes/network_toggle.html")
-def live_bookmark_button(message: Model) -> dict[str, Any]:
-    """ "Merken" in a live message's markup, rendered for no one in particular: only members
-    read channels, a new message is on nobody's Merkliste yet, and the page's script adds its
-    CSRF token and keeps the pressed state when an edited message's markup replaces it."""
-    return {
-        "shown": True,
-        "action": selectors.bookmark_url(message),
-        "pressed": False,
-        "label": _("Merken"),
-        "small": True,
     }
 
 

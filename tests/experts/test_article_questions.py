@@ -4,7 +4,9 @@ not to those who switched routing off or cannot read the channel), and the artic
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.personal_data import contributors
@@ -14,6 +16,7 @@ from experts.models import HelpRequest
 from experts.selectors import WEEKLY_LIMIT
 from experts.services import question_route, routing_preference_set
 from hub.models import Topic
+from members.services import member_delete
 from tests.experts.conftest import ask, tag
 from tests.factories import MemberFactory, practice_page_create
 
@@ -70,6 +73,47 @@ def test_an_article_without_credited_authors_offers_no_question_to_them(asker):
     page = practice_page_create(title="Haushaltsplanung ohne Autor")
 
     assert "Frage an die Autor:innen" not in _client(asker).get(page.url).content.decode()
+
+
+def test_no_question_to_the_authors_once_every_author_left_the_network(asker, writer, article):
+    gone = MemberFactory(first_name="Jan", last_name="Peters")
+    deactivated = MemberFactory(first_name="Lea", last_name="Wolf")
+    page = practice_page_create(title="Bürgerbüro ohne Termin", authors=(gone, deactivated))
+    member_delete(user=gone)
+    deactivated.is_active = False
+    deactivated.save(update_fields=["is_active"])
+    routing_preference_set(member=writer, enabled=False)
+
+    assert "Frage an die Autor:innen" not in _client(asker).get(page.url).content.decode()
+    assert "Frage an die Autor:innen" not in _client(asker).get(article.url).content.decode()
+
+
+def test_one_author_still_in_the_network_keeps_the_question_to_the_authors(asker, writer):
+    gone = MemberFactory(first_name="Jan", last_name="Peters")
+    page = practice_page_create(title="Bürgerbüro ohne Termin", authors=(gone, writer))
+    member_delete(user=gone)
+
+    assert "Frage an die Autor:innen" in _client(asker).get(page.url).content.decode()
+    # The only author does not ask themselves.
+    assert "Frage an die Autor:innen" not in _client(writer).get(page.url).content.decode()
+
+
+def test_the_article_page_asks_the_same_queries_however_many_authors(asker, writer):
+    few = practice_page_create(title="Bürgerbüro mit Termin", authors=(writer,))
+    many = practice_page_create(
+        title="Bürgerbüro ohne Termin", authors=(*MemberFactory.create_batch(4), writer)
+    )
+    client = _client(asker)
+    # The first requests fill caches (sites, page paths) that would skew the count.
+    client.get(few.url)
+    client.get(many.url)
+
+    with CaptureQueriesContext(connection) as one_author:
+        client.get(few.url)
+    with CaptureQueriesContext(connection) as five_authors:
+        client.get(many.url)
+
+    assert len(five_authors) == len(one_author)
 
 
 def test_the_form_takes_the_articles_topics_and_suggests_its_channel(
