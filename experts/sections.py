@@ -10,14 +10,22 @@ from django.utils.translation import gettext_lazy as _
 
 from core.sections import Section
 from discussions.selectors import question_cards
-from experts.selectors import open_questions_for, wishes_for
+from experts.selectors import HelpableTopics, helpable_topic_set, open_questions_for, wishes_for
 
 HELP_QUESTIONS = 5
 MATCHING_WISHES = 5
 
 
+def _helpable_topics(request: HttpRequest) -> HelpableTopics:
+    """Read once per request: both sections filter by them."""
+    if not hasattr(request, "_helpable_topics"):
+        request._helpable_topics = helpable_topic_set(member=request.user)  # type: ignore[attr-defined]
+    return request._helpable_topics  # type: ignore[attr-defined]
+
+
 def help_questions_section(request: HttpRequest) -> Section | None:
-    questions = open_questions_for(member=request.user)[:HELP_QUESTIONS]
+    topics = _helpable_topics(request)
+    questions = open_questions_for(member=request.user, topics=topics)[:HELP_QUESTIONS]
     cards = question_cards(questions=questions, viewer=request.user)
     if not cards:
         return None
@@ -31,7 +39,9 @@ def help_questions_section(request: HttpRequest) -> Section | None:
 
 
 def matching_wishes_section(request: HttpRequest) -> Section | None:
-    matches = wishes_for(member=request.user, limit=MATCHING_WISHES)
+    matches = wishes_for(
+        member=request.user, limit=MATCHING_WISHES, topics=_helpable_topics(request)
+    )
     if not matches:
         return None
     return Section(

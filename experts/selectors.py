@@ -24,7 +24,7 @@ from hub.knowledge.selectors import published_practice_pages
 from hub.models import PracticePage, PracticePageAuthor, Topic
 from members.models import ExpertiseTag, User
 from members.selectors import Viewer, is_network_member, network_members
-from network.selectors import followed_topics
+from network.models import Follow
 from peer_learning.models import LearningWish
 from peer_learning.selectors import readable_courses
 from peer_learning.wish_selectors import wish_board
@@ -241,18 +241,35 @@ def _topics_named_by(tags: tuple[str, ...]) -> list[int]:
     ]
 
 
-def helpable_topics(*, member: Viewer) -> QuerySet[Topic]:
-    """Topics the member can help with: the ones they follow and those named like one of
-    their "Ich kann helfen bei" tags (by the German chain, so a tag "E-Akte" finds the topic
-    "E-Akte und Digitalisierung").
+@dataclass(frozen=True)
+class HelpableTopics:
+    """The topics a member can help with: those named like one of their "Ich kann helfen bei"
+    tags (a few, by primary key) and the ones they follow (a subquery: a member may follow
+    hundreds, and a list of hundreds of ids costs more to send and plan than the lookup)."""
+
+    tagged: tuple[int, ...]
+    member_id: int | None
+
+    def condition(self, field: str) -> Q:
+        """Rows whose topic `field` (a primary key or a foreign key to a topic) is one of them."""
+        if self.member_id is None:
+            return Q(pk__in=[])
+        followed = Follow.objects.filter(member_id=self.member_id, topic__isnull=False)
+        return Q(**{f"{field}__in": self.tagged}) | Q(
+            **{f"{field}__in": followed.values("topic_id")}
+        )
+
+
+def helpable_topic_set(*, member: Viewer) -> HelpableTopics:
+    """The topics the member can help with (`helpable_topics`), to filter lists by; a page
+    showing several such lists reads them once (`experts.sections`).
 
     Matching reads every topic name, so which topics a set of tags names is kept, shared by
     members with the same tags: until a topic changes (a new cache generation, as for cached
     pages) or editors change the chain's word lists (`lists_version`).
     """
     if not is_network_member(member):
-        return Topic.objects.none()
-    followed = followed_topics(member=member).values("pk")
+        return HelpableTopics(tagged=(), member_id=None)
     tags = tuple(
         sorted(
             ExpertiseTag.objects.filter(content_object__user=member).values_list(
@@ -261,33 +278,44 @@ def helpable_topics(*, member: Viewer) -> QuerySet[Topic]:
         )
     )
     if not tags:
-        return Topic.objects.filter(pk__in=followed)
+        return HelpableTopics(tagged=(), member_id=member.pk)
     digest = hashlib.sha256("\n".join(tags).encode()).hexdigest()
     tagged = cached_until_published(
         f"experts:tagged-topics:{lists_version()}:{digest}", lambda: _topics_named_by(tags)
     )
-    return Topic.objects.filter(Q(pk__in=tagged) | Q(pk__in=followed))
+    return HelpableTopics(tagged=tuple(tagged), member_id=member.pk)
 
 
-def open_questions_for(*, member: Viewer, now: datetime | None = None) -> QuerySet[Question]:
+def helpable_topics(*, member: Viewer) -> QuerySet[Topic]:
+    """Topics the member can help with: the ones they follow and those named like one of
+    their "Ich kann helfen bei" tags (by the German chain, so a tag "E-Akte" finds the topic
+    "E-Akte und Digitalisierung")."""
+    return Topic.objects.filter(helpable_topic_set(member=member).condition("pk"))
+
+
+def open_questions_for(
+    *, member: Viewer, now: datetime | None = None, topics: HelpableTopics | None = None
+) -> QuerySet[Question]:
     """Questions the member could answer, for the start page and the digest: still without an
     answer 24 hours after they were asked, in a topic the member can help with
-    (`helpable_topics`), readable by the member (`question_list`), not their own; the longest
-    waiting first. Rows come as `question_list` gives them (asker, channel, topics and
-    `reply_count` loaded), so `discussions.selectors.question_cards` renders them; slice it
-    for a page section: `open_questions_for(member=request.user)[:5]`.
+    (`helpable_topic_set`, unless given as `topics`), readable by the member
+    (`question_list`), not their own; the longest waiting first. Rows come as `question_list`
+    gives them (asker, channel, topics and `reply_count` loaded), so
+    `discussions.selectors.question_cards` renders them; slice it for a page section:
+    `open_questions_for(member=request.user)[:5]`.
     """
     if not is_network_member(member):
         return Question.objects.none()
+    if topics is None:
+        topics = helpable_topic_set(member=member)
     asked_before = (now or timezone.now()) - OPEN_AFTER
+    in_topics = Question.topics.through.objects.filter(topics.condition("topic_id"))
     return (
         question_list(viewer=member, filters=QuestionFilters(state=QuestionState.OPEN))
         .filter(
             message__created_at__lte=asked_before,
-            # A subquery, not a join: the list's reply count must not multiply by topics.
-            pk__in=Question.objects.filter(
-                topics__in=helpable_topics(member=member).values("pk")
-            ).values("pk"),
+            # A subquery, not a join: the list's rows must not multiply by topics.
+            pk__in=in_topics.values("question_id"),
         )
         .exclude(message__author=member)
         .order_by("message_id")
@@ -333,17 +361,19 @@ class WishMatch:
     reason: str
 
 
-def wishes_for(*, member: Viewer, limit: int) -> list[WishMatch]:
+def wishes_for(
+    *, member: Viewer, limit: int, topics: HelpableTopics | None = None
+) -> list[WishMatch]:
     """Open learning wishes (no course offered yet, not the member's own) that were routed to
-    the member or are in a topic they can help with (`helpable_topics`): most wanted first, as
-    `wish_board` annotates them (`interest`, `voted`). A fixed number of queries, whatever the
-    member follows or was asked."""
+    the member or are in a topic they can help with (`helpable_topic_set`, unless given as
+    `topics`): most wanted first, as `wish_board` annotates them (`interest`, `voted`). A
+    fixed number of queries, whatever the member follows or was asked."""
     if not is_network_member(member):
         return []
+    if topics is None:
+        topics = helpable_topic_set(member=member)
     routed = HelpRequest.objects.filter(member_id=member.pk, wish__isnull=False)
-    topical = LearningWish.topics.through.objects.filter(
-        topic_id__in=helpable_topics(member=member).values("pk")
-    )
+    topical = LearningWish.topics.through.objects.filter(topics.condition("topic_id"))
     wishes = list(
         wish_board(viewer=member)
         .filter(course__isnull=True)

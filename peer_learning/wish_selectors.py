@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Value
+from django.db.models import Exists, OuterRef, QuerySet, Value
 
+from core.queries import counted
 from hub.models import Topic
 from members.models import User
 from members.selectors import Viewer, is_network_member, member_name
@@ -31,7 +32,7 @@ def wish_board(
     ordering = ["-interest", "created_at"] if order == WISH_ORDER_INTEREST else ["-created_at"]
     return (
         wishes.annotate(
-            interest=Count("votes") + Value(1),
+            interest=counted(WishVote.objects.filter(wish=OuterRef("pk")), by="wish") + Value(1),
             voted=Exists(WishVote.objects.filter(wish=OuterRef("pk"), member=viewer)),
         )
         .select_related("author__profile", "course")
