@@ -4,6 +4,8 @@ meet at least half and ranks higher the more it meets."""
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple, TypeVar, Union
@@ -274,6 +276,33 @@ def formula(clauses: list[Clause], breadth: Breadth = STRICT) -> Formula:
     return _combine(AnyOf, parts)
 
 
+# Beyond this many clauses the candidate condition's windows cost the index more than they save.
+WINDOWED_CLAUSES = 12
+# Up to this many windows the condition names every set of clauses a candidate must touch.
+ALL_WINDOWS = 20
+
+
+def candidate_formula(clauses: list[Clause], breadth: Breadth = STRICT) -> Formula:
+    """`formula` as a tighter condition the full-text index can answer before a row is read.
+    A text meeting `required` of n clauses meets at least one in every n - required + 1 of
+    them, so every such window of clauses must hold one: exactly "at least `required`" when
+    every window is named, and with the n consecutive (cyclic) windows for longer queries still
+    no text that meets one clause alone. The backend counts the clauses met as before; this
+    only spares it the texts that share a single common word with a long question."""
+    parts = [clause_formula(clause, breadth) for clause in clauses]
+    count = len(parts)
+    needed = required(clauses, breadth)
+    if needed in (1, count) or count > WINDOWED_CLAUSES:
+        return formula(clauses, breadth)
+    size = count - needed + 1
+    if math.comb(count, size) <= ALL_WINDOWS:
+        windows = [list(window) for window in itertools.combinations(parts, size)]
+    else:
+        cyclic = parts + parts
+        windows = [cyclic[start : start + size] for start in range(count)]
+    return _combine(AllOf, [_combine(AnyOf, window) for window in windows])
+
+
 def broader(clauses: list[Clause], breadth: Breadth, total: int) -> Breadth | None:
     """How to ask again after `total` matches, or None to keep them. Too few: with compound
     heads standing in ("Bürgerbeteiligung" then also finds "Jugendbeteiligung"). Nothing with
@@ -360,10 +389,13 @@ def tsquery_lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsquery_expression(clauses: list[Clause], breadth: Breadth = STRICT) -> str:
-    """Text for PostgreSQL's to_tsquery('simple', …); every token is a quoted lexeme."""
+def tsquery_expression(
+    clauses: list[Clause], breadth: Breadth = STRICT, *, candidates: bool = False
+) -> str:
+    """Text for PostgreSQL's to_tsquery('simple', …); every token is a quoted lexeme. With
+    `candidates`, the index's condition (`candidate_formula`) rather than the match formula."""
     return _render(
-        formula(clauses, breadth),
+        (candidate_formula if candidates else formula)(clauses, breadth),
         quote=tsquery_lexeme,
         conjunction=" & ",
         disjunction=" | ",

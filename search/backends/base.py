@@ -25,8 +25,11 @@ TITLE_WEIGHT = 4.0
 # COVERAGE_WEIGHT, each clause its title meets as typed (not by a compound's head alone) adds
 # TITLE_COVERAGE_WEIGHT, and the engine's relevance score, which stays far below both, orders
 # texts that meet as much of the query. A text with one clause more always ranks higher:
-# even MAX_CLAUSES (32) title clauses weigh less than one clause.
+# even MAX_CLAUSES (32) title clauses weigh less than half a clause. When a query is broadened
+# to compound heads (`search.query.Breadth.heads`), a clause the text meets only through a head
+# ("Landratsamt" for "Bürgeramt") adds HEAD_COVERAGE_WEIGHT, half of a clause met as typed.
 COVERAGE_WEIGHT = 100_000.0
+HEAD_COVERAGE_WEIGHT = COVERAGE_WEIGHT / 2
 TITLE_COVERAGE_WEIGHT = 1_000.0
 
 Progress = Callable[[int], object]
@@ -60,14 +63,16 @@ class VectorMatch:
 
 def is_word_match(score: float) -> bool:
     """Whether a hit's score is that of a match of the words rather than an entry added by
-    meaning alone (`Query.also`): every match of the words meets at least one clause."""
-    return score >= COVERAGE_WEIGHT
+    meaning alone (`Query.also`): every match of the words meets at least one clause, if only
+    through a compound's head."""
+    return score >= HEAD_COVERAGE_WEIGHT
 
 
-def clauses_met(score: float) -> int:
+def clauses_met(score: float) -> float:
     """How many clauses of the query a match of the words meets, from its score (every
-    backend ranks by COVERAGE_WEIGHT per clause met, the rest stays below one clause)."""
-    return int(score // COVERAGE_WEIGHT)
+    backend ranks by COVERAGE_WEIGHT per clause met, half of it for a clause met through a
+    compound's head alone; the rest stays below half a clause)."""
+    return (score // HEAD_COVERAGE_WEIGHT) / 2
 
 
 class Suggestion(TypedDict):

@@ -18,6 +18,7 @@ from core.health import CheckResult
 from search.analysis import query_tokens
 from search.backends.base import (
     COVERAGE_WEIGHT,
+    HEAD_COVERAGE_WEIGHT,
     TITLE_COVERAGE_WEIGHT,
     TITLE_WEIGHT,
     Progress,
@@ -79,31 +80,39 @@ def _met(condition: str) -> str:
 
 def _candidates_sql(clauses: list[Clause], breadth: Breadth) -> tuple[str, list]:
     """Entries meeting any clause the breadth allows, with the engine's relevance, how many
-    clauses each meets (`coverage`) and how many its title meets as typed, without compound
-    heads (`title_coverage`): "Bürgerbeteiligung in der Kommune" above a title that holds
-    only "beteiligung". Left open for further conditions on `e`."""
+    clauses each meets (`coverage`; when broadened to compound heads, also how many as typed:
+    `exact_coverage`) and how many its title meets as typed, without compound heads
+    (`title_coverage`): "Bürgerbeteiligung in der Kommune" above a title that holds only
+    "beteiligung". Left open for further conditions on `e`."""
     entries = SearchEntry._meta.db_table
     exact = replace(breadth, heads=False)
     columns = (
-        "e.id, {relevance} AS relevance, {coverage} AS coverage, {title} AS title_coverage, "
-        "e.kind, e.administration_level, e.state, e.date"
+        "e.id, {relevance} AS relevance, {coverage} AS coverage, {exact} AS exact_coverage, "
+        "{title} AS title_coverage, e.kind, e.administration_level, e.state, e.date"
     )
+    # Broadened to compound heads, the clauses met as typed are counted apart
+    # (`exact_coverage`): a clause met only through a head counts half in the rank.
+    counted = [breadth, exact] if breadth.heads else [breadth]
     if connection.vendor == "postgresql":
-        coverage = [_met("e.search_vector @@ to_tsquery('simple', %s)") for _ in clauses]
-        title = [_met("e.title_vector @@ to_tsquery('simple', %s)") for _ in clauses]
-        params = [tsquery_expression([clause], breadth) for clause in clauses]
+        met = _met("e.search_vector @@ to_tsquery('simple', %s)")
+        title = _met("e.title_vector @@ to_tsquery('simple', %s)")
+        params = [tsquery_expression([clause], step) for step in counted for clause in clauses]
         params += [tsquery_expression([clause], exact) for clause in clauses]
         params.append(tsquery_expression(clauses, breadth))
+        params.append(tsquery_expression(clauses, breadth, candidates=True))
         # ts_rank, not ts_rank_cd: cover density costs four times as much per matched row
         # (a broad word matches half of 100,000 entries), and title weight A still counts.
+        # It ranks by the match formula `q`; the index is asked the candidates' condition.
         relevance = "ts_rank(e.search_vector, q)"
-        source = f"FROM {entries} e, to_tsquery('simple', %s) q WHERE e.search_vector @@ q"
+        source = (
+            f"FROM {entries} e, to_tsquery('simple', %s) q "
+            "WHERE e.search_vector @@ to_tsquery('simple', %s)"
+        )
     else:
         # Each clause's matches are read from the full-text index once, as a set.
-        met = f"e.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
-        coverage = [_met(met) for _ in clauses]
-        title = [_met(met) for _ in clauses]
-        params = [fts5_expression([clause], breadth) for clause in clauses]
+        met = _met(f"e.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)")  # noqa: S608
+        title = met
+        params = [fts5_expression([clause], step) for step in counted for clause in clauses]
         params += [f"title_tokens : ({fts5_expression([clause], exact)})" for clause in clauses]
         params.append(fts5_expression(clauses, breadth))
         relevance = f"-bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0)"
@@ -111,8 +120,12 @@ def _candidates_sql(clauses: list[Clause], breadth: Breadth) -> tuple[str, list]
             f"FROM {FTS_TABLE} JOIN {entries} e ON e.id = {FTS_TABLE}.rowid "
             f"WHERE {FTS_TABLE} MATCH %s"
         )
+    clause_count = " + ".join(met for _ in clauses)
     select = columns.format(
-        relevance=relevance, coverage=" + ".join(coverage), title=" + ".join(title)
+        relevance=relevance,
+        coverage=clause_count,
+        exact=clause_count if breadth.heads else "0",
+        title=" + ".join(title for _ in clauses),
     )
     return f"SELECT {select} {source}", params
 
@@ -196,10 +209,14 @@ class DatabaseBackend(SearchBackend):
         sql += f" AND {visible}"
         # The rank (base.COVERAGE_WEIGHT): clauses met first, then title clauses, then the
         # engine's relevance; texts meeting fewer clauses than required are left out.
+        if breadth.heads:
+            clauses_rank = f"(c.coverage + c.exact_coverage) * {HEAD_COVERAGE_WEIGHT}"
+        else:
+            clauses_rank = f"c.coverage * {COVERAGE_WEIGHT}"
         ranked = (
-            f"SELECT c.id, c.coverage * {COVERAGE_WEIGHT} + c.title_coverage * "  # noqa: S608
-            f"{TITLE_COVERAGE_WEIGHT} + c.relevance AS score, c.kind, c.administration_level, "
-            f"c.state, c.date, 1 AS words FROM ({sql}) c WHERE c.coverage >= %s"
+            f"SELECT c.id, {clauses_rank} + c.title_coverage * {TITLE_COVERAGE_WEIGHT} "  # noqa: S608
+            "+ c.relevance AS score, c.kind, c.administration_level, c.state, c.date, "
+            f"1 AS words FROM ({sql}) c WHERE c.coverage >= %s"
         )
         params = [*params, *visible_params, required(query.clauses, breadth)]
         if not query.also:

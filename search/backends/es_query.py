@@ -6,7 +6,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from search.backends.base import COVERAGE_WEIGHT, TITLE_COVERAGE_WEIGHT, TITLE_WEIGHT, Query
+from search.backends.base import (
+    COVERAGE_WEIGHT,
+    HEAD_COVERAGE_WEIGHT,
+    TITLE_COVERAGE_WEIGHT,
+    TITLE_WEIGHT,
+    Query,
+)
 from search.backends.facets import day_end, day_start
 from search.query import (
     BROADEN_BELOW,
@@ -109,14 +115,27 @@ def _match_parts(query: Query, breadth: Breadth, *, baseline: bool) -> tuple[dic
         return _baseline_parts(query, breadth)
     typed = typed_tokens(query.clauses)
     exact = replace(breadth, heads=False)
+    # Broadened to compound heads, a clause met as typed adds the other half of its weight
+    # (`exact_coverage`), so that one met only through a head counts half.
+    weight = HEAD_COVERAGE_WEIGHT if breadth.heads else COVERAGE_WEIGHT
     coverage = [
         {
             "constant_score": {
                 "filter": _formula_query(clause_formula(clause, breadth), "content", typed),
-                "boost": COVERAGE_WEIGHT,
+                "boost": weight,
             }
         }
         for clause in query.clauses
+    ]
+    exact_coverage = [
+        {
+            "constant_score": {
+                "filter": _formula_query(clause_formula(clause, exact), "content", typed),
+                "boost": HEAD_COVERAGE_WEIGHT,
+            }
+        }
+        for clause in query.clauses
+        if breadth.heads
     ]
     title_coverage = [
         {
@@ -135,7 +154,7 @@ def _match_parts(query: Query, breadth: Breadth, *, baseline: bool) -> tuple[dic
     relevance = _formula_query(formula(query.clauses, breadth), "content", typed)
     minimum = required(query.clauses, breadth)
     matching = {"bool": {"should": coverage, "minimum_should_match": minimum}}
-    return matching, [*title_coverage, relevance, *boosts]
+    return matching, [*exact_coverage, *title_coverage, relevance, *boosts]
 
 
 def _match_query(query: Query, breadth: Breadth, *, baseline: bool) -> dict:

@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 
 from search.query import (
@@ -6,9 +8,11 @@ from search.query import (
     AnyOf,
     Breadth,
     Clause,
+    Formula,
     Phrase,
     Word,
     broader,
+    candidate_formula,
     clause_formula,
     formula,
     fts5_expression,
@@ -153,3 +157,43 @@ def test_only_the_users_own_words_may_be_mistyped():
     # Synonyms and compound parts come from the editors' lists, spelt right.
     assert typed_tokens(clauses) == {"burgeramt", "datenportal"}
     assert all(len(clause.alternatives) > 1 for clause in clauses)
+
+
+def _holds(item: Formula, tokens: set[str]) -> bool:
+    if isinstance(item, str):
+        return item in tokens
+    if isinstance(item, AllOf):
+        return all(_holds(part, tokens) for part in item.parts)
+    if isinstance(item, AnyOf):
+        return any(_holds(part, tokens) for part in item.parts)
+    raise AssertionError(item)
+
+
+@pytest.mark.parametrize("words", [3, 4, 5, 6, 8, 12])
+def test_the_candidates_condition_keeps_every_text_meeting_enough_clauses(words):
+    names = ["rathaus", "kreistag", "feuerwehr", "haushalt", "schule", "wald", "hafen", "brucke"]
+    names += ["markt", "kirche", "bahnhof", "park"]
+    clauses = parse(" ".join(names[:words]))
+    tokens = [clause.alternatives[0].words[0].token for clause in clauses]
+    condition = candidate_formula(clauses)
+    needed = required(clauses)
+
+    for met in range(words + 1):
+        for chosen in itertools.combinations(tokens, met):
+            if met >= needed:
+                assert _holds(condition, set(chosen)), chosen
+            elif words <= 6:
+                # Every window is named: exactly the texts meeting enough clauses.
+                assert not _holds(condition, set(chosen)), chosen
+    # A text sharing a single word with a question of several words is no candidate.
+    assert not any(_holds(condition, {token}) for token in tokens)
+
+
+def test_the_candidates_condition_is_exact_for_short_queries():
+    clauses = parse("Rathaus Kreistag Feuerwehr")
+    condition = candidate_formula(clauses)
+    tokens = [clause.alternatives[0].words[0].token for clause in clauses]
+
+    assert not _holds(condition, {tokens[0]})
+    assert _holds(condition, {tokens[0], tokens[2]})
+    assert formula(parse("Rathaus")) == candidate_formula(parse("Rathaus"))

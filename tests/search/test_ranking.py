@@ -77,3 +77,18 @@ def test_a_phrase_stays_exact(indexed):
 
     assert keys('"Feuerwehr prüft"') == ["phrase"]
     assert set(keys("Feuerwehr prüft")) == {"phrase", "apart"}
+
+
+def test_a_word_met_only_through_its_compound_head_counts_half(indexed):
+    indexed(
+        # Two of the three words as typed, neither in the title.
+        search_item(
+            "typed", "Praxisbericht", text="Unser Leitfaden enthält eine Checkliste zum Ablauf."
+        ),
+        # One word as typed (in the title), "Bürgerbeteiligung" only through the head of
+        # "Jugendbeteiligung": found once the query is broadened, but a word short.
+        search_item("head", "Checkliste Jugendbeteiligung", text="Wie der Jugendrat mitredet."),
+        search_item("none", "Wetter", text="Es regnet."),
+    )
+
+    assert keys("Bürgerbeteiligung Leitfaden Checkliste") == ["typed", "head"]
