@@ -377,6 +377,9 @@ def wishes_for(
     wishes = list(
         wish_board(viewer=member)
         .filter(course__isnull=True)
+        # No course answers them, so the board's join to the course pages is left out.
+        .select_related(None)
+        .select_related("author__profile")
         .exclude(author_id=member.pk)
         .filter(Q(pk__in=routed.values("wish_id")) | Q(pk__in=topical.values("learningwish_id")))[
             :limit
