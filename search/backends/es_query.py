@@ -151,7 +151,11 @@ def _match_parts(query: Query, breadth: Breadth, *, baseline: bool) -> tuple[dic
         for clause in query.clauses
         for alternative in clause.alternatives
     ]
-    relevance = _formula_query(formula(query.clauses, breadth), "content", typed)
+    # The relevance reads the tokens as typed, not their fuzzy forms: a typed word's fuzzy
+    # expansion (up to 50 terms) evaluated again here, and by the highlighter, made the query
+    # at 100,000 items 7× as slow as a plain `multi_match` (p95 78 ms; 29 ms without both).
+    # A mistyped word still counts for its clause above.
+    relevance = _formula_query(formula(query.clauses, breadth), "content", frozenset())
     minimum = required(query.clauses, breadth)
     matching = {"bool": {"should": coverage, "minimum_should_match": minimum}}
     return matching, [*exact_coverage, *title_coverage, relevance, *boosts]
@@ -201,6 +205,23 @@ def search_body(query: Query, breadth: Breadth, *, baseline: bool, page: int) ->
         sort = [{"date": {"order": "desc", "missing": "_last"}}, "_score", {"entry_id": "asc"}]
     else:
         sort = ["_score", {"entry_id": "asc"}]
+    highlight: dict[str, Any] = {
+        "pre_tags": ["<mark>"],
+        "post_tags": ["</mark>"],
+        "encoder": "html",
+        "require_field_match": False,
+        "fields": {
+            ("text.baseline" if baseline else "text"): {
+                "fragment_size": 240,
+                "number_of_fragments": 1,
+            }
+        },
+    }
+    if query.clauses and not baseline:
+        # The tokens as typed (see `_match_parts`); a mistyped word's match stays unmarked.
+        highlight["highlight_query"] = _formula_query(
+            formula(query.clauses, breadth), "content", frozenset()
+        )
     return {
         "query": {"bool": {"must": must, "filter": _base_filters(query)}},
         "post_filter": {"bool": {"filter": list(facet_filters.values())}},
@@ -209,18 +230,7 @@ def search_body(query: Query, breadth: Breadth, *, baseline: bool, page: int) ->
         "from": (page - 1) * request.page_size,
         "size": request.page_size,
         "track_total_hits": True,
-        "highlight": {
-            "pre_tags": ["<mark>"],
-            "post_tags": ["</mark>"],
-            "encoder": "html",
-            "require_field_match": False,
-            "fields": {
-                ("text.baseline" if baseline else "text"): {
-                    "fragment_size": 240,
-                    "number_of_fragments": 1,
-                }
-            },
-        },
+        "highlight": highlight,
     }
 
 
