@@ -198,15 +198,12 @@ def article_authors_to_ask(question: Question) -> list[Match]:
     article = question.article
     if article is None:
         return []
-    authors = PracticePageAuthor.objects.filter(page=article, profile__isnull=False).values(
-        "profile__user_id"
-    )
-    readers = channel_readers(channel=question.message.channel)
-    if question.message.author_id is not None:
-        readers = readers.exclude(pk=question.message.author_id)
     members = (
-        readers.filter(pk__in=authors)
-        .exclude(routing_preference__enabled=False)
+        _askable_authors(
+            article,
+            among=channel_readers(channel=question.message.channel),
+            asker_id=question.message.author_id,
+        )
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -221,14 +218,19 @@ def article_has_askable_author(*, article: PracticePage, viewer: User) -> bool:
     viewer is still a member of the network and did not switch routing off (whether they read
     the channel depends on the one the asker picks, `article_authors_to_ask`). One query,
     however many authors."""
+    return _askable_authors(article, among=network_members(), asker_id=viewer.pk).exists()
+
+
+def _askable_authors(
+    article: PracticePage, *, among: QuerySet[User], asker_id: int | None
+) -> QuerySet[User]:
+    """The article's credited authors among `among` who did not switch routing off, without
+    the asker."""
     authors = PracticePageAuthor.objects.filter(page_id=article.pk, profile__isnull=False)
-    return (
-        network_members()
-        .filter(pk__in=authors.values("profile__user_id"))
-        .exclude(pk=viewer.pk)
-        .exclude(routing_preference__enabled=False)
-        .exists()
+    members = among.filter(pk__in=authors.values("profile__user_id")).exclude(
+        routing_preference__enabled=False
     )
+    return members.exclude(pk=asker_id) if asker_id is not None else members
 
 
 def _topics_named_by(tags: tuple[str, ...]) -> list[int]:
