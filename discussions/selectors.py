@@ -10,7 +10,6 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    F,
     IntegerField,
     Min,
     OuterRef,
@@ -211,14 +210,16 @@ class ChannelListEntry:
     unread: int
 
 
-def _unread_messages(viewer: User) -> Count:
-    """For a membership: messages after the last one read, neither deleted nor the viewer's."""
-    return Count(
-        "channel__messages",
-        filter=Q(channel__messages__id__gt=F("last_read_id"))
-        & Q(channel__messages__deleted_at__isnull=True)
-        & ~Q(channel__messages__author=viewer),
-    )
+def _unread_messages(viewer: User) -> Coalesce:
+    """For a membership: messages after the last one read, neither deleted nor the viewer's.
+    A subquery on the channel's history index reads only the unread messages, where a join
+    would read every message of every channel the member belongs to."""
+    unread = Message.objects.filter(
+        channel_id=OuterRef("channel_id"),
+        id__gt=OuterRef("last_read_id"),
+        deleted_at__isnull=True,
+    ).exclude(author=viewer)
+    return counted(unread, by="channel_id")
 
 
 def member_channels(*, viewer: Viewer, limit: int) -> list[ChannelListEntry]:
