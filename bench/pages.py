@@ -6,7 +6,8 @@ PostgreSQL server started like the test suite's. Each page is measured for anony
 without and with the page cache, next to the framework floor: a bare Django view behind the
 same middleware returning the same bytes, and for a signed-in member (never cached). Then
 "Mein Kollegium", the home page of a member who follows 1,000 topics, organisations, people
-and channels and belongs to 50 channels with unread messages, mentions and open questions.
+and channels and belongs to 50 channels with unread messages, mentions and open questions:
+once as the member comes back to it, once with the lists kept per member computed afresh.
 Prints p50/p95 and requests per second. Targets: p95 ≤ 50 ms uncached, ≤ 60 ms for a member's
 home page (Mein Kollegium, also the "Mitglied" row of the Startseite), ≤ 10 ms cached.
 
@@ -265,18 +266,33 @@ def run(
                     f"{'':<20}{'Ziele':<18}  "
                     + ("erreicht" if not missed else "VERFEHLT: " + ", ".join(missed))
                 )
+            from core.member_cache import retire_member_lists
+
+            busy = busy_member()
             busy_client = Client(HTTP_HOST="localhost")
-            busy_client.force_login(busy_member())
+            busy_client.force_login(busy)
             settle_database()
             if profile:
                 profile_member_home(busy_client)
-            p50, p95, rate = measure(lambda: busy_client.get("/"), requests)
+
+            def afresh() -> Any:
+                retire_member_lists(busy.pk)
+                return busy_client.get("/")
+
             name = "Mein Kollegium"
-            print(f"{name:<20}{'1.000 gefolgt':<18}{p50:>9.1f}{p95:>9.1f}{rate:>12.0f}")
-            met = p95 <= TARGET_MEMBER_HOME_P95_MS
-            ok = ok and met
-            verdict = "erreicht" if met else f"VERFEHLT: p95 ≤ {TARGET_MEMBER_HOME_P95_MS} ms"
-            print(f"{'':<20}{'Ziele':<18}  {verdict}")
+            for variant, get in (
+                # The member comes back: the lists kept per member (core.member_cache) serve.
+                ("1.000 gefolgt", lambda: busy_client.get("/")),
+                # The first visit, or one after the member's lists changed.
+                ("… Listen neu", afresh),
+            ):
+                p50, p95, rate = measure(get, requests)
+                print(f"{name:<20}{variant:<18}{p50:>9.1f}{p95:>9.1f}{rate:>12.0f}")
+                met = p95 <= TARGET_MEMBER_HOME_P95_MS
+                ok = ok and met
+                verdict = "erreicht" if met else f"VERFEHLT: p95 ≤ {TARGET_MEMBER_HOME_P95_MS} ms"
+                print(f"{'':<20}{'Ziele':<18}  {verdict}")
+                name = ""
         print("Systemlast (1/5/15 min): " + " / ".join(f"{load:.2f}" for load in os.getloadavg()))
         del settings
         return ok

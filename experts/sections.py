@@ -1,6 +1,10 @@
 """What the experts app shows on Mein Kollegium (core.sections): the open questions the member
 could answer, found as routing finds its experts (`open_questions_for`), and the open learning
-wishes the member could help with."""
+wishes the member could help with.
+
+Both are the start page's dearest lists and change mostly through what others do, so they are
+kept per member (`core.member_cache`; `experts.receivers` says when they are computed afresh).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.member_cache import cached_member_list
 from core.sections import Section
-from discussions.selectors import question_cards
+from discussions.selectors import QuestionCard, question_cards
 from experts.selectors import HelpableTopics, helpable_topic_set, open_questions_for, wishes_for
 
 HELP_QUESTIONS = 5
@@ -24,9 +29,11 @@ def _helpable_topics(request: HttpRequest) -> HelpableTopics:
 
 
 def help_questions_section(request: HttpRequest) -> Section | None:
-    topics = _helpable_topics(request)
-    questions = open_questions_for(member=request.user, topics=topics)[:HELP_QUESTIONS]
-    cards = question_cards(questions=questions, viewer=request.user)
+    def compute() -> list[QuestionCard]:
+        questions = open_questions_for(member=request.user, topics=_helpable_topics(request))
+        return question_cards(questions=questions[:HELP_QUESTIONS], viewer=request.user)
+
+    cards = cached_member_list(request.user, "help-questions", compute)
     if not cards:
         return None
     return Section(
@@ -39,8 +46,12 @@ def help_questions_section(request: HttpRequest) -> Section | None:
 
 
 def matching_wishes_section(request: HttpRequest) -> Section | None:
-    matches = wishes_for(
-        member=request.user, limit=MATCHING_WISHES, topics=_helpable_topics(request)
+    matches = cached_member_list(
+        request.user,
+        "matching-wishes",
+        lambda: wishes_for(
+            member=request.user, limit=MATCHING_WISHES, topics=_helpable_topics(request)
+        ),
     )
     if not matches:
         return None
