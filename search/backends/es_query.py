@@ -226,6 +226,9 @@ def search_body(query: Query, breadth: Breadth, *, baseline: bool, page: int) ->
         highlight["highlight_query"] = _typed_relevance(query, breadth)
     return {
         "query": {"bool": {"must": must, "filter": _base_filters(query)}},
+        # The passages' vectors are for `knn` alone: returned, 384 numbers each as JSON, they
+        # made every hit of the hybrid's deep word search cost more than its ranking.
+        "_source": {"excludes": ["passages"]},
         "post_filter": {"bool": {"filter": list(facet_filters.values())}},
         "aggs": aggregations,
         "sort": sort,

@@ -14,11 +14,13 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 
 from discussions.services.messages import message_post
-from search.api import SearchRequest, search
+from search.api import SearchRequest, _query, search
 from search.backends import ElasticsearchBackend, get_backend
+from search.backends.es_query import search_body
 from search.documents import alias_name
 from search.indexing import rebuild
 from search.models import OutboxItem
+from search.query import STRICT
 from tests.engines.servers import REQUEST_TIMEOUT_SECONDS
 from tests.factories import practice_page_create
 from tests.search.conftest import DATABASE_TASKS, build_world, run_due_replays, waiting_replays
@@ -174,3 +176,13 @@ def test_rebuild_command_shows_progress_and_result(world, elasticsearch):
 
     assert "Suchindex neu aufgebaut:" in out.getvalue()
     assert "Datenbank-Index" in err.getvalue() and "Elasticsearch" in err.getvalue()
+
+
+def test_word_search_hits_come_back_without_the_passage_vectors(world, elasticsearch):
+    query = _query(SearchRequest(text="E-Akte"), AnonymousUser())
+    hits = elasticsearch.search(
+        index=alias_name(), body=search_body(query, STRICT, baseline=False, page=1)
+    )["hits"]["hits"]
+
+    assert hits
+    assert all("passages" not in hit["_source"] and hit["_source"]["key"] for hit in hits)
