@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -269,13 +269,7 @@ def _uses_vectors(query: Query) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class _Found:
-    results: SearchResults
-    word_hits: int  # how many of them the words found (for "Meinten Sie …?")
-
-
-def _hybrid(query: Query, backend: SearchBackend, vector: np.ndarray) -> _Found:
+def _hybrid(query: Query, backend: SearchBackend, vector: np.ndarray) -> SearchResults:
     """The words' ranking and the meaning's ranking, fused (`search.fusion`). The entries found
     by meaning join the matches (`Query.also`), so the total, the facets and the pages count
     them; the fused order decides the pages, ranked by relevance."""
@@ -299,8 +293,8 @@ def _hybrid(query: Query, backend: SearchBackend, vector: np.ndarray) -> _Found:
             else hit
             for hit in results.hits
         ]
-        words = sum(1 for hit in hits if is_word_match(hit.score))
-        return _Found(replace(results, hits=hits), words)
+        meaning_only = sum(1 for hit in hits if not is_word_match(hit.score))
+        return replace(results, hits=hits, meaning_only=meaning_only)
     # Deep enough for the page asked for, and for the fusion.
     depth = max(WORD_DEPTH, request.page * request.page_size)
     wide = replace(query, also=also, request=replace(request, page=1, page_size=depth))
@@ -331,9 +325,10 @@ def _hybrid(query: Query, backend: SearchBackend, vector: np.ndarray) -> _Found:
         else _meaning_hit(meaning_by_key[key], score)
         for key, score in shown
     ]
-    return _Found(
-        replace(results, hits=hits, page=page, num_pages=num_pages),
-        len(word_hits),
+    # With more matches than were read, at most the entries found by meaning lack the words.
+    words = len(word_hits) if len(results.hits) < depth else results.total - len(also)
+    return replace(
+        results, hits=hits, page=page, num_pages=num_pages, meaning_only=results.total - words
     )
 
 
@@ -346,26 +341,23 @@ def _query_vector(text: str) -> np.ndarray | None:
         return None
 
 
-def _found(query: Query, backend: SearchBackend) -> _Found:
+def _found(query: Query, backend: SearchBackend) -> SearchResults:
     vector = _query_vector(query.request.text) if _uses_vectors(query) else None
     if vector is not None:
         return _hybrid(query, backend, vector)
-    results = backend.search(query)
-    return _Found(results, results.total)
+    return backend.search(query)
 
 
 def _answer(query: Query, backend: SearchBackend, *, fall_back: bool = True) -> SearchResults:
     try:
-        found = _found(query, backend)
+        results = _found(query, backend)
     except BackendUnavailable:
         if not fall_back or backend.fallback is None:
             raise
         logger.warning("Search backend unavailable; its fallback answers", exc_info=True)
-        found = _found(query, backend.fallback)
-        found = replace(found, results=replace(found.results, degraded=True))
-    results = found.results
+        results = replace(_found(query, backend.fallback), degraded=True)
     # Found by meaning alone, a text says nothing about whether a word was mistyped.
-    if query.clauses and found.word_hits < settings.SEARCH_SUGGESTION_MAX_HITS:
+    if query.clauses and results.word_matches < settings.SEARCH_SUGGESTION_MAX_HITS:
         suggestion = suggestion_for(query.request.text, query.clauses, query.audiences)
         results = replace(results, suggestion=suggestion)
     return results

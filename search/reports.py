@@ -73,7 +73,7 @@ class SearchGapsReport(SafeSpreadsheetExportMixin, ReportView):
         "week": _("Woche (ab Montag)"),
         "query": _("Suchanfrage"),
         "count": _("Anzahl"),
-        "result_count": _("Treffer"),
+        "result_count": _("Treffer nach Wörtern"),
     }
 
     def get_filename(self) -> str:

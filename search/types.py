@@ -56,3 +56,13 @@ class SearchResults:
     suggestion: str | None
     backend: str
     degraded: bool
+    # Of `total`, the entries found by meaning alone, sharing no word with the query: counted
+    # by the hybrid search among the matches it read, so exact whenever fewer entries match
+    # than it reads (a page when sorted by date, 50 when ranked).
+    meaning_only: int = 0
+
+    @property
+    def word_matches(self) -> int:
+        """How many entries the query's words found: what "Meinten Sie …?" and the content
+        gaps go by, since a text found by meaning may still not be what was asked for."""
+        return self.total - self.meaning_only

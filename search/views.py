@@ -67,7 +67,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         }
         if search.text and not has_filters and page == 1:
             # Filters narrow on purpose and later pages repeat the search: neither is a gap.
-            record_search(search.text, results.total)
+            # Texts found by meaning alone may not be what was asked for: the words decide.
+            record_search(search.text, results.word_matches)
         if any(requested[name] - known[name] for name in requested):
             notes.append(_("Unbekannte Filter wurden nicht berücksichtigt."))
         if results.page != page:

@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from search import api, embedding
 from search.api import SearchRequest, nearest, search, search_with_backend
-from search.models import EntryVector, SearchEntry
+from search.models import EntryVector, SearchEntry, SearchGap
 from search.vectors import missing_entry_ids
 from tests.factories import practice_page_create
 from tests.search.conftest import refresh_index
@@ -116,6 +116,18 @@ def test_the_results_page_says_which_hits_share_no_word_with_the_query(world, cl
     first = worded.split('<li class="search-hit ')[1]
     assert "<mark>" in first
     assert "Ähnlich im Inhalt" not in first
+
+
+def test_a_search_answered_by_meaning_alone_still_counts_as_a_content_gap(world, client, settings):
+    settings.SEARCH_GAP_MAX_HITS = 1
+    text = "Einwohnerinnen reden beim Stadtbudget mit"
+
+    page = client.get("/suche/", {"q": text}).content.decode()
+    client.get("/suche/", {"q": "Bürgerbeteiligung"})
+
+    assert "Ähnlich im Inhalt, ohne Ihre Suchwörter" in page
+    gap = SearchGap.objects.get()
+    assert (gap.query, gap.result_count) == (text.casefold(), 0)
 
 
 def test_a_phrase_query_stays_with_the_words(world):
