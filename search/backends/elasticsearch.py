@@ -270,26 +270,23 @@ class ElasticsearchBackend(SearchBackend):
         start = Breadth(heads=True) if self.baseline else STRICT
         steps = reachable(query.clauses, start)
         if len(steps) == 1:
-            response = run(start, request.page)
             breadth = start
         else:
             # Every step a query may take costs a whole search (aggregations, highlights) even
-            # when little matches. So the broader steps are only counted, in the same request
-            # as the first search, and at most one more search is needed.
-            first = search_body(query, start, baseline=self.baseline, page=request.page)
-            # Only the words decide whether to broaden: with entries found by meaning among
-            # the first search's matches, the first step is counted on its own too.
-            counted = steps if query.also else steps[1:]
+            # when little matches. So the steps are only counted first, all in one request,
+            # and the one search runs at the breadth they settle on. (Searching the first step
+            # beside the counts needed a second search for half of the queries that had steps:
+            # the slowest ones.) Only the words decide whether to broaden, so the entries found
+            # by meaning are not counted, nor is the broadest step: nothing is broader.
+            counted = steps[:-1]
             counts = [count_body(query, step, baseline=self.baseline) for step in counted]
-            responses = self._guarded(lambda client: _multi_search(client, [first, *counts]))
+            responses = self._guarded(lambda client: _multi_search(client, counts))
             totals = {
                 step: answer["hits"]["total"]["value"]
-                for step, answer in zip(
-                    steps, responses[1:] if query.also else responses, strict=True
-                )
+                for step, answer in zip(counted, responses, strict=True)
             }
-            breadth = settled(query.clauses, start, totals.__getitem__)
-            response = responses[0] if breadth == start else run(breadth, request.page)
+            breadth = settled(query.clauses, start, lambda step: totals.get(step, 0))
+        response = run(breadth, request.page)
         total = response["hits"]["total"]["value"]
         page, num_pages = page_bounds(total, request)
         if page != request.page:
