@@ -10,7 +10,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from elasticsearch.dsl import Date, DenseVector, Document, Index, InnerDoc, Keyword, Nested, Text
+from elasticsearch.dsl import (
+    Date,
+    DenseVector,
+    Document,
+    Index,
+    InnerDoc,
+    Keyword,
+    MetaField,
+    Nested,
+    Text,
+)
 
 from search import analysis
 from search.embedding import DIMENSIONS
@@ -56,6 +66,12 @@ class ContentDocument(Document):
     # Nested, one vector per passage: a `knn` search scores a document by its best passage,
     # as the database backends do, and finds a long page by a later paragraph too.
     passages = Nested(Passage)
+
+    class Meta:
+        # The vectors are searched in their own index structure and never read back; kept in
+        # the stored source, 384 numbers as JSON per passage, every hit fetched had to read
+        # them. (The index is always rebuilt from the database, so nothing needs them there.)
+        source = MetaField(excludes=["passages"])
 
 
 def alias_name() -> str:

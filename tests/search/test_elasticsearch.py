@@ -19,7 +19,7 @@ from search.backends import ElasticsearchBackend, get_backend
 from search.backends.es_query import search_body
 from search.documents import alias_name
 from search.indexing import rebuild
-from search.models import OutboxItem
+from search.models import OutboxItem, SearchEntry
 from search.query import STRICT
 from tests.engines.servers import REQUEST_TIMEOUT_SECONDS
 from tests.factories import practice_page_create
@@ -186,3 +186,12 @@ def test_word_search_hits_come_back_without_the_passage_vectors(world, elasticse
 
     assert hits
     assert all("passages" not in hit["_source"] and hit["_source"]["key"] for hit in hits)
+
+
+def test_the_stored_documents_leave_out_the_passage_vectors(world, elasticsearch):
+    entry_id = SearchEntry.objects.values_list("entry_id", flat=True).first()
+
+    stored = elasticsearch.get(index=alias_name(), id=entry_id)["_source"]
+
+    assert stored["entry_id"] == entry_id
+    assert "passages" not in stored
