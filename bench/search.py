@@ -82,7 +82,7 @@ def _plain_multi_match(viewer: Any) -> Callable[[str], Any]:
         query = Query(
             request=SearchRequest(text=text), clauses=[], audiences=audiences, facet_labels={}
         )
-        body = search_body(query, STRICT, baseline=True, page=1)
+        body = search_body(query, STRICT, baseline=True, page=1, mistyped=frozenset())
         body["query"]["bool"]["must"] = [
             {"multi_match": {"query": text, "fields": ["title.baseline", "text.baseline"]}}
         ]

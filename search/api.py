@@ -35,11 +35,11 @@ from search.backends.base import VectorMatch, clauses_met, is_word_match
 from search.backends.facets import page_bounds, ticked
 from search.embedding import embed_query, first_sentences
 from search.fusion import reciprocal_rank_fusion
-from search.indexing import vocabulary_word
 from search.models import Audience, EntryVector, Kind, SearchEntry, Term
 from search.query import MAX_QUERY_LENGTH, Clause, full_form, parse
 from search.types import FacetValue, SearchHit, SearchRequest, SearchResults
 from search.vectors import vectors_enabled, vectors_forced
+from search.vocabulary import known_words, vocabulary_word
 
 __all__ = [
     "FacetValue",
@@ -187,7 +187,7 @@ def _replacement(
 def _unknown_words(words: set[str]) -> set[str]:
     """The lower-case words that are not words of the index: the only candidates for a typo.
     One vocabulary lookup spares most of them the full-text query."""
-    return words - set(Term.objects.filter(word__in=words).values_list("word", flat=True))
+    return words - known_words(words)
 
 
 def _spelt_like(word: str, typed: str) -> str:

@@ -13,7 +13,6 @@ Elasticsearch cannot take waits in `search.outbox`.
 from __future__ import annotations
 
 import logging
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -54,13 +53,10 @@ from search.models import (
 )
 from search.outbox import outbox_put
 from search.vectors import drop_orphaned_vectors, schedule_vectors
+from search.vocabulary import VOCABULARY_WORD
 
 logger = logging.getLogger(__name__)
 
-# A word of the vocabulary ("Meinten Sie …?", autocomplete): letters only, so "KI-Verordnung"
-# holds the word "verordnung".
-_VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,40}")
-_WORD_WITH_PUNCTUATION = re.compile(rf"\W*({_VOCABULARY_WORD.pattern})\W*")
 # Audiences whose words may be offered to anyone as suggestions.
 _SHARED_AUDIENCES = frozenset({Audience.PUBLIC, Audience.OUTSIDERS})
 
@@ -424,14 +420,7 @@ def database_counts() -> dict[str, int]:
 
 
 def _words(title: str, text: str) -> set[str]:
-    return {word.lower() for word in _VOCABULARY_WORD.findall(f"{title}\n{text}")}
-
-
-def vocabulary_word(text: str) -> str | None:
-    """`text` without the punctuation around it, if that is one word as the vocabulary counts
-    words ("Bürgeramt?" -> "Bürgeramt"; "E-Akte" and "2024" are none)."""
-    match = _WORD_WITH_PUNCTUATION.fullmatch(text)
-    return match.group(1) if match else None
+    return {word.lower() for word in VOCABULARY_WORD.findall(f"{title}\n{text}")}
 
 
 def _entry(item: Item) -> SearchEntry:

@@ -38,9 +38,9 @@ from members.models import FederalState, Organisation
 from peer_learning.models import CoursePage
 from search.analysis import query_word, split_word_delimiters
 from search.api import search, viewer_audiences
-from search.indexing import vocabulary_word
 from search.models import Kind, SearchEntry, Term
 from search.types import SearchHit, SearchRequest
+from search.vocabulary import vocabulary_word
 
 MAX_SIMILAR = 5
 # Kinds that hold solutions to look at before writing one's own.

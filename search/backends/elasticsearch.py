@@ -40,6 +40,7 @@ from search.highlight import highlight
 from search.models import EntryVector, SearchEntry
 from search.query import STRICT, Breadth, all_tokens, reachable, settled
 from search.types import SearchHit, SearchResults
+from search.vocabulary import mistypable_tokens
 
 # After a failed request the cluster is left alone this long, so pages stay fast.
 ELASTICSEARCH_RETRY_SECONDS = 30
@@ -262,8 +263,10 @@ class ElasticsearchBackend(SearchBackend):
     def search(self, query: Query) -> SearchResults:
         request = query.request
 
+        mistyped = frozenset() if self.baseline else mistypable_tokens(query.clauses)
+
         def run(breadth: Breadth, page: int) -> dict[str, Any]:
-            body = search_body(query, breadth, baseline=self.baseline, page=page)
+            body = search_body(query, breadth, baseline=self.baseline, page=page, mistyped=mistyped)
             return self._guarded(lambda client: client.search(index=alias_name(), body=body).body)
 
         # The baseline's analyzer knows no compound heads to fall back on.
@@ -279,7 +282,10 @@ class ElasticsearchBackend(SearchBackend):
             # the slowest ones.) Only the words decide whether to broaden, so the entries found
             # by meaning are not counted, nor is the broadest step: nothing is broader.
             counted = steps[:-1]
-            counts = [count_body(query, step, baseline=self.baseline) for step in counted]
+            counts = [
+                count_body(query, step, baseline=self.baseline, mistyped=mistyped)
+                for step in counted
+            ]
             responses = self._guarded(lambda client: _multi_search(client, counts))
             totals = {
                 step: answer["hits"]["total"]["value"]

@@ -23,7 +23,6 @@ from search.query import (
     clause_formula,
     formula,
     required,
-    typed_tokens,
 )
 from search.types import SearchRequest
 
@@ -106,14 +105,17 @@ def _baseline_parts(query: Query, breadth: Breadth) -> tuple[dict, list[dict]]:
     return {"bool": {"should": clauses, "minimum_should_match": minimum}}, boosts
 
 
-def _match_parts(query: Query, breadth: Breadth, *, baseline: bool) -> tuple[dict, list[dict]]:
+def _match_parts(
+    query: Query, breadth: Breadth, *, baseline: bool, mistyped: frozenset[str]
+) -> tuple[dict, list[dict]]:
     """What a document must meet to match, and what only ranks the matches. The rank of
     base.COVERAGE_WEIGHT: each clause met adds a constant, each clause the title meets as
     typed a smaller one, and the relevance of the whole query orders the texts that meet as
-    much of it."""
+    much of it. The `mistyped` tokens (`search.vocabulary.mistypable_tokens`) are matched
+    with typo tolerance."""
     if baseline:
         return _baseline_parts(query, breadth)
-    typed = typed_tokens(query.clauses)
+    typed = mistyped
     exact = replace(breadth, heads=False)
     # Broadened to compound heads, a clause met as typed adds the other half of its weight
     # (`exact_coverage`), so that one met only through a head counts half.
@@ -166,8 +168,10 @@ def _typed_relevance(query: Query, breadth: Breadth) -> dict:
     return _formula_query(formula(query.clauses, breadth), "content", frozenset())
 
 
-def _match_query(query: Query, breadth: Breadth, *, baseline: bool) -> dict:
-    matching, ranking = _match_parts(query, breadth, baseline=baseline)
+def _match_query(
+    query: Query, breadth: Breadth, *, baseline: bool, mistyped: frozenset[str]
+) -> dict:
+    matching, ranking = _match_parts(query, breadth, baseline=baseline, mistyped=mistyped)
     return {"bool": {"must": [matching], "should": ranking}}
 
 
@@ -192,11 +196,14 @@ def _with_meaning(words: dict, also: frozenset[str]) -> dict:
     return {"bool": {"should": [words, found], "minimum_should_match": 1}}
 
 
-def search_body(query: Query, breadth: Breadth, *, baseline: bool, page: int) -> dict:
+def search_body(
+    query: Query, breadth: Breadth, *, baseline: bool, page: int, mistyped: frozenset[str]
+) -> dict:
     request = query.request
     facet_filters = _facet_filters(request)
     if query.clauses:
-        must = [_with_meaning(_match_query(query, breadth, baseline=baseline), query.also)]
+        words = _match_query(query, breadth, baseline=baseline, mistyped=mistyped)
+        must = [_with_meaning(words, query.also)]
     else:
         must = [{"match_all": {}}]
     aggregations = {}
@@ -239,11 +246,11 @@ def search_body(query: Query, breadth: Breadth, *, baseline: bool, page: int) ->
     }
 
 
-def count_body(query: Query, breadth: Breadth, *, baseline: bool) -> dict:
+def count_body(query: Query, breadth: Breadth, *, baseline: bool, mistyped: frozenset[str]) -> dict:
     """Whether a breadth has enough matches: counted up to BROADEN_BELOW, unscored, with
     every filter the search applies. Only what decides a match is sent: the ranking clauses
     would cost their fuzzy term expansions for nothing."""
-    matching, _ranking = _match_parts(query, breadth, baseline=baseline)
+    matching, _ranking = _match_parts(query, breadth, baseline=baseline, mistyped=mistyped)
     filters = [*_base_filters(query), *_facet_filters(query.request).values()]
     return {
         "query": {"bool": {"filter": [matching, *filters]}},

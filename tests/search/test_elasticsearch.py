@@ -180,9 +180,8 @@ def test_rebuild_command_shows_progress_and_result(world, elasticsearch):
 
 def test_word_search_hits_come_back_without_the_passage_vectors(world, elasticsearch):
     query = _query(SearchRequest(text="E-Akte"), AnonymousUser())
-    hits = elasticsearch.search(
-        index=alias_name(), body=search_body(query, STRICT, baseline=False, page=1)
-    )["hits"]["hits"]
+    body = search_body(query, STRICT, baseline=False, page=1, mistyped=frozenset())
+    hits = elasticsearch.search(index=alias_name(), body=body)["hits"]["hits"]
 
     assert hits
     assert all("passages" not in hit["_source"] and hit["_source"]["key"] for hit in hits)
@@ -195,3 +194,7 @@ def test_the_stored_documents_leave_out_the_passage_vectors(world, elasticsearch
 
     assert stored["entry_id"] == entry_id
     assert "passages" not in stored
+
+
+def test_a_word_the_texts_do_not_know_is_matched_with_typo_tolerance(world):
+    assert f"practice:{world.practice.pk}" in keys("Bürgerhaushlt")

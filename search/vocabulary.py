@@ -1,0 +1,44 @@
+"""The vocabulary of the indexed texts (`search.models.Term`): which words it counts, and
+which of a query's words it knows."""
+
+from __future__ import annotations
+
+import re
+
+from search.models import Term
+from search.query import Clause, typed_tokens
+
+# A word of the vocabulary ("Meinten Sie …?", autocomplete, typo tolerance): letters only, so
+# "KI-Verordnung" holds the word "verordnung".
+VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,40}")
+_WORD_WITH_PUNCTUATION = re.compile(rf"\W*({VOCABULARY_WORD.pattern})\W*")
+
+
+def vocabulary_word(text: str) -> str | None:
+    """`text` without the punctuation around it, if that is one word as the vocabulary counts
+    words ("Bürgeramt?" -> "Bürgeramt"; "E-Akte" and "2024" are none)."""
+    match = _WORD_WITH_PUNCTUATION.fullmatch(text)
+    return match.group(1) if match else None
+
+
+def known_words(words: set[str]) -> set[str]:
+    """Those of the lower-case `words` that occur in some indexed text, in one lookup."""
+    if not words:
+        return set()
+    return set(Term.objects.filter(word__in=words).values_list("word", flat=True))
+
+
+def mistypable_tokens(clauses: list[Clause]) -> frozenset[str]:
+    """The tokens of the typed words that may hold a typo (`typed_tokens`): those the
+    vocabulary does not know, or cannot tell ("E-Akte"). A known word is taken as typed;
+    looking for its near spellings as well found near words rather than typos, and cost
+    Elasticsearch most of a long query's time."""
+    words = [vocabulary_word(clause.text) for clause in clauses]
+    known = known_words({word.lower() for word in words if word})
+    return typed_tokens(
+        [
+            clause
+            for clause, word in zip(clauses, words, strict=True)
+            if word is None or word.lower() not in known
+        ]
+    )
