@@ -2,13 +2,10 @@
 helfen können" per member (core.member_cache), yet shows at once what the member did and
 what changed who may read a question or whether it still waits for an answer."""
 
-import datetime as dt
-
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from discussions.models import ChannelVisibility, Message
 from discussions.services.channels import channel_create, channel_join
@@ -21,6 +18,7 @@ from members.services import profile_update
 from network.services import follow_set
 from peer_learning.wish_services import wish_create, wish_vote_set
 from tests.factories import MemberFactory
+from tests.network.test_member_home import _age
 
 pytestmark = pytest.mark.django_db
 
@@ -59,9 +57,7 @@ def question(asker, channel, topic, django_capture_on_commit_callbacks):
             topics=[topic],
         )
         # Waiting for more than a day: only then is it offered to those who can help.
-        Message.objects.filter(pk=asked.pk).update(
-            created_at=timezone.now() - dt.timedelta(hours=30)
-        )
+        _age(asked, hours=30)
     return asked
 
 
