@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from discussions.models import ChannelVisibility, Message
-from discussions.services.channels import channel_create, channel_join
+from discussions.services.channels import channel_join
 from discussions.services.messages import message_post
 from discussions.services.moderation import message_hide
 from discussions.services.questions import question_ask
@@ -34,16 +34,6 @@ def topic(db):
 @pytest.fixture
 def helper(db):
     return MemberFactory(first_name="Miriam", last_name="Schulte")
-
-
-@pytest.fixture
-def asker(db):
-    return MemberFactory(first_name="Aylin", last_name="Demir")
-
-
-@pytest.fixture
-def channel(asker):
-    return channel_create(creator=asker, name="Vergabepraxis")
 
 
 @pytest.fixture
