@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -376,19 +376,18 @@ def wishes_for(
         topics = helpable_topic_set(member=member)
     routed = HelpRequest.objects.filter(member_id=member.pk, wish__isnull=False)
     topical = LearningWish.topics.through.objects.filter(topics.condition("topic_id"))
-    wishes = list(
+    reason = routed.filter(wish_id=OuterRef("pk")).values("reason")[:1]
+    wishes = (
         wish_board(viewer=member)
         .filter(course__isnull=True)
         # No course answers them, so the board's join to the course pages is left out.
         .select_related(None)
         .select_related("author__profile")
         .exclude(author_id=member.pk)
-        .filter(Q(pk__in=routed.values("wish_id")) | Q(pk__in=topical.values("learningwish_id")))[
-            :limit
-        ]
+        .filter(Q(pk__in=routed.values("wish_id")) | Q(pk__in=topical.values("learningwish_id")))
+        .annotate(routed_reason=Subquery(reason))[:limit]
     )
-    reasons = wish_request_reasons_for(member=member, wish_ids=[wish.pk for wish in wishes])
-    return [WishMatch(wish=wish, reason=reasons.get(wish.pk, "")) for wish in wishes]
+    return [WishMatch(wish=wish, reason=wish.routed_reason or "") for wish in wishes]
 
 
 def wish_requests_for(*, member: Viewer, limit: int) -> QuerySet[HelpRequest]:
