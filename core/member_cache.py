@@ -61,6 +61,9 @@ def _advance(key: str) -> None:
 
 
 def retire_member_lists(member_id: int | None = None, *, using: str | None = None) -> None:
-    """After the commit, compute the lists afresh: one member's, or everyone's (no id)."""
+    """After the commit, compute the lists afresh: one member's, or everyone's (no id).
+    Robust, as `core.page_cache.page_cache_retire_on_commit`: a cache failing after the
+    commit must neither fail the request nor stop what was queued after it (mails); the
+    failure is logged and `MEMBER_LIST_SECONDS` bounds what stays."""
     key = _SHARED_GENERATION if member_id is None else _member_generation(member_id)
-    transaction.on_commit(lambda: _advance(key), using=using)
+    transaction.on_commit(lambda: _advance(key), using=using, robust=True)
