@@ -115,7 +115,6 @@ def _match_parts(
     with typo tolerance."""
     if baseline:
         return _baseline_parts(query, breadth)
-    typed = mistyped
     exact = replace(breadth, heads=False)
     # Broadened to compound heads, a clause met as typed adds the other half of its weight
     # (`exact_coverage`), so that one met only through a head counts half.
@@ -123,7 +122,7 @@ def _match_parts(
     coverage = [
         {
             "constant_score": {
-                "filter": _formula_query(clause_formula(clause, breadth), "content", typed),
+                "filter": _formula_query(clause_formula(clause, breadth), "content", mistyped),
                 "boost": weight,
             }
         }
@@ -132,7 +131,7 @@ def _match_parts(
     exact_coverage = [
         {
             "constant_score": {
-                "filter": _formula_query(clause_formula(clause, exact), "content", typed),
+                "filter": _formula_query(clause_formula(clause, exact), "content", mistyped),
                 "boost": HEAD_COVERAGE_WEIGHT,
             }
         }
