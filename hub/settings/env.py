@@ -84,6 +84,12 @@ def env_database(name: str, default: dict[str, Any]) -> dict[str, Any]:
         raise ConfigurationError(
             f"Die Umgebungsvariable {name} nennt keine Datenbank (…/datenbankname fehlt)."
         )
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        # The parameters travel apart from the SQL, and a statement run five times on a
+        # connection is prepared: PostgreSQL then plans the ORM's many-joined queries once per
+        # connection instead of on every request (planning took longer than running them).
+        # Off for a pooler in transaction mode that cannot keep prepared statements.
+        config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
     # dj-database-url types its result as a TypedDict of the keys it knows; the settings that
     # use it (test.py adds some) treat it as a plain dict.
     return cast(dict[str, Any], config)

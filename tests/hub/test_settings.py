@@ -119,6 +119,17 @@ def test_env_parsers_accept_good_values(monkeypatch):
     )
 
 
+def test_postgresql_prepares_statements_unless_switched_off(monkeypatch):
+    monkeypatch.setenv("DB", "postgresql://kollegium@db.internal:5432/kollegium")
+
+    assert env_database("DB", default={})["OPTIONS"] == {
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "false")
+    assert "OPTIONS" not in env_database("DB", default={})
+
+
 def test_env_int_rejects_values_below_minimum(monkeypatch):
     monkeypatch.setenv("NUMBER", "0")
 
