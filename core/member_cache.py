@@ -12,7 +12,7 @@ never kept under the new generation. Apps connect the receivers for their own ro
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from typing import TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 MEMBER_LIST_SECONDS = 300
 _SHARED_GENERATION = "kollegium:member-lists:generation"
@@ -53,6 +54,27 @@ def cached_member_list(
         value = compute()
         cache.set(key, value, MEMBER_LIST_SECONDS)
     return value
+
+
+def kept_items(
+    name: str, keys: Sequence[K], compute: Callable[[list[K]], dict[K, T]]
+) -> dict[K, T]:
+    """The items `name` under `keys` that look the same to every member (a question's row),
+    kept until the shared generation moves on: `compute(missing keys)` returns the ones not
+    kept, and they are kept from now on. A member's list computed afresh then reads only
+    which items it holds; the items themselves are read once for everybody."""
+    if not keys:
+        return {}
+    generation = cache.get(_SHARED_GENERATION, 0)
+    cache_keys = {f"kollegium:member-lists:{generation}:{name}:{key}": key for key in keys}
+    items = {cache_keys[cache_key]: item for cache_key, item in cache.get_many(cache_keys).items()}
+    missing = [key for key in keys if key not in items]
+    if missing:
+        computed = compute(missing)
+        by_key = {key: cache_key for cache_key, key in cache_keys.items()}
+        cache.set_many({by_key[key]: item for key, item in computed.items()}, MEMBER_LIST_SECONDS)
+        items.update(computed)
+    return items
 
 
 def _advance(key: str) -> None:

@@ -592,7 +592,7 @@ def _shown_questions() -> QuerySet[Question]:
     )
 
 
-def _readable_questions(viewer: Viewer) -> QuerySet[Question]:
+def readable_questions(viewer: Viewer) -> QuerySet[Question]:
     """The questions in channels the viewer may read (`readable_channels`: the open ones and
     those they belong to), with an EXISTS per row instead of the channels' DISTINCT list, a
     plainer plan for the short lists of the start page."""
@@ -612,11 +612,21 @@ def _reply_count() -> Coalesce:
     return counted(replies, by="reply_to")
 
 
+def question_rows(questions: QuerySet[Question]) -> QuerySet[Question]:
+    """`questions` with what a list row shows (`question_cards`): the asker, the channel, the
+    topics and `reply_count` (replies still shown)."""
+    return (
+        questions.annotate(reply_count=_reply_count())
+        .select_related("message__author__profile", "message__channel")
+        .prefetch_related("topics")
+    )
+
+
 def question_list(*, viewer: Viewer, filters: QuestionFilters) -> QuerySet[Question]:
-    """The questions a member may read, with what a list row shows: the asker, the channel, the
-    topics and `reply_count` (replies still shown). "unbeantwortet" puts open questions first,
+    """The questions a member may read, with what a list row shows (`question_rows`).
+    "unbeantwortet" puts open questions first,
     then answered ones, then solved ones, each newest first."""
-    questions = _readable_questions(viewer)
+    questions = readable_questions(viewer)
     if filters.state:
         questions = questions.filter(state=filters.state)
     if filters.topic is not None:
@@ -630,12 +640,7 @@ def question_list(*, viewer: Viewer, filters: QuestionFilters) -> QuerySet[Quest
             output_field=IntegerField(),
         )
         ordering = [rank, "-message_id"]
-    return (
-        questions.annotate(reply_count=_reply_count())
-        .select_related("message__author__profile", "message__channel")
-        .prefetch_related("topics")
-        .order_by(*ordering)
-    )
+    return question_rows(questions).order_by(*ordering)
 
 
 @dataclass(frozen=True)
@@ -666,15 +671,11 @@ def member_open_questions(*, viewer: Viewer, limit: int) -> list[QuestionCard]:
     counted; two queries (the questions, their topics)."""
     if not is_network_member(viewer):
         return []
-    questions = (
-        _readable_questions(viewer)
+    questions = question_rows(
+        readable_questions(viewer)
         .filter(message__author=viewer)
         .exclude(state=QuestionState.SOLVED)
-        .annotate(reply_count=_reply_count())
-        .select_related("message__author__profile", "message__channel")
-        .prefetch_related("topics")
-        .order_by("-message_id")[:limit]
-    )
+    ).order_by("-message_id")[:limit]
     return question_cards(questions=questions, viewer=viewer)
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.page_cache import cached_until_published
 from discussions.models import Question, QuestionState
-from discussions.selectors import QuestionFilters, channel_readers, question_list
+from discussions.selectors import channel_readers, question_rows, readable_questions
 from experts.matching import TextTokens, phrase_matches, phrase_words, title_matches
 from experts.models import REASON_MAX_LENGTH, HelpRequest, RoutingPreference
 from hub.knowledge.selectors import published_practice_pages
@@ -295,17 +295,11 @@ def helpable_topics(*, member: Viewer) -> QuerySet[Topic]:
     return Topic.objects.filter(helpable_topic_set(member=member).condition("pk"))
 
 
-def open_questions_for(
-    *, member: Viewer, now: datetime | None = None, topics: HelpableTopics | None = None
+def _waiting_for_help(
+    *, member: Viewer, now: datetime | None, topics: HelpableTopics | None
 ) -> QuerySet[Question]:
-    """Questions the member could answer, for the start page and the digest: still without an
-    answer 24 hours after they were asked, in a topic the member can help with
-    (`helpable_topic_set`, unless given as `topics`), readable by the member
-    (`question_list`), not their own; the longest waiting first. Rows come as `question_list`
-    gives them (asker, channel, topics and `reply_count` loaded), so
-    `discussions.selectors.question_cards` renders them; slice it for a page section:
-    `open_questions_for(member=request.user)[:5]`.
-    """
+    """Open questions still without an answer 24 hours after they were asked, in a topic the
+    member can help with, readable by the member, not their own; the longest waiting first."""
     if not is_network_member(member):
         return Question.objects.none()
     if topics is None:
@@ -313,14 +307,40 @@ def open_questions_for(
     asked_before = (now or timezone.now()) - OPEN_AFTER
     in_topics = Question.topics.through.objects.filter(topics.condition("topic_id"))
     return (
-        question_list(viewer=member, filters=QuestionFilters(state=QuestionState.OPEN))
+        readable_questions(member)
         .filter(
+            state=QuestionState.OPEN,
             message__created_at__lte=asked_before,
             # A subquery, not a join: the list's rows must not multiply by topics.
             pk__in=in_topics.values("question_id"),
         )
         .exclude(message__author=member)
         .order_by("message_id")
+    )
+
+
+def open_questions_for(
+    *, member: Viewer, now: datetime | None = None, topics: HelpableTopics | None = None
+) -> QuerySet[Question]:
+    """Questions the member could answer, for the digest: still without an answer 24 hours
+    after they were asked, in a topic the member can help with (`helpable_topic_set`, unless
+    given as `topics`), readable by the member, not their own; the longest waiting first.
+    Rows come as `discussions.selectors.question_rows` gives them, so `question_cards`
+    renders them; slice it for a page section: `open_questions_for(member=request.user)[:5]`.
+    """
+    return question_rows(_waiting_for_help(member=member, now=now, topics=topics))
+
+
+def open_question_keys_for(
+    *, member: Viewer, limit: int, topics: HelpableTopics | None = None
+) -> list[int]:
+    """The first `limit` of `open_questions_for`, keys only: the start page takes their rows
+    from those kept for everybody (`experts.sections`), so a member's list computed afresh
+    costs one plain query."""
+    return list(
+        _waiting_for_help(member=member, now=None, topics=topics).values_list("pk", flat=True)[
+            :limit
+        ]
     )
 
 
@@ -363,13 +383,23 @@ class WishMatch:
     reason: str
 
 
-def wishes_for(
+@dataclass(frozen=True)
+class WishKey:
+    """One of the wishes `wish_keys_for` lists, without its row: what differs per member."""
+
+    pk: int
+    voted: bool
+    reason: str
+
+
+def wish_keys_for(
     *, member: Viewer, limit: int, topics: HelpableTopics | None = None
-) -> list[WishMatch]:
+) -> list[WishKey]:
     """Open learning wishes (no course offered yet, not the member's own) that were routed to
     the member or are in a topic they can help with (`helpable_topic_set`, unless given as
-    `topics`): most wanted first, as `wish_board` annotates them (`interest`, `voted`). A
-    fixed number of queries, whatever the member follows or was asked."""
+    `topics`), most wanted first as on the board (`wish_board`): whether the member said "+1"
+    and why they were asked. Keys only, in one query whatever the member follows or was
+    asked: the start page takes the rows (`wish_rows`) from those kept for everybody."""
     if not is_network_member(member):
         return []
     if topics is None:
@@ -377,17 +407,28 @@ def wishes_for(
     routed = HelpRequest.objects.filter(member_id=member.pk, wish__isnull=False)
     topical = LearningWish.topics.through.objects.filter(topics.condition("topic_id"))
     reason = routed.filter(wish_id=OuterRef("pk")).values("reason")[:1]
-    wishes = (
+    rows = (
         wish_board(viewer=member)
         .filter(course__isnull=True)
-        # No course answers them, so the board's join to the course pages is left out.
-        .select_related(None)
-        .select_related("author__profile")
         .exclude(author_id=member.pk)
         .filter(Q(pk__in=routed.values("wish_id")) | Q(pk__in=topical.values("learningwish_id")))
-        .annotate(routed_reason=Subquery(reason))[:limit]
+        .annotate(routed_reason=Subquery(reason))
+        .prefetch_related(None)
+        .values_list("pk", "voted", "routed_reason")[:limit]
     )
-    return [WishMatch(wish=wish, reason=wish.routed_reason or "") for wish in wishes]
+    return [WishKey(pk=pk, voted=voted, reason=reason or "") for pk, voted, reason in rows]
+
+
+def wish_rows(*, keys: Iterable[int], viewer: Viewer) -> dict[int, LearningWish]:
+    """The wishes under `keys` by key, as the board shows them (`wish_board`: `interest`,
+    and `voted` for `viewer`), with their author; no course answers them."""
+    wishes = (
+        wish_board(viewer=viewer)
+        .filter(pk__in=list(keys))
+        .select_related(None)
+        .select_related("author__profile")
+    )
+    return {wish.pk: wish for wish in wishes}
 
 
 def wish_requests_for(*, member: Viewer, limit: int) -> QuerySet[HelpRequest]:

@@ -4,7 +4,7 @@ everyone's generation moves on, and only once the change is committed."""
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from core.member_cache import cached_member_list, retire_member_lists
+from core.member_cache import cached_member_list, kept_items, retire_member_lists
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +102,29 @@ def test_nothing_is_kept_for_a_visitor():
     cached_member_list(AnonymousUser(), "liste", compute)
 
     assert compute.runs == 2
+
+
+def test_items_are_read_once_for_everybody_until_anyones_change(
+    django_capture_on_commit_callbacks,
+):
+    member, asked = MemberFactory(), []
+
+    def rows(keys: list[int]) -> dict[int, str]:
+        asked.append(keys)
+        # Key 4 is gone by now (a question deleted since its key was read).
+        return {key: f"Zeile {key}" for key in keys if key != 4}
+
+    assert kept_items("zeile", [1, 2], rows) == {1: "Zeile 1", 2: "Zeile 2"}
+    assert kept_items("zeile", [2, 3, 4], rows) == {2: "Zeile 2", 3: "Zeile 3"}
+    assert kept_items("zeile", [], rows) == {}
+    assert asked == [[1, 2], [3, 4]]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        retire_member_lists(member.pk)
+    kept_items("zeile", [1], rows)
+    assert asked == [[1, 2], [3, 4]]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        retire_member_lists()
+    assert kept_items("zeile", [1], rows) == {1: "Zeile 1"}
+    assert asked == [[1, 2], [3, 4], [1]]

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from experts.models import HelpRequest
-from experts.selectors import wishes_for
+from experts.selectors import wish_keys_for
 from experts.services import wish_route
 from hub.models import Topic
 from network.services import follow_set
@@ -86,7 +86,7 @@ def test_own_and_answered_wishes_are_left_out_and_empty_hides_the_section(helper
     answered = _wish(wisher, "Vergabe mit Impuls", topics=[topic])
     LearningWish.objects.filter(pk=answered.pk).update(course=make_course(title="Vergabe kompakt"))
 
-    assert wishes_for(member=helper, limit=5) == []
+    assert wish_keys_for(member=helper, limit=5) == []
     assert SECTION not in _home(helper)
 
 
@@ -95,7 +95,8 @@ def test_at_most_five_most_wanted_first(helper, wisher, topic):
     wishes = [_wish(wisher, f"Vergabe Teil {number}", topics=[topic]) for number in range(7)]
     wish_vote_set(member=MemberFactory(), wish=wishes[6], voting=True)
 
-    titles = [match.wish.title for match in wishes_for(member=helper, limit=5)]
+    keys = [key.pk for key in wish_keys_for(member=helper, limit=5)]
+    titles = [LearningWish.objects.get(pk=pk).title for pk in keys]
 
     assert len(titles) == 5
     assert titles[0] == "Vergabe Teil 6"
@@ -129,5 +130,5 @@ def test_the_start_page_query_count_does_not_grow_with_wishes_or_requests(helper
         HelpRequest.objects.create(member=helper, wish=wish, reason="weil Sie es können")
         wish_vote_set(member=helper, wish=wish, voting=True)
 
-    assert len(wishes_for(member=helper, limit=5)) == 5
+    assert len(wish_keys_for(member=helper, limit=5)) == 5
     assert _queries(client) == few
