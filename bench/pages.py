@@ -7,7 +7,8 @@ without and with the page cache, next to the framework floor: a bare Django view
 same middleware returning the same bytes, and for a signed-in member (never cached). Then
 "Mein Kollegium", the home page of a member who follows 1,000 topics, organisations, people
 and channels and belongs to 50 channels with unread messages, mentions and open questions:
-once as the member comes back to it, once with the lists kept per member computed afresh.
+as the member comes back to it, with the lists kept per member computed afresh, and as the
+first member after a change anywhere in the network (the rows kept for everybody afresh too).
 Prints p50/p95 and requests per second. Targets: p95 ≤ 50 ms uncached, ≤ 60 ms for a member's
 home page (Mein Kollegium, also the "Mitglied" row of the Startseite), ≤ 10 ms cached.
 
@@ -279,20 +280,31 @@ def run(
                 retire_member_lists(busy.pk)
                 return busy_client.get("/")
 
+            def all_afresh() -> Any:
+                retire_member_lists()
+                return busy_client.get("/")
+
             name = "Mein Kollegium"
-            for variant, get in (
+            for variant, get, held_to_target in (
                 # The member comes back: the lists kept per member (core.member_cache) serve.
-                ("1.000 gefolgt", lambda: busy_client.get("/")),
-                # The first visit, or one after the member's lists changed.
-                ("… Listen neu", afresh),
+                ("1.000 gefolgt", lambda: busy_client.get("/"), True),
+                # The first visit, or one after the member's lists changed: which questions
+                # and wishes they hold is read afresh, their rows are kept for everybody.
+                ("… Listen neu", afresh, True),
+                # Only the first member after a change anywhere in the network computes the
+                # rows too; everyone after them is in the row above. Printed, not held to the
+                # target, as no member's visits are all of this kind.
+                ("… alles neu", all_afresh, False),
             ):
                 p50, p95, rate = measure(get, requests)
                 print(f"{name:<20}{variant:<18}{p50:>9.1f}{p95:>9.1f}{rate:>12.0f}")
+                name = ""
+                if not held_to_target:
+                    continue
                 met = p95 <= TARGET_MEMBER_HOME_P95_MS
                 ok = ok and met
                 verdict = "erreicht" if met else f"VERFEHLT: p95 ≤ {TARGET_MEMBER_HOME_P95_MS} ms"
                 print(f"{'':<20}{'Ziele':<18}  {verdict}")
-                name = ""
         print("Systemlast (1/5/15 min): " + " / ".join(f"{load:.2f}" for load in os.getloadavg()))
         del settings
         return ok
