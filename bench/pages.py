@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.directory import database, percentile
+from bench.directory import database, machine_pace, percentile
 
 PAGES = {
     "Startseite": "/",
@@ -230,7 +230,7 @@ def run(
             f"\n{label}: {PracticePage.objects.live().count()} Praxisbeispiele "
             f"(angelegt in {seeded:.1f} s), {requests} Anfragen je Zeile"
         )
-        print("Systemlast (1/5/15 min): " + " / ".join(f"{load:.2f}" for load in os.getloadavg()))
+        print(machine_pace())
         print(f"{'Seite':<20}{'Variante':<18}{'p50 ms':>9}{'p95 ms':>9}{'Anfragen/s':>12}")
         ok = True
         with override_settings(ROOT_URLCONF="bench_pages_urls"):
@@ -305,7 +305,7 @@ def run(
                 ok = ok and met
                 verdict = "erreicht" if met else f"VERFEHLT: p95 ≤ {TARGET_MEMBER_HOME_P95_MS} ms"
                 print(f"{'':<20}{'Ziele':<18}  {verdict}")
-        print("Systemlast (1/5/15 min): " + " / ".join(f"{load:.2f}" for load in os.getloadavg()))
+        print(machine_pace())
         del settings
         return ok
 
