@@ -66,13 +66,15 @@ def kept_items(
     if not keys:
         return {}
     generation = cache.get(_SHARED_GENERATION, 0)
-    cache_keys = {f"kollegium:member-lists:{generation}:{name}:{key}": key for key in keys}
-    items = {cache_keys[cache_key]: item for cache_key, item in cache.get_many(cache_keys).items()}
+    cache_keys = {key: f"kollegium:member-lists:{generation}:{name}:{key}" for key in keys}
+    found = cache.get_many(cache_keys.values())
+    items = {key: found[cache_key] for key, cache_key in cache_keys.items() if cache_key in found}
     missing = [key for key in keys if key not in items]
     if missing:
         computed = compute(missing)
-        by_key = {key: cache_key for cache_key, key in cache_keys.items()}
-        cache.set_many({by_key[key]: item for key, item in computed.items()}, MEMBER_LIST_SECONDS)
+        cache.set_many(
+            {cache_keys[key]: item for key, item in computed.items()}, MEMBER_LIST_SECONDS
+        )
         items.update(computed)
     return items
 
