@@ -624,8 +624,8 @@ def question_rows(questions: QuerySet[Question]) -> QuerySet[Question]:
 
 def question_list(*, viewer: Viewer, filters: QuestionFilters) -> QuerySet[Question]:
     """The questions a member may read, with what a list row shows (`question_rows`).
-    "unbeantwortet" puts open questions first,
-    then answered ones, then solved ones, each newest first."""
+    "unbeantwortet" puts open questions first, then answered ones, then solved ones, each
+    newest first."""
     questions = readable_questions(viewer)
     if filters.state:
         questions = questions.filter(state=filters.state)

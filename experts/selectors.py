@@ -342,8 +342,7 @@ def open_questions_for(
     after they were asked, in a topic the member can help with (`helpable_topic_set`, unless
     given as `topics`), readable by the member, not their own; the longest waiting first.
     Rows come as `discussions.selectors.question_rows` gives them, so `question_cards`
-    renders them; slice it for a page section: `open_questions_for(member=request.user)[:5]`.
-    """
+    renders them. The start page reads only their keys (`open_question_keys_for`)."""
     return question_rows(_waiting_for_help(member=member, now=now, topics=topics))
 
 
@@ -353,11 +352,8 @@ def open_question_keys_for(
     """The first `limit` of `open_questions_for`, keys only: the start page takes their rows
     from those kept for everybody (`experts.sections`), so a member's list computed afresh
     costs one plain query."""
-    return list(
-        _waiting_for_help(member=member, now=None, topics=topics).values_list("pk", flat=True)[
-            :limit
-        ]
-    )
+    keys = _waiting_for_help(member=member, now=None, topics=topics).values_list("pk", flat=True)
+    return list(keys[:limit])
 
 
 def routing_enabled(*, member: Viewer) -> bool:
