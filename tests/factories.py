@@ -108,3 +108,17 @@ def practice_page_create(
         revision.publish()
         page.refresh_from_db()
     return page
+
+
+def asked_hours_ago(question: Any, hours: int) -> None:
+    """Date a question's message back: open questions are offered to those who can help only
+    after a day (`experts.selectors.OPEN_AFTER`). An update, so no signal runs."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from discussions.models import Message
+
+    Message.objects.filter(pk=question.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=hours)
+    )

@@ -4,6 +4,7 @@ import pytest
 
 from discussions.services.channels import channel_create
 from discussions.services.questions import question_ask
+from hub.models import Topic
 from members.services import profile_update
 from tests.factories import MemberFactory
 
@@ -25,6 +26,18 @@ def ask(asker, channel, title, source="Wir fangen gerade an.", capture=None, **k
 @pytest.fixture(autouse=True)
 def generous_post_limit(settings):
     settings.DISCUSSIONS_POST_RATE_COUNT = 1000
+
+
+@pytest.fixture
+def topic(db):
+    """A topic to ask, wish and follow in; a module may name its own."""
+    return Topic.objects.create(name="Vergabe", slug="vergabe")
+
+
+@pytest.fixture
+def helper(db):
+    """A member who can help: the tests give her the follows and tags they need."""
+    return MemberFactory(first_name="Miriam", last_name="Schulte")
 
 
 @pytest.fixture

@@ -11,14 +11,13 @@ from discussions.models import ChannelVisibility, Message
 from discussions.services.channels import channel_join
 from discussions.services.messages import message_post
 from discussions.services.moderation import message_hide
-from discussions.services.questions import question_ask
 from hub.models import Topic
 from members.roles import Role
 from members.services import profile_update
 from network.services import follow_set
 from peer_learning.wish_services import wish_create, wish_vote_set
-from tests.factories import MemberFactory
-from tests.network.test_member_home import _age
+from tests.experts.conftest import ask
+from tests.factories import MemberFactory, asked_hours_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -27,27 +26,17 @@ WISHES = "Lernwünsche, bei denen Sie helfen können"
 
 
 @pytest.fixture
-def topic(db):
-    return Topic.objects.create(name="Vergabe", slug="vergabe")
-
-
-@pytest.fixture
-def helper(db):
-    return MemberFactory(first_name="Miriam", last_name="Schulte")
-
-
-@pytest.fixture
 def question(asker, channel, topic, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        asked = question_ask(
-            author=asker,
-            channel=channel,
-            title="Wie vergeben Sie kleine Aufträge?",
-            source="Ab welcher Summe fragen Sie drei Angebote an?",
+        asked = ask(
+            asker,
+            channel,
+            "Wie vergeben Sie kleine Aufträge?",
+            "Ab welcher Summe fragen Sie drei Angebote an?",
             topics=[topic],
         )
         # Waiting for more than a day: only then is it offered to those who can help.
-        _age(asked, hours=30)
+        asked_hours_ago(asked, hours=30)
     return asked
 
 

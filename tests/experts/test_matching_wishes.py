@@ -23,18 +23,8 @@ SECTION = "Lernwünsche, bei denen Sie helfen können"
 
 
 @pytest.fixture
-def topic(db):
-    return Topic.objects.create(name="Vergabe", slug="vergabe")
-
-
-@pytest.fixture
 def wisher(db):
     return MemberFactory(first_name="Katrin", last_name="Wagner")
-
-
-@pytest.fixture
-def helper(db):
-    return MemberFactory(first_name="Miriam", last_name="Schulte")
 
 
 def _wish(author, title, topics=()):

@@ -5,13 +5,13 @@ import datetime as dt
 from django.core.management import call_command
 from django.utils import timezone
 
-from discussions.models import DigestKind, DigestSubscription, Message
+from discussions.models import DigestKind, DigestSubscription
 from discussions.personal_data import export_messages
 from discussions.services.digest import digest_preferences_set
 from discussions.services.questions import question_ask
 from hub.models import PracticePage
 from network.services import follow_set
-from tests.factories import practice_page_create
+from tests.factories import asked_hours_ago, practice_page_create
 from tests.peer_learning.factories import make_course
 
 
@@ -34,9 +34,7 @@ def test_followed_content_and_open_questions_are_mailed_once(
         source="?",
         topics=[topic],
     )
-    Message.objects.filter(pk=question.pk).update(
-        created_at=timezone.now() - dt.timedelta(hours=30)
-    )
+    asked_hours_ago(question, hours=30)
 
     send_digest(django_capture_on_commit_callbacks)
     send_digest(django_capture_on_commit_callbacks)

@@ -16,7 +16,12 @@ from hub.models import PracticePage, Topic
 from members.services import profile_update
 from network.services import follow_set
 from peer_learning.services import registration_create
-from tests.factories import MemberFactory, OrganisationFactory, practice_page_create
+from tests.factories import (
+    MemberFactory,
+    OrganisationFactory,
+    asked_hours_ago,
+    practice_page_create,
+)
 from tests.peer_learning.factories import make_course, make_session
 
 
@@ -24,12 +29,6 @@ def _home(client) -> str:
     response = client.get("/")
     assert response.status_code == 200
     return response.content.decode()
-
-
-def _age(question: Question, hours: int) -> None:
-    Message.objects.filter(pk=question.pk).update(
-        created_at=timezone.now() - dt.timedelta(hours=hours)
-    )
 
 
 def _published_days_ago(page, days: int) -> None:
@@ -142,8 +141,8 @@ def test_questions_to_help_with_in_followed_topics_and_expertise(
         topics=[Topic.objects.create(name="Haushalt")],
     )
     for question in (followed, expert, hidden, other):
-        _age(question, hours=30)
-    _age(fresh, hours=2)
+        asked_hours_ago(question, hours=30)
+    asked_hours_ago(fresh, hours=2)
     follow_set(member=member, target=topic, following=True)
     profile_update(profile=member.profile, data={"expertise": ["vergabe"]})
 
@@ -211,7 +210,7 @@ def test_query_count_does_not_grow_with_follows_channels_or_notifications(
     question = question_ask(
         author=colleague, channel=channel, title="Frage Nummer 0", source="?", topics=[topic]
     )
-    _age(question, hours=30)
+    asked_hours_ago(question, hours=30)
     root = message_post(author=member, channel=channel, source="Hallo")
     message_post(author=colleague, channel=channel, source="Antwort", reply_to_id=root.pk)
     profile_update(profile=member.profile, data={"expertise": ["Thema 0"]})
@@ -236,7 +235,7 @@ def test_query_count_does_not_grow_with_follows_channels_or_notifications(
             source="?",
             topics=[extra_topic],
         )
-        _age(asked, hours=30)
+        asked_hours_ago(asked, hours=30)
         Notification.objects.create(
             recipient=member, kind=NotificationKind.REPLY, message=Message.objects.get(pk=asked.pk)
         )
