@@ -263,6 +263,12 @@ def normalize_word(word: str) -> str:
     return german_normalize(java_lowercase(unicodedata.normalize("NFC", word.strip())))
 
 
+def word_token(word: str) -> str:
+    """The own token of one word of letters, as the chain makes it of a query word
+    ("Stellenanzeigen" and "Stellenanzeige" -> "stellenanzeig"), without compound parts."""
+    return light_stem(normalize_word(word))
+
+
 def compose_text(text: str) -> str:
     """Unicode NFC, the chain's first step."""
     if unicodedata.is_normalized("NFC", text):

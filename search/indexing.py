@@ -454,7 +454,7 @@ def _apply_vocabulary(delta: Counter) -> None:
     if not changes:
         return
     Term.objects.bulk_create(
-        [Term(word=word) for word, change in changes.items() if change > 0],
+        [Term.of(word) for word, change in changes.items() if change > 0],
         ignore_conflicts=True,
         batch_size=500,
     )

@@ -340,9 +340,11 @@ class EntryTopic(models.Model):
 
 class Term(models.Model):
     """A word of the indexed text with the number of entries it occurs in: the vocabulary for
-    "Meinten Sie …?" and for autocomplete."""
+    "Meinten Sie …?" and for autocomplete. Its own token (`analysis.word_token`) tells which
+    typed words Elasticsearch takes as spelt right (`search.vocabulary.mistypable_tokens`)."""
 
     word = models.CharField(max_length=100, unique=True)
+    token = models.CharField(max_length=100, blank=True, db_index=True)
     document_frequency = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -351,6 +353,13 @@ class Term(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+    @classmethod
+    def of(cls, word: str, document_frequency: int = 0) -> Term:
+        """An unsaved vocabulary word with its token."""
+        return cls(
+            word=word, token=analysis.word_token(word), document_frequency=document_frequency
+        )
 
 
 class OutboxItem(models.Model):

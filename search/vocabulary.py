@@ -4,6 +4,7 @@ which of a query's words it knows."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from search.models import Term
 from search.query import Clause, typed_tokens
@@ -28,17 +29,19 @@ def known_words(words: set[str]) -> set[str]:
     return set(Term.objects.filter(word__in=words).values_list("word", flat=True))
 
 
+def known_tokens(tokens: Iterable[str]) -> set[str]:
+    """Those of the `tokens` that are the own token of a vocabulary word, in one lookup."""
+    tokens = set(tokens)
+    if not tokens:
+        return set()
+    return set(Term.objects.filter(token__in=tokens).values_list("token", flat=True).distinct())
+
+
 def mistypable_tokens(clauses: list[Clause]) -> frozenset[str]:
-    """The tokens of the typed words that may hold a typo (`typed_tokens`): those the
-    vocabulary does not know, or cannot tell ("E-Akte"). A known word is taken as typed;
-    looking for its near spellings as well found near words rather than typos, and cost
-    Elasticsearch most of a long query's time."""
-    words = [vocabulary_word(clause.text) for clause in clauses]
-    known = known_words({word.lower() for word in words if word})
-    return typed_tokens(
-        [
-            clause
-            for clause, word in zip(clauses, words, strict=True)
-            if word is None or word.lower() not in known
-        ]
-    )
+    """The tokens of the typed words that may hold a typo (`typed_tokens`): those that are no
+    vocabulary word's own token. A known token is taken as typed, in whatever inflection the
+    word was typed ("Stellenanzeige" where the texts say "Stellenanzeigen"): looking for its
+    near spellings as well found near words rather than typos, and cost Elasticsearch most of
+    a long query's time."""
+    typed = typed_tokens(clauses)
+    return frozenset(typed - known_tokens(typed))
