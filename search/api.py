@@ -22,6 +22,7 @@ from discussions.selectors import is_open_to_members, readable_channels
 from hub.models import Topic
 from members.models import AdministrationLevel, FederalState
 from members.selectors import is_network_member
+from search.analysis import word_token
 from search.backends import (
     BackendUnavailable,
     DatabaseBackend,
@@ -39,7 +40,7 @@ from search.models import Audience, EntryVector, Kind, SearchEntry, Term
 from search.query import MAX_QUERY_LENGTH, Clause, full_form, parse
 from search.types import FacetValue, SearchHit, SearchRequest, SearchResults
 from search.vectors import vectors_enabled, vectors_forced
-from search.vocabulary import known_words, vocabulary_word
+from search.vocabulary import known_tokens, vocabulary_word
 
 __all__ = [
     "FacetValue",
@@ -185,9 +186,12 @@ def _replacement(
 
 
 def _unknown_words(words: set[str]) -> set[str]:
-    """The lower-case words that are not words of the index: the only candidates for a typo.
-    One vocabulary lookup spares most of them the full-text query."""
-    return words - known_words(words)
+    """The lower-case words whose token no word of the index has: the only candidates for a
+    typo ("stellenanzeige" is known where the texts say "Stellenanzeigen"). One vocabulary
+    lookup spares most of them the full-text query."""
+    tokens = {word: word_token(word) for word in words}
+    known = known_tokens(tokens.values())
+    return {word for word, token in tokens.items() if token not in known}
 
 
 def _spelt_like(word: str, typed: str) -> str:

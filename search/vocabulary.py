@@ -22,13 +22,6 @@ def vocabulary_word(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def known_words(words: set[str]) -> set[str]:
-    """Those of the lower-case `words` that occur in some indexed text, in one lookup."""
-    if not words:
-        return set()
-    return set(Term.objects.filter(word__in=words).values_list("word", flat=True))
-
-
 def known_tokens(tokens: Iterable[str]) -> set[str]:
     """Those of the `tokens` that are the own token of a vocabulary word, in one lookup."""
     tokens = set(tokens)

@@ -206,6 +206,24 @@ def test_did_you_mean_corrects_typos_but_not_words_the_index_lacks(db, text, sug
     assert suggestion_for(text, parse(text), frozenset({Audience.PUBLIC})) == suggestion
 
 
+def test_did_you_mean_leaves_another_inflection_of_a_known_word_alone(
+    db, django_assert_num_queries
+):
+    from search.api import suggestion_for
+    from search.indexing import index_items
+    from search.models import Audience
+    from search.query import parse
+    from tests.search.items import search_item
+
+    index_items([search_item("practice:1", "Stellenanzeigen verständlich schreiben")])
+    text = "Stellenanzeige"
+
+    # "Stellenanzeige" has the token of "Stellenanzeigen": the vocabulary lookup settles it,
+    # no word is checked against the index.
+    with django_assert_num_queries(1):
+        assert suggestion_for(text, parse(text), frozenset({Audience.PUBLIC})) is None
+
+
 def test_autocomplete_offers_titles_and_words(world):
     suggestions = autocomplete("Bürgerbet", viewer=world.anonymous)
 

@@ -6,7 +6,7 @@ import pytest
 from search.analysis import query_word
 from search.models import Term
 from search.query import parse
-from search.vocabulary import known_tokens, known_words, mistypable_tokens, vocabulary_word
+from search.vocabulary import known_tokens, mistypable_tokens, vocabulary_word
 
 pytestmark = pytest.mark.django_db
 
@@ -17,13 +17,6 @@ def vocabulary(db):
         Term.of(word, document_frequency=1)
         for word in ("bürgerhaushalt", "wohngeld", "stellenanzeigen")
     )
-
-
-def test_known_words_are_looked_up_at_once(vocabulary, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        assert known_words({"wohngeld", "wohngled"}) == {"wohngeld"}
-    with django_assert_num_queries(0):
-        assert known_words(set()) == set()
 
 
 def test_known_tokens_are_looked_up_at_once(vocabulary, django_assert_num_queries):
