@@ -89,7 +89,12 @@ def env_database(name: str, default: dict[str, Any]) -> dict[str, Any]:
         # connection is prepared: PostgreSQL then plans the ORM's many-joined queries once per
         # connection instead of on every request (planning took longer than running them).
         # Off for a pooler in transaction mode that cannot keep prepared statements.
-        config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+        # Beside the options the address itself sets (`?sslmode=require`).
+        config["OPTIONS"] = {
+            **config.get("OPTIONS", {}),
+            "server_side_binding": True,
+            "prepare_threshold": 5,
+        }
     # dj-database-url types its result as a TypedDict of the keys it knows; the settings that
     # use it (test.py adds some) treat it as a plain dict.
     return cast(dict[str, Any], config)

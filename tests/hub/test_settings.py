@@ -130,6 +130,16 @@ def test_postgresql_prepares_statements_unless_switched_off(monkeypatch):
     assert "OPTIONS" not in env_database("DB", default={})
 
 
+def test_prepared_statements_keep_the_options_of_the_address(monkeypatch):
+    monkeypatch.setenv("DB", "postgresql://kollegium@db.internal:5432/kollegium?sslmode=require")
+
+    assert env_database("DB", default={})["OPTIONS"] == {
+        "sslmode": "require",
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
+
+
 def test_env_int_rejects_values_below_minimum(monkeypatch):
     monkeypatch.setenv("NUMBER", "0")
 
